@@ -1,0 +1,104 @@
+// Side effects of the `onboarding` workflow. Every activity is idempotent: retried with the same
+// input it leaves the same record, so Temporal's at-least-once execution is safe.
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Models } from '../db/models/index.js';
+import type { Enrolment, OnboardingState, OnboardingStatusValue } from '../workflows/onboarding.js';
+import { TEMPLATES, type TemplateId } from './notifications/templates.js';
+
+export interface NotifyInput {
+  /** Deterministic id: the same notification is written once however often it is retried. */
+  id: string;
+  template: TemplateId;
+  audience: 'organization' | 'bank-admins';
+  organizationId: string;
+  /** Required for bank-admins; organization notices go to the organization's contacts. */
+  to?: string;
+}
+
+export function createOnboardingActivities({
+  models,
+}: {
+  models: Pick<Models, 'Organization' | 'Notification'>;
+}) {
+  const { Organization, Notification } = models;
+
+  async function findOrganization(organizationId: string) {
+    const org = await Organization.findById(organizationId).lean();
+    if (!org)
+      throw ApplicationFailure.nonRetryable(
+        `organization ${organizationId} is not on record`,
+        'OrganizationNotFound',
+      );
+    return org;
+  }
+
+  return {
+    async recordEnrolment(input: {
+      organizationId: string;
+      enrolment: Enrolment;
+      workflowId: string;
+      submittedAt: string;
+    }): Promise<void> {
+      const { enrolment } = input;
+      await Organization.updateOne(
+        { _id: input.organizationId },
+        {
+          $set: {
+            ...enrolment,
+            status: 'PENDING_REVIEW',
+            workflowId: input.workflowId,
+            submittedAt: new Date(input.submittedAt),
+          },
+          $unset: { review: 1 },
+        },
+        { upsert: true },
+      );
+    },
+
+    async recordOutcome(input: {
+      organizationId: string;
+      status: OnboardingStatusValue;
+      review?: OnboardingState['review'];
+    }): Promise<void> {
+      const review = input.review && {
+        decision: input.review.decision,
+        reason: input.review.reason,
+        reviewer: input.review.reviewer,
+        decidedAt: new Date(input.review.decidedAt),
+      };
+      await Organization.updateOne(
+        { _id: input.organizationId },
+        review ? { $set: { status: input.status, review } } : { $set: { status: input.status } },
+      );
+    },
+
+    async notify(input: NotifyInput): Promise<void> {
+      const org = await findOrganization(input.organizationId);
+      const { subject, body } = TEMPLATES[input.template](org);
+      const recipients =
+        input.audience === 'bank-admins' ? [input.to ?? ''] : org.contacts.map((c) => c.email);
+      await Promise.all(
+        recipients.map((to, i) =>
+          // An upsert with $setOnInsert writes once and is a no-op on retry, on FerretDB and MongoDB alike.
+          Notification.updateOne(
+            { _id: `${input.id}/${i}` },
+            {
+              $setOnInsert: {
+                to,
+                audience: input.audience,
+                template: input.template,
+                subject,
+                body,
+                organizationId: input.organizationId,
+                sentAt: new Date(),
+              },
+            },
+            { upsert: true },
+          ),
+        ),
+      );
+    },
+  };
+}
+
+export type OnboardingActivities = ReturnType<typeof createOnboardingActivities>;

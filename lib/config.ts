@@ -1,0 +1,209 @@
+// The platform's one configuration module: every setting comes from the environment, is validated
+// here once at start, and reaches the rest of the code typed. A bad value ends the process with one
+// line that names the variable and what it expects (see lib/main.ts).
+import path from 'node:path';
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'a TCP port number (1-65535)' })
+    .int({ error: 'a TCP port number (1-65535)' })
+    .min(1, { error: 'a TCP port number (1-65535)' })
+    .max(65535, { error: 'a TCP port number (1-65535)' })
+    .default(fallback);
+
+const seconds = (fallback: number) =>
+  z.coerce
+    .number({ error: 'a number of seconds' })
+    .positive({ error: 'a positive number of seconds' })
+    .default(fallback);
+
+const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, { error: 'host:port, e.g. localhost:7233' });
+
+const bool = z
+  .enum(['true', 'false', '1', '0'], { error: 'true or false' })
+  .transform((v) => v === 'true' || v === '1');
+
+// Variables whose values must never be echoed back in an error message.
+const SECRET = new Set(['TEMPORAL_API_KEY', 'MONGODB_URI']);
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z
+      .enum(['development', 'test', 'production'], { error: 'development, test or production' })
+      .default('development'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+    LOG_FORMAT: z.enum(['json', 'pretty', 'auto'], { error: 'json, pretty or auto' }).default('auto'),
+    DATA_DIR: z.string().min(1, { error: 'a directory path' }).default('.data'),
+    HOST: z
+      .string()
+      .min(1, { error: 'an interface address to bind, e.g. 127.0.0.1 or 0.0.0.0' })
+      .default('127.0.0.1'),
+
+    TEMPORAL_ADDRESS: hostPort.optional(),
+    TEMPORAL_NAMESPACE: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,254}$/, {
+        error: 'a Temporal namespace name, e.g. default or bank.a1b2c',
+      })
+      .default('default'),
+    TEMPORAL_API_KEY: z.string().min(1, { error: 'a non-empty API key' }).optional(),
+    TEMPORAL_TLS: bool.optional(),
+    TEMPORAL_TLS_CERT: z.string().min(1, { error: 'a path to a PEM client certificate' }).optional(),
+    TEMPORAL_TLS_KEY: z.string().min(1, { error: 'a path to a PEM private key' }).optional(),
+    TEMPORAL_TLS_CA: z.string().min(1, { error: 'a path to a PEM CA bundle' }).optional(),
+    TEMPORAL_TLS_SERVER_NAME: z.string().min(1, { error: 'a host name' }).optional(),
+    TEMPORAL_PORT: port(7233),
+    TEMPORAL_UI_PORT: port(8233),
+    TEMPORAL_CLI_PATH: z.string().min(1, { error: 'a path to the temporal binary' }).optional(),
+
+    MONGODB_URI: z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\/.+/, {
+        error: 'a MongoDB connection string, mongodb://… or mongodb+srv://…',
+      })
+      .optional(),
+    MONGODB_DATABASE: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,63}$/, { error: 'a database name of letters, digits, _ and -' })
+      .default('openbanking'),
+    MONGODB_PORT: port(27017),
+    MONGODB_CONNECT_TIMEOUT: seconds(30),
+    FERRETDB_PATH: z.string().min(1, { error: 'a path to the ferretdb binary' }).optional(),
+
+    MARKETPLACE_PORT: port(3000),
+    WORKER_PORT: port(9400),
+    WORKER_TASK_QUEUES: z
+      .string()
+      .regex(/^[a-z-]+(,[a-z-]+)*$/, { error: 'a comma-separated list of task queues, e.g. onboarding' })
+      .optional(),
+    SHUTDOWN_GRACE: seconds(10),
+
+    ONBOARDING_ADMIN_EMAIL: z.email({ error: 'an email address' }).default('openbanking-admins@bank.example'),
+    ONBOARDING_REMINDER_INTERVAL: seconds(2 * 24 * 3600),
+    ONBOARDING_REVIEW_TIMEOUT: seconds(30 * 24 * 3600),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'],
+        message: 'set together with its pair: mTLS needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface TemporalConfig {
+  /** host:port of the frontend. */
+  address: string;
+  namespace: string;
+  /** True when no TEMPORAL_ADDRESS was given and `npm start` runs the dev server itself. */
+  embedded: boolean;
+  apiKey?: string;
+  tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string };
+  devServer: { port: number; uiPort: number; dbFile: string; cliPath?: string };
+}
+
+export interface MongoConfig {
+  uri: string;
+  database: string;
+  /** True when no MONGODB_URI was given and `npm start` runs FerretDB itself. */
+  embedded: boolean;
+  connectTimeoutMs: number;
+  devServer: { port: number; dataDir: string; stateDir: string; binaryPath?: string };
+}
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
+  dataDir: string;
+  host: string;
+  temporal: TemporalConfig;
+  mongo: MongoConfig;
+  http: { marketplacePort: number; workerPort: number };
+  worker: { taskQueues?: string[] };
+  shutdownGraceMs: number;
+  onboarding: { bankAdminsEmail: string; reminderIntervalMs: number; reviewTimeoutMs: number };
+}
+
+function describe(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string {
+  const name = String(issue.path[0] ?? 'environment');
+  const raw = env[name];
+  const got = raw === undefined || SECRET.has(name) ? '' : `, got ${JSON.stringify(raw)}`;
+  return `${name} must be ${issue.message}${got}`;
+}
+
+/** Parse and validate the environment. Throws ConfigError with one line naming every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings are treated as unset so `FOO= npm start` falls back to the default.
+  const env = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== '')) as NodeJS.ProcessEnv;
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      `Invalid configuration: ${parsed.error.issues.map((i) => describe(i, env)).join('; ')}`,
+    );
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const tlsWanted = e.TEMPORAL_TLS ?? Boolean(e.TEMPORAL_TLS_CERT || e.TEMPORAL_API_KEY || e.TEMPORAL_TLS_CA);
+  return {
+    env: e.NODE_ENV,
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
+    dataDir,
+    host: e.HOST,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_PORT}`,
+      namespace: e.TEMPORAL_NAMESPACE,
+      embedded: e.TEMPORAL_ADDRESS === undefined,
+      ...(e.TEMPORAL_API_KEY ? { apiKey: e.TEMPORAL_API_KEY } : {}),
+      ...(tlsWanted
+        ? {
+            tls: {
+              certPath: e.TEMPORAL_TLS_CERT,
+              keyPath: e.TEMPORAL_TLS_KEY,
+              caPath: e.TEMPORAL_TLS_CA,
+              serverName: e.TEMPORAL_TLS_SERVER_NAME,
+            },
+          }
+        : {}),
+      devServer: {
+        port: e.TEMPORAL_PORT,
+        uiPort: e.TEMPORAL_UI_PORT,
+        dbFile: path.join(dataDir, 'temporal', 'temporal.db'),
+        cliPath: e.TEMPORAL_CLI_PATH,
+      },
+    },
+    mongo: {
+      uri: e.MONGODB_URI ?? `mongodb://127.0.0.1:${e.MONGODB_PORT}/`,
+      database: e.MONGODB_DATABASE,
+      embedded: e.MONGODB_URI === undefined,
+      connectTimeoutMs: e.MONGODB_CONNECT_TIMEOUT * 1000,
+      devServer: {
+        port: e.MONGODB_PORT,
+        dataDir: path.join(dataDir, 'ferretdb'),
+        stateDir: path.join(dataDir, 'ferretdb-state'),
+        binaryPath: e.FERRETDB_PATH,
+      },
+    },
+    http: { marketplacePort: e.MARKETPLACE_PORT, workerPort: e.WORKER_PORT },
+    worker: { taskQueues: e.WORKER_TASK_QUEUES?.split(',') },
+    shutdownGraceMs: e.SHUTDOWN_GRACE * 1000,
+    onboarding: {
+      bankAdminsEmail: e.ONBOARDING_ADMIN_EMAIL,
+      reminderIntervalMs: e.ONBOARDING_REMINDER_INTERVAL * 1000,
+      reviewTimeoutMs: e.ONBOARDING_REVIEW_TIMEOUT * 1000,
+    },
+  };
+}

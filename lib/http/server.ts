@@ -1,0 +1,70 @@
+// Common shape of every HTTP component: security headers, request ids in logs, health routes,
+// and a listen() that turns "port busy" into a one-line cause.
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { PortInUseError, StartupError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { healthRouter, type ReadinessCheck } from './health.js';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+export function createComponentApp(opts: { logger: Logger; readiness: ReadinessCheck[] }): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(helmet());
+  app.use(healthRouter(opts.readiness));
+  app.use(
+    pinoHttp({
+      logger: opts.logger,
+      genReqId: (req, res) => {
+        const given = req.headers[REQUEST_ID_HEADER];
+        const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+        res.setHeader(REQUEST_ID_HEADER, id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      // Log the route, not the query string: queries may carry personal data or codes.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  return app;
+}
+
+/** Listen on host:port; a busy port becomes PortInUseError naming the variable that sets it. */
+export function listen(app: Express, port: number, host: string, variable: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') reject(new PortInUseError(port, variable));
+      else if (err.code === 'EACCES')
+        reject(
+          new StartupError(
+            `Port ${port} (${variable}) needs privileges this process lacks: choose a port above 1023`,
+          ),
+        );
+      else if (err.code === 'EADDRNOTAVAIL')
+        reject(new StartupError(`Cannot bind ${host}:${port}: HOST is not an address of this machine`));
+      else reject(err);
+    });
+  });
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    server.closeIdleConnections();
+  });
+}

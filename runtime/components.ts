@@ -1,0 +1,24 @@
+// The platform's own processes that `npm start` runs after Temporal and the database are up.
+// Each is a stateless Node process with /readyz; production runs N replicas of each.
+import type { Config } from '../lib/config.js';
+
+export interface Component {
+  name: string;
+  /** Entry file, relative to the project root. */
+  entry: string;
+  port: (cfg: Config) => number;
+  portVariable: string;
+  /** Shown to people as a URL to open (otherwise only its health URL is listed). */
+  title?: string;
+}
+
+export const COMPONENTS: Component[] = [
+  { name: 'worker', entry: 'workers/main.ts', port: (c) => c.http.workerPort, portVariable: 'WORKER_PORT' },
+  {
+    name: 'marketplace',
+    entry: 'api/marketplace/server.ts',
+    port: (c) => c.http.marketplacePort,
+    portVariable: 'MARKETPLACE_PORT',
+    title: 'Developer marketplace and bank pages',
+  },
+];

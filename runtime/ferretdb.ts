@@ -1,0 +1,64 @@
+// The embedded MongoDB-wire database: FerretDB v1 on SQLite files under DATA_DIR.
+import { mkdirSync } from 'node:fs';
+import mongoose from 'mongoose';
+import { startProcess, waitUntilReady, type ManagedProcess } from './process.js';
+
+export interface FerretDbOptions {
+  binary: string;
+  port: number;
+  /** Directory of SQLite files, one per database; `undefined` keeps data in memory (tests). */
+  dataDir?: string;
+  stateDir: string;
+  logFile: string;
+  readyTimeoutMs?: number;
+}
+
+export function ferretDbArgs(o: FerretDbOptions): string[] {
+  return [
+    '--handler=sqlite',
+    o.dataDir ? `--sqlite-url=file:${o.dataDir}/` : '--sqlite-url=file:./?mode=memory',
+    `--listen-addr=127.0.0.1:${o.port}`,
+    `--state-dir=${o.stateDir}`,
+    // No telemetry (no internet) and no debug listener (it would collide between instances).
+    '--telemetry=disable',
+    '--debug-addr=-',
+    '--log-level=warn',
+    '--log-format=json',
+  ];
+}
+
+export async function startFerretDb(o: FerretDbOptions): Promise<ManagedProcess & { uri: string }> {
+  if (o.dataDir) mkdirSync(o.dataDir, { recursive: true });
+  mkdirSync(o.stateDir, { recursive: true });
+  const proc = startProcess({
+    name: 'ferretdb',
+    command: o.binary,
+    args: ferretDbArgs(o),
+    logFile: o.logFile,
+  });
+  const uri = `mongodb://127.0.0.1:${o.port}/`;
+  try {
+    await waitUntilReady(
+      proc,
+      () => mongoAnswers(uri),
+      o.readyTimeoutMs ?? 30_000,
+      `FerretDB (log: ${o.logFile})`,
+    );
+  } catch (err) {
+    await proc.stop(2000);
+    throw err;
+  }
+  return Object.assign(proc, { uri });
+}
+
+/** True once the server answers a ping. */
+export async function mongoAnswers(uri: string): Promise<boolean> {
+  const conn = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 1000 });
+  try {
+    await conn.asPromise();
+    await conn.db?.admin().ping();
+    return true;
+  } finally {
+    await conn.close().catch(() => undefined);
+  }
+}

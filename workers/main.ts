@@ -1,0 +1,85 @@
+// Worker process: runs the workers of WORKER_TASK_QUEUES (default: all) against Temporal, with
+// /healthz and /readyz on WORKER_PORT. Run N copies to scale a task queue out.
+import { DefaultLogger, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import type { Server } from 'node:http';
+import { connectDatabase, pingDatabase } from '../db/connection.js';
+import { loadConfig } from '../lib/config.js';
+import { StartupError } from '../lib/errors.js';
+import { closeServer, createComponentApp, listen } from '../lib/http/server.js';
+import { createLogger, type Logger } from '../lib/logger.js';
+import { runMain } from '../lib/main.js';
+import { connectWorker } from '../lib/temporal.js';
+import { TASK_QUEUES, type TaskQueueName } from '../workflows/task-queues.js';
+import { WORKERS } from './registry.js';
+
+/** Route the SDK's logs (including workflow and activity logs with their ids) into pino. */
+function installTemporalLogging(logger: Logger): void {
+  const toPino: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+    TRACE: 'trace',
+    DEBUG: 'debug',
+    INFO: 'info',
+    WARN: 'warn',
+    ERROR: 'error',
+  };
+  const temporalLogger = logger.child({ source: 'temporal' });
+  Runtime.install({
+    logger: new DefaultLogger('INFO', ({ level, message, meta }) =>
+      temporalLogger[toPino[level]](meta ?? {}, message),
+    ),
+  });
+}
+
+runMain('worker', async () => {
+  const cfg = loadConfig();
+  const logger = createLogger('worker', cfg);
+  const queues = (cfg.worker.taskQueues ?? Object.keys(TASK_QUEUES)) as TaskQueueName[];
+  const unknown = queues.filter((q) => !(q in WORKERS));
+  if (unknown.length)
+    throw new StartupError(
+      `WORKER_TASK_QUEUES names unknown task queues: ${unknown.join(', ')} (known: ${Object.keys(WORKERS).join(', ')})`,
+    );
+
+  installTemporalLogging(logger);
+  const db = await connectDatabase(cfg.mongo, logger);
+  const connection = await connectWorker(cfg.temporal);
+  const workers = await Promise.all(
+    queues.map((q) =>
+      Worker.create({ connection, namespace: cfg.temporal.namespace, ...WORKERS[q]({ models: db.models }) }),
+    ),
+  );
+  const running = workers.map((w) => w.run());
+
+  const app = createComponentApp({
+    logger,
+    readiness: [
+      { name: 'database', check: () => pingDatabase(db.connection) },
+      {
+        name: 'workers',
+        check: () => {
+          const notRunning = workers.filter((w) => w.getState() !== 'RUNNING');
+          if (notRunning.length)
+            throw new Error(`${notRunning.map((w) => w.options.taskQueue).join(', ')} not running`);
+        },
+      },
+    ],
+  });
+  const server: Server = await listen(app, cfg.http.workerPort, cfg.host, 'WORKER_PORT');
+  logger.info(
+    { taskQueues: workers.map((w) => w.options.taskQueue), port: cfg.http.workerPort },
+    'worker ready',
+  );
+
+  // A worker that stops by itself (fatal error) takes the process down so the supervisor notices.
+  void Promise.all(running).catch((err: unknown) => {
+    logger.fatal({ err }, 'worker stopped');
+    process.exit(1);
+  });
+
+  return async () => {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    await Promise.allSettled(running);
+    await closeServer(server);
+    await connection.close();
+    await db.close();
+  };
+});

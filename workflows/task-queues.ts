@@ -1,0 +1,6 @@
+// One task queue per domain, so each scales (and is rate-limited) on its own.
+export const TASK_QUEUES = {
+  onboarding: 'onboarding',
+} as const;
+
+export type TaskQueueName = keyof typeof TASK_QUEUES;
