@@ -144,12 +144,15 @@ export async function onboarding(input: OnboardingInput): Promise<OnboardingStat
     organizationId: input.organizationId,
   });
 
-  // Wait for the bank, reminding reviewers on a timer, until the review window closes.
-  const deadline = Date.now() + input.reviewTimeoutMs;
+  // Wait for the bank until the review window closes, reminding reviewers at fixed marks
+  // (every reminderIntervalMs from submission) so slow activities never shift the schedule.
+  const since = Date.now();
+  const deadline = since + input.reviewTimeoutMs;
   while (!decision && Date.now() < deadline) {
-    const wait = Math.min(input.reminderIntervalMs, deadline - Date.now());
-    if (await condition(() => decision !== undefined, wait)) break;
-    if (Date.now() >= deadline) break;
+    const nextReminder = since + (state.remindersSent + 1) * input.reminderIntervalMs;
+    const wakeAt = Math.min(nextReminder, deadline);
+    if (await condition(() => decision !== undefined, Math.max(1, wakeAt - Date.now()))) break;
+    if (Date.now() < nextReminder || nextReminder >= deadline) continue;
     state.remindersSent++;
     await activities.notify({
       id: note(`reminder-${state.remindersSent}`),

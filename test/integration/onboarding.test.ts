@@ -1,0 +1,307 @@
+// The `onboarding` workflow end to end: enrolment over real HTTP, a real worker on the real
+// Temporal dev server, the record in a real MongoDB-wire database.
+import { writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { createMarketplaceApp } from '../../api/marketplace/app.js';
+import { closeServer } from '../../lib/http/server.js';
+import { onboardingWorker } from '../../workers/onboarding.js';
+import { reviewSignal, reviewUpdate, stateQuery, type OnboardingState } from '../../workflows/onboarding.js';
+import { uniqueNames } from '../helpers/env.js';
+import { quietLogger, startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
+
+const names = uniqueNames(import.meta.url);
+let db: Awaited<ReturnType<typeof testDatabase>>;
+let temporal: Awaited<ReturnType<typeof testClient>>;
+let client: Client;
+let worker: Awaited<ReturnType<typeof startTestWorker>>;
+let server: Server;
+let baseUrl: string;
+
+// Each test enrols its own organization; CNPJs are generated so reruns against a shared server never collide.
+function cnpj(): string {
+  const base = Array.from({ length: 12 }, () => Math.floor(Math.random() * 10)).join('');
+  const dv = (body: string) => {
+    const w =
+      body.length === 12 ? [5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2] : [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2];
+    const r = [...body].reduce((a, c, i) => a + Number(c) * w[i]!, 0) % 11;
+    return r < 2 ? 0 : 11 - r;
+  };
+  const d1 = dv(base);
+  return `${base}${d1}${dv(base + d1)}`;
+}
+
+function enrolment(overrides: Record<string, unknown> = {}) {
+  return {
+    legalName: 'Fintech Exemplo Ltda',
+    taxIdType: 'CNPJ',
+    taxId: cnpj(),
+    website: 'https://fintech.example',
+    contacts: [
+      { name: 'Ana Souza', email: 'ana@fintech.example', role: 'technical' },
+      { name: 'Bruno Lima', email: 'bruno@fintech.example', role: 'business' },
+    ],
+    standards: ['OFB', 'FDX'],
+    ...overrides,
+  };
+}
+
+/** `RECORD_HISTORIES=1 npm run test:jest` refreshes the replay fixtures (test/unit/workflow-replay.test.ts). */
+async function recordHistory(name: string, handle: WorkflowHandle) {
+  if (!process.env.RECORD_HISTORIES) return;
+  const file = new URL(`../fixtures/histories/${name}.json`, import.meta.url);
+  writeFileSync(file, `${JSON.stringify(JSON.parse(historyToJSON(await handle.fetchHistory())), null, 2)}\n`);
+}
+
+async function enrol(body: unknown) {
+  const res = await fetch(`${baseUrl}/api/organizations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: res.status,
+    location: res.headers.get('location'),
+    body: (await res.json()) as Record<string, unknown>,
+  };
+}
+
+function startMarketplace(durations: { reminderIntervalMs: number; reviewTimeoutMs: number }) {
+  const app = createMarketplaceApp({
+    logger: quietLogger,
+    client,
+    db,
+    taskQueues: { onboarding: names.taskQueue },
+    onboarding: { bankAdminsEmail: 'admins@bank.example', ...durations },
+  });
+  return new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+}
+
+beforeAll(async () => {
+  db = await testDatabase(names.database);
+  temporal = await testClient();
+  client = temporal.client;
+  worker = await startTestWorker(onboardingWorker({ models: db.models }, names.taskQueue));
+  server = await startMarketplace({ reminderIntervalMs: 60 * 60_000, reviewTimeoutMs: 24 * 60 * 60_000 });
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await closeServer(server);
+  await worker?.stop();
+  await temporal?.close();
+  await db?.drop();
+});
+
+describe('organization enrolment', () => {
+  it('records the enrolment, answers 201 with a readable resource, and waits for the bank', async () => {
+    const body = enrolment({ taxId: '' });
+    body.taxId = cnpj().replace(/^(\d{2})(\d{3})(\d{3})(\d{4})(\d{2})$/, '$1.$2.$3/$4-$5');
+    const res = await enrol(body);
+
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      legalName: 'Fintech Exemplo Ltda',
+      taxIdType: 'CNPJ',
+      taxId: body.taxId.replace(/\D/g, ''),
+      standards: ['OFB', 'FDX'],
+      status: 'PENDING_REVIEW',
+    });
+    expect(res.body).not.toHaveProperty('contacts');
+    const id = res.body.organizationId as string;
+    expect(res.location).toBe(`/api/organizations/${id}`);
+
+    const read = await fetch(`${baseUrl}${res.location}`);
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ organizationId: id, status: 'PENDING_REVIEW' });
+
+    const handle = client.workflow.getHandle(`onboarding-cnpj-${body.taxId.replace(/\D/g, '')}`);
+    expect(await handle.query(stateQuery)).toMatchObject({
+      organizationId: id,
+      status: 'PENDING_REVIEW',
+      remindersSent: 0,
+    });
+
+    // The organization's contacts and the bank's reviewers were told.
+    const notes = await db.models.Notification.find({ organizationId: id }).lean();
+    expect(notes.map((n) => `${n.template}:${n.to}`).sort()).toEqual([
+      'enrolment-received:ana@fintech.example',
+      'enrolment-received:bruno@fintech.example',
+      'review-requested:admins@bank.example',
+    ]);
+  });
+
+  it('approves through the review update; the result shows in Temporal, the database and the search attributes', async () => {
+    const res = await enrol(enrolment());
+    const id = res.body.organizationId as string;
+    const handle = client.workflow.getHandle(`onboarding-cnpj-${res.body.taxId as string}`);
+
+    const state = await handle.executeUpdate(reviewUpdate, {
+      args: [{ decision: 'APPROVED', reviewer: 'ops@bank.example' }],
+    });
+    expect(state).toMatchObject({
+      status: 'APPROVED',
+      review: { decision: 'APPROVED', reviewer: 'ops@bank.example' },
+    });
+
+    const result: OnboardingState = await handle.result();
+    expect(result.status).toBe('APPROVED');
+    const org = await db.models.Organization.findById(id).lean();
+    expect(org).toMatchObject({
+      status: 'APPROVED',
+      review: { decision: 'APPROVED', reviewer: 'ops@bank.example' },
+    });
+    expect(
+      await db.models.Notification.countDocuments({ organizationId: id, template: 'enrolment-approved' }),
+    ).toBe(2);
+
+    // What ops filter on in the Temporal UI (visibility is eventually consistent).
+    const query = `OrganizationId = "${id}" AND OnboardingStatus = "APPROVED" AND Standard = "FDX"`;
+    let found: string[] = [];
+    for (let i = 0; i < 50 && found.length === 0; i++) {
+      found = [];
+      for await (const wf of client.workflow.list({ query })) found.push(wf.workflowId);
+      if (found.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(found).toEqual([handle.workflowId]);
+
+    await recordHistory('onboarding-approved', handle);
+    // This run's history replays on the current workflow code.
+    await Worker.runReplayHistory(
+      { workflowsPath: onboardingWorker({ models: db.models }).workflowsPath },
+      await handle.fetchHistory(),
+    );
+  });
+
+  it('rejects an invalid decision without touching the workflow, and needs a reason to reject', async () => {
+    const res = await enrol(enrolment());
+    const handle = client.workflow.getHandle(`onboarding-cnpj-${res.body.taxId as string}`);
+
+    await expect(
+      handle.executeUpdate(reviewUpdate, { args: [{ decision: 'MAYBE' as 'APPROVED', reviewer: 'ops' }] }),
+    ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await expect(
+      handle.executeUpdate(reviewUpdate, { args: [{ decision: 'REJECTED', reviewer: 'ops' }] }),
+    ).rejects.toThrow(WorkflowUpdateFailedError);
+    expect((await handle.query(stateQuery)).status).toBe('PENDING_REVIEW');
+
+    // Validator rejections leave no trace in the history: the workflow is as it was.
+    const history = await handle.fetchHistory();
+    const accepted = history.events?.map(
+      (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name,
+    );
+    expect(accepted).toContain('enrolmentRecorded');
+    expect(accepted).not.toContain('review');
+
+    const state = await handle.executeUpdate(reviewUpdate, {
+      args: [{ decision: 'REJECTED', reviewer: 'ops', reason: 'tax id does not match the registry' }],
+    });
+    expect(state.status).toBe('REJECTED');
+    await expect(
+      handle.executeUpdate(reviewUpdate, { args: [{ decision: 'APPROVED', reviewer: 'ops' }] }),
+    ).rejects.toThrow(WorkflowUpdateFailedError);
+  });
+
+  it('takes the decision ops send as a signal from the Temporal UI', async () => {
+    const res = await enrol(enrolment());
+    const handle = client.workflow.getHandle(`onboarding-cnpj-${res.body.taxId as string}`);
+    await handle.signal(reviewSignal, { decision: 'REJECTED', reviewer: 'ops' }); // no reason: ignored
+    await handle.signal(reviewSignal, { decision: 'APPROVED', reviewer: 'ops@bank.example' });
+    expect((await handle.result()).status).toBe('APPROVED');
+  });
+
+  it('refuses a second enrolment of the same tax id while one is pending, and lets a rejected one enrol again', async () => {
+    const body = enrolment();
+    const first = await enrol(body);
+    expect(first.status).toBe(201);
+
+    const again = await enrol(body);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ title: 'Already enrolled', status: 409 });
+
+    const handle = client.workflow.getHandle(`onboarding-cnpj-${body.taxId}`);
+    await handle.executeUpdate(reviewUpdate, {
+      args: [{ decision: 'REJECTED', reviewer: 'ops', reason: 'incomplete' }],
+    });
+    await handle.result();
+
+    const retry = await enrol({ ...body, legalName: 'Fintech Exemplo S.A.' });
+    expect(retry.status).toBe(201);
+    expect(retry.body).toMatchObject({
+      organizationId: first.body.organizationId,
+      legalName: 'Fintech Exemplo S.A.',
+      status: 'PENDING_REVIEW',
+    });
+    expect(retry.body).not.toHaveProperty('review');
+    expect(await db.models.Organization.countDocuments({ taxId: body.taxId })).toBe(1);
+  });
+
+  it('answers bad input with problem details naming each field, and writes nothing', async () => {
+    const before = await db.models.Organization.countDocuments();
+    const res = await enrol(
+      enrolment({ taxId: '11.222.333/0001-80', website: 'http://insecure.example', standards: [] }),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.title).toBe('Invalid enrolment');
+    const fields = (res.body.errors as { field: string }[]).map((e) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['website', 'standards']));
+
+    const badTaxId = await enrol(enrolment({ taxId: '11.222.333/0001-80' }));
+    expect(badTaxId.status).toBe(400);
+    expect(badTaxId.body.errors).toEqual([{ field: 'taxId', message: 'is not a valid CNPJ' }]);
+
+    const malformed = await fetch(`${baseUrl}/api/organizations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"legalName":',
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await db.models.Organization.countDocuments()).toBe(before);
+  });
+});
+
+describe('review timers', () => {
+  let shortServer: Server;
+  let shortUrl: string;
+  beforeAll(async () => {
+    shortServer = await startMarketplace({ reminderIntervalMs: 1000, reviewTimeoutMs: 3500 });
+    shortUrl = `http://127.0.0.1:${(shortServer.address() as AddressInfo).port}`;
+  });
+  afterAll(() => closeServer(shortServer));
+
+  it('reminds the reviewers on a timer and expires the enrolment when nobody decides', async () => {
+    const res = await fetch(`${shortUrl}/api/organizations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(enrolment()),
+    });
+    const body = (await res.json()) as { organizationId: string; taxId: string };
+    const handle = client.workflow.getHandle(`onboarding-cnpj-${body.taxId}`);
+    const result = await handle.result();
+    await recordHistory('onboarding-expired', handle);
+    expect(result).toMatchObject({ status: 'EXPIRED', remindersSent: 3 });
+    expect(await db.models.Organization.findById(body.organizationId).lean()).toMatchObject({
+      status: 'EXPIRED',
+    });
+    expect(
+      await db.models.Notification.countDocuments({
+        organizationId: body.organizationId,
+        template: 'review-reminder',
+      }),
+    ).toBe(3);
+    expect(
+      await db.models.Notification.countDocuments({
+        organizationId: body.organizationId,
+        template: 'enrolment-expired',
+      }),
+    ).toBe(2);
+  });
+});

@@ -1,0 +1,60 @@
+// Starts one Temporal dev server (in memory, headless) and one FerretDB (SQLite in a temp dir)
+// on free ports for the whole run, unless TEMPORAL_ADDRESS / MONGODB_URI name servers to use.
+// Tests find them through TEST_TEMPORAL_ADDRESS and TEST_MONGODB_URI.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { pino } from 'pino';
+import { ensureSearchAttributes } from '../../lib/temporal.js';
+import { startFerretDb } from '../../runtime/ferretdb.js';
+import { freePort } from '../../runtime/ports.js';
+import { startTemporalDevServer } from '../../runtime/temporal-dev-server.js';
+import { FERRETDB, TEMPORAL_CLI, resolveTool } from '../../runtime/tools.js';
+import { SERVERS_KEY, type TestServers } from './servers.js';
+
+export default async function globalSetup(): Promise<void> {
+  const servers: TestServers = { started: [], tempDirs: [] };
+  (globalThis as Record<string, unknown>)[SERVERS_KEY] = servers;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'obp-test-'));
+  servers.tempDirs.push(dir);
+  const progress = (line: string) => console.log(`test setup: ${line}`);
+  const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
+
+  const [temporalAddress, mongoUri] = await Promise.all([
+    (async () => {
+      if (process.env.TEMPORAL_ADDRESS) return process.env.TEMPORAL_ADDRESS;
+      const bin = await resolveTool(TEMPORAL_CLI, progress);
+      const server = await startTemporalDevServer({
+        binary: bin.path,
+        port: await freePort(),
+        namespace,
+        logFile: path.join(dir, 'temporal.log'),
+      });
+      servers.started.push(server);
+      return server.address;
+    })(),
+    (async () => {
+      if (process.env.MONGODB_URI) return process.env.MONGODB_URI;
+      const bin = await resolveTool(FERRETDB, progress);
+      const db = await startFerretDb({
+        binary: bin.path,
+        port: await freePort(),
+        dataDir: path.join(dir, 'ferretdb'),
+        stateDir: path.join(dir, 'ferretdb-state'),
+        logFile: path.join(dir, 'ferretdb.log'),
+      });
+      servers.started.push(db);
+      return db.uri;
+    })(),
+  ]);
+
+  const connection = await Connection.connect({ address: temporalAddress });
+  await ensureSearchAttributes(connection, namespace, pino({ level: 'warn' }));
+  await connection.close();
+
+  process.env.TEST_TEMPORAL_ADDRESS = temporalAddress;
+  process.env.TEST_TEMPORAL_NAMESPACE = namespace;
+  process.env.TEST_MONGODB_URI = mongoUri;
+  process.env.TEST_SERVERS_DIR = dir;
+}
