@@ -63,6 +63,7 @@ export const envSchema = z
     TEMPORAL_TLS_KEY: z.string().min(1, { error: 'a path to a PEM private key' }).optional(),
     TEMPORAL_TLS_CA: z.string().min(1, { error: 'a path to a PEM CA bundle' }).optional(),
     TEMPORAL_TLS_SERVER_NAME: z.string().min(1, { error: 'a host name' }).optional(),
+    TEMPORAL_CONNECT_TIMEOUT: seconds(30),
     TEMPORAL_PORT: port(7233),
     TEMPORAL_UI_PORT: port(8233),
     TEMPORAL_CLI_PATH: z.string().min(1, { error: 'a path to the temporal binary' }).optional(),
@@ -111,6 +112,7 @@ export interface TemporalConfig {
   namespace: string;
   /** True when no TEMPORAL_ADDRESS was given and `npm start` runs the dev server itself. */
   embedded: boolean;
+  connectTimeoutMs: number;
   apiKey?: string;
   tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string };
   devServer: { port: number; uiPort: number; dbFile: string; cliPath?: string };
@@ -167,6 +169,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_PORT}`,
       namespace: e.TEMPORAL_NAMESPACE,
       embedded: e.TEMPORAL_ADDRESS === undefined,
+      connectTimeoutMs: e.TEMPORAL_CONNECT_TIMEOUT * 1000,
       ...(e.TEMPORAL_API_KEY ? { apiKey: e.TEMPORAL_API_KEY } : {}),
       ...(tlsWanted
         ? {

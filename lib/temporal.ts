@@ -42,12 +42,12 @@ async function retrying<T>(
   what: string,
   cfg: TemporalConfig,
   timeoutMs: number,
-  connect: () => Promise<T>,
+  connect: (attemptTimeoutMs: number) => Promise<T>,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (let delay = 200; ; delay = Math.min(delay * 2, 2000)) {
     try {
-      return await connect();
+      return await connect(Math.max(500, Math.min(5000, deadline - Date.now())));
     } catch (err) {
       if (err instanceof StartupError) throw err;
       if (Date.now() + delay > deadline) {
@@ -61,15 +61,17 @@ async function retrying<T>(
 }
 
 /** Client connection (gRPC-js), retried until `timeoutMs` so components may start before the server. */
-export function connectClient(cfg: TemporalConfig, timeoutMs = 30_000): Promise<Connection> {
-  return retrying('the client', cfg, timeoutMs, async () => {
-    const connection = await Connection.connect({ ...connectionOptions(cfg), connectTimeout: 5000 });
-    return connection;
-  });
+export function connectClient(cfg: TemporalConfig, timeoutMs = cfg.connectTimeoutMs): Promise<Connection> {
+  return retrying('the client', cfg, timeoutMs, (connectTimeout) =>
+    Connection.connect({ ...connectionOptions(cfg), connectTimeout }),
+  );
 }
 
 /** Worker connection (Rust core), retried like connectClient. */
-export function connectWorker(cfg: TemporalConfig, timeoutMs = 30_000): Promise<NativeConnection> {
+export function connectWorker(
+  cfg: TemporalConfig,
+  timeoutMs = cfg.connectTimeoutMs,
+): Promise<NativeConnection> {
   return retrying('the worker', cfg, timeoutMs, () => NativeConnection.connect(connectionOptions(cfg)));
 }
 

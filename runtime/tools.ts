@@ -150,10 +150,11 @@ export async function resolveTool(
   spec: ToolSpec,
   progress: Progress,
   env: NodeJS.ProcessEnv = process.env,
+  goFinder: (env: NodeJS.ProcessEnv) => string | undefined = findGo,
 ): Promise<Resolution> {
   const found = locateTool(spec, env);
   if (found) return found;
-  const go = findGo(env);
+  const go = goFinder(env);
   if (!go) {
     throw new StartupError(
       `${spec.title} ${spec.version} is not installed and Go is missing to build it: install Go 1.24 or newer (https://go.dev/doc/install) and put it on PATH, or set ${spec.envVar} to an existing binary`,
