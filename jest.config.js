@@ -1,16 +1,11 @@
-// Jest in ESM mode (oidc-provider 9 and openid-client 6 are ESM-only), TypeScript through swc.
-// Type checking is `npm run typecheck`, not part of the transform.
+// Jest in ESM mode (oidc-provider 9 and openid-client 6 are ESM-only), TypeScript through ts-jest
+// in isolated-modules mode (transpile only). Type checking is `npm run typecheck`.
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: {
-    '^.+\\.ts$': [
-      '@swc/jest',
-      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } },
-    ],
-  },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   globalSetup: '<rootDir>/test/setup/global-setup.mjs',
   globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',

@@ -3,5 +3,8 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { default: startServers } = await import('./start-servers.ts');
-export default startServers;
+
+export default async function globalSetup() {
+  const { default: startServers } = await import('./start-servers.ts');
+  await startServers();
+}

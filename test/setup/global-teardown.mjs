@@ -2,5 +2,8 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { default: stopServers } = await import('./stop-servers.ts');
-export default stopServers;
+
+export default async function globalTeardown() {
+  const { default: stopServers } = await import('./stop-servers.ts');
+  await stopServers();
+}
