@@ -38,7 +38,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.ts', 'test/**/*.ts'],
+    files: ['scripts/**/*.{ts,mjs}', 'test/**/*.{ts,mjs}'],
     rules: { 'no-console': 'off' },
   },
 );
