@@ -69,7 +69,7 @@ export async function startTestWorker(
 }
 
 /** The SDK logs at ERROR only unless TEST_SDK_LOG_LEVEL asks for more. */
-function quietSdk(): void {
+export function quietSdk(): void {
   try {
     Runtime.install({
       logger: new DefaultLogger((process.env.TEST_SDK_LOG_LEVEL as LogLevel | undefined) ?? 'ERROR'),

@@ -5,6 +5,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { Worker } from '@temporalio/worker';
 import { onboardingWorkflowsPath } from '../../workers/onboarding.js';
+import { quietSdk } from '../helpers/platform.js';
+
+quietSdk();
 
 const dir = new URL('../fixtures/histories/', import.meta.url);
 const WORKFLOWS_PATH: Record<string, string> = { onboarding: onboardingWorkflowsPath };
