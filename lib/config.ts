@@ -31,7 +31,7 @@ const bool = z
   .transform((v) => v === 'true' || v === '1');
 
 // Variables whose values must never be echoed back in an error message.
-const SECRET = new Set(['TEMPORAL_API_KEY', 'MONGODB_URI']);
+const SECRET = new Set(['TEMPORAL_API_KEY', 'MONGODB_URI', 'AUTH_KEY_ENCRYPTION_KEY']);
 
 export const envSchema = z
   .object({
@@ -83,6 +83,31 @@ export const envSchema = z
     FERRETDB_PATH: z.string().min(1, { error: 'a path to the ferretdb binary' }).optional(),
 
     MARKETPLACE_PORT: port(3000),
+    AUTH_PORT: port(8443),
+    AUTH_ISSUER: z
+      .url({ protocol: /^https$/, error: 'an https URL, e.g. https://auth.bank.example' })
+      .optional(),
+    GATEWAY_URL: z
+      .url({ protocol: /^https$/, error: 'an https URL, e.g. https://api.bank.example' })
+      .optional(),
+    AUTH_KEY_ENCRYPTION_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9+/_-]{43}=?$/, { error: '32 random bytes in base64 (openssl rand -base64 32)' })
+      .optional(),
+    TLS_CERT: z.string().min(1, { error: 'a path to the PEM server certificate' }).optional(),
+    TLS_KEY: z.string().min(1, { error: 'a path to the PEM server private key' }).optional(),
+    MTLS_CLIENT_CA: z
+      .string()
+      .min(1, { error: 'a path to the PEM bundle of client-certificate CAs' })
+      .optional(),
+    MTLS_PROXY_HEADER: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, { error: 'an HTTP header name, e.g. x-ssl-client-cert' })
+      .optional(),
+    MTLS_TRUSTED_PROXIES: z
+      .string()
+      .regex(/^[0-9a-fA-F.:]+(,[0-9a-fA-F.:]+)*$/, { error: 'a comma-separated list of proxy IP addresses' })
+      .optional(),
     WORKER_PORT: port(9400),
     WORKER_TASK_QUEUES: z
       .string()
@@ -95,6 +120,21 @@ export const envSchema = z
     ONBOARDING_REVIEW_TIMEOUT: seconds(30 * 24 * 3600),
   })
   .superRefine((env, ctx) => {
+    if (Boolean(env.TLS_CERT) !== Boolean(env.TLS_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.TLS_CERT ? 'TLS_KEY' : 'TLS_CERT'],
+        message: 'set together with its pair: TLS needs both TLS_CERT and TLS_KEY',
+      });
+    }
+    if (env.NODE_ENV === 'production' && !env.AUTH_KEY_ENCRYPTION_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_KEY_ENCRYPTION_KEY'],
+        message:
+          'set in production: 32 random bytes in base64 that encrypt the authorization server keys at rest',
+      });
+    }
     if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
       ctx.addIssue({
         code: 'custom',
@@ -134,7 +174,16 @@ export interface Config {
   host: string;
   temporal: TemporalConfig;
   mongo: MongoConfig;
-  http: { marketplacePort: number; workerPort: number };
+  http: { marketplacePort: number; workerPort: number; authPort: number };
+  auth: {
+    issuer: string;
+    resourceServer: string;
+    /** Undefined in development: a key is generated under DATA_DIR. */
+    keyEncryptionKey?: Buffer;
+    dir: string;
+  };
+  tls: { certPath?: string; keyPath?: string; clientCaPath?: string; pkiDir: string };
+  mtls: { proxyHeader?: string; trustedProxies: string[] };
   worker: { taskQueues?: string[] };
   shutdownGraceMs: number;
   onboarding: { bankAdminsEmail: string; reminderIntervalMs: number; reviewTimeoutMs: number };
@@ -200,7 +249,22 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         binaryPath: e.FERRETDB_PATH,
       },
     },
-    http: { marketplacePort: e.MARKETPLACE_PORT, workerPort: e.WORKER_PORT },
+    http: { marketplacePort: e.MARKETPLACE_PORT, workerPort: e.WORKER_PORT, authPort: e.AUTH_PORT },
+    auth: {
+      issuer: (e.AUTH_ISSUER ?? `https://localhost:${e.AUTH_PORT}`).replace(/\/$/, ''),
+      resourceServer: (e.GATEWAY_URL ?? 'https://localhost:8444').replace(/\/$/, ''),
+      ...(e.AUTH_KEY_ENCRYPTION_KEY
+        ? { keyEncryptionKey: Buffer.from(e.AUTH_KEY_ENCRYPTION_KEY, 'base64') }
+        : {}),
+      dir: path.join(dataDir, 'auth'),
+    },
+    tls: {
+      certPath: e.TLS_CERT,
+      keyPath: e.TLS_KEY,
+      clientCaPath: e.MTLS_CLIENT_CA,
+      pkiDir: path.join(dataDir, 'pki'),
+    },
+    mtls: { proxyHeader: e.MTLS_PROXY_HEADER, trustedProxies: e.MTLS_TRUSTED_PROXIES?.split(',') ?? [] },
     worker: { taskQueues: e.WORKER_TASK_QUEUES?.split(',') },
     shutdownGraceMs: e.SHUTDOWN_GRACE * 1000,
     onboarding: {

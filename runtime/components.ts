@@ -10,6 +10,7 @@ export interface Component {
   portVariable: string;
   /** Shown to people as a URL to open (otherwise only its health URL is listed). */
   title?: string;
+  scheme?: 'http' | 'https';
 }
 
 export const COMPONENTS: Component[] = [
@@ -20,5 +21,13 @@ export const COMPONENTS: Component[] = [
     port: (c) => c.http.marketplacePort,
     portVariable: 'MARKETPLACE_PORT',
     title: 'Developer marketplace and bank pages',
+  },
+  {
+    name: 'auth',
+    entry: 'auth/server.ts',
+    port: (c) => c.http.authPort,
+    portVariable: 'AUTH_PORT',
+    title: 'Authorization server (OIDC issuer)',
+    scheme: 'https',
   },
 ];

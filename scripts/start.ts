@@ -2,6 +2,8 @@
 // (unless TEMPORAL_ADDRESS / MONGODB_URI name running servers), registers search attributes,
 // then the workers and HTTP components, each waited for on /readyz. Ctrl-C or SIGTERM stops
 // everything it started, in reverse order.
+import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../lib/config.js';
@@ -17,6 +19,22 @@ import { startTemporalDevServer } from '../runtime/temporal-dev-server.js';
 import { FERRETDB, TEMPORAL_CLI, resolveTool } from '../runtime/tools.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** GET /readyz on loopback. The certificate is not checked: this is a local liveness probe, not a client. */
+function isReady(scheme: 'http' | 'https', port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const get = scheme === 'https' ? https.get : http.get;
+    const req = get(
+      { host: '127.0.0.1', port, path: '/readyz', rejectUnauthorized: false, timeout: 2000 },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+  });
+}
 
 runMain('platform', async () => {
   const startedAt = Date.now();
@@ -108,8 +126,7 @@ runMain('platform', async () => {
           ipc: true,
         });
         watch(proc);
-        const url = `http://127.0.0.1:${c.port(cfg)}/readyz`;
-        await waitUntilReady(proc, async () => (await fetch(url)).ok, 120_000, c.name);
+        await waitUntilReady(proc, () => isReady(c.scheme ?? 'http', c.port(cfg)), 120_000, c.name);
       }),
     );
 

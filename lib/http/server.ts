@@ -1,7 +1,7 @@
 // Common shape of every HTTP component: security headers, request ids in logs, health routes,
 // and a listen() that turns "port busy" into a one-line cause.
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -43,9 +43,14 @@ export function createComponentApp(opts: { logger: Logger; readiness: ReadinessC
 }
 
 /** Listen on host:port; a busy port becomes PortInUseError naming the variable that sets it. */
-export function listen(app: Express, port: number, host: string, variable: string): Promise<Server> {
+export function listen<S extends Server>(
+  target: Express | S,
+  port: number,
+  host: string,
+  variable: string,
+): Promise<S | Server> {
+  const server: Server = typeof target === 'function' ? createServer(target) : target;
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host);
     server.once('listening', () => resolve(server));
     server.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') reject(new PortInUseError(port, variable));
@@ -59,6 +64,7 @@ export function listen(app: Express, port: number, host: string, variable: strin
         reject(new StartupError(`Cannot bind ${host}:${port}: HOST is not an address of this machine`));
       else reject(err);
     });
+    server.listen(port, host);
   });
 }
 

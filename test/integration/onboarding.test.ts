@@ -13,6 +13,7 @@ import { closeServer } from '../../lib/http/server.js';
 import { onboardingWorker } from '../../workers/onboarding.js';
 import { reviewSignal, reviewUpdate, stateQuery, type OnboardingState } from '../../workflows/onboarding.js';
 import { uniqueNames } from '../helpers/env.js';
+import { eventually } from '../helpers/eventually.js';
 import { quietLogger, startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
 
 const names = uniqueNames(import.meta.url);
@@ -129,13 +130,15 @@ describe('organization enrolment', () => {
       remindersSent: 0,
     });
 
-    // The organization's contacts and the bank's reviewers were told.
-    const notes = await db.models.Notification.find({ organizationId: id }).lean();
-    expect(notes.map((n) => `${n.template}:${n.to}`).sort()).toEqual([
-      'enrolment-received:ana@fintech.example',
-      'enrolment-received:bruno@fintech.example',
-      'review-requested:admins@bank.example',
-    ]);
+    // The organization's contacts and the bank's reviewers are told (right after the record is written).
+    await eventually(async () => {
+      const notes = await db.models.Notification.find({ organizationId: id }).lean();
+      expect(notes.map((n) => `${n.template}:${n.to}`).sort()).toEqual([
+        'enrolment-received:ana@fintech.example',
+        'enrolment-received:bruno@fintech.example',
+        'review-requested:admins@bank.example',
+      ]);
+    });
   });
 
   it('approves through the review update; the result shows in Temporal, the database and the search attributes', async () => {

@@ -2,7 +2,7 @@
 // FerretDB under a fresh DATA_DIR, Ctrl-C stops every process it started, and a second start finds
 // the workflows and records of the first.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,10 +12,11 @@ import { reviewUpdate, stateQuery } from '../../workflows/onboarding.js';
 import { freePort } from '../../runtime/ports.js';
 import { projectRoot } from '../helpers/env.js';
 import { cleanEnv } from '../helpers/spawn.js';
+import { tlsFetch } from '../helpers/tls-client.js';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'obp-platform-'));
 let ports: Record<
-  'TEMPORAL_PORT' | 'TEMPORAL_UI_PORT' | 'MONGODB_PORT' | 'MARKETPLACE_PORT' | 'WORKER_PORT',
+  'TEMPORAL_PORT' | 'TEMPORAL_UI_PORT' | 'MONGODB_PORT' | 'MARKETPLACE_PORT' | 'WORKER_PORT' | 'AUTH_PORT',
   number
 >;
 let running: ChildProcess | undefined;
@@ -89,6 +90,7 @@ describe('npm start', () => {
       MONGODB_PORT: await freePort(),
       MARKETPLACE_PORT: await freePort(),
       WORKER_PORT: await freePort(),
+      AUTH_PORT: await freePort(),
     };
     const marketplace = `http://127.0.0.1:${ports.MARKETPLACE_PORT}`;
 
@@ -101,6 +103,15 @@ describe('npm start', () => {
     expect(first.output()).toContain(
       `Temporal UI                          http://127.0.0.1:${ports.TEMPORAL_UI_PORT}`,
     );
+
+    // The authorization server answers over HTTPS with the dev PKI npm start created.
+    const jwksKids = async () => {
+      const https = tlsFetch({ ca: readFileSync(path.join(dataDir, 'pki', 'ca.crt'), 'utf8') });
+      const res = await https(`https://localhost:${ports.AUTH_PORT}/jwks`);
+      return ((await res.json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+    };
+    const kidsBefore = await jwksKids();
+    expect(kidsBefore.length).toBeGreaterThan(0);
 
     const enrolled = await fetch(`${marketplace}/api/organizations`, {
       method: 'POST',
@@ -135,6 +146,8 @@ describe('npm start', () => {
     const record = await fetch(`${marketplace}/api/organizations/${organizationId}`);
     expect(record.status).toBe(200);
     expect(await record.json()).toMatchObject({ organizationId, status: 'PENDING_REVIEW' });
+
+    expect(await jwksKids()).toEqual(kidsBefore);
 
     const { client, close } = await temporalClient();
     try {

@@ -89,6 +89,7 @@ describe('start-up failures', () => {
         MONGODB_PORT: await free(),
         MARKETPLACE_PORT: await free(),
         WORKER_PORT: await free(),
+        AUTH_PORT: await free(),
         DATA_DIR: '/nonexistent/should-not-be-created',
       }),
     );

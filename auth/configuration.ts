@@ -1,0 +1,152 @@
+// oidc-provider configuration as data: the FAPI 1.0 Advanced shape both Open Finance Brasil and
+// FDX profile (PS256 only, private_key_jwt or tls_client_auth, sender-constrained tokens, PAR,
+// signed request objects, JARM). Runtime pieces (keys, adapter, certificate source) are injected.
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import {
+  normalizeDn,
+  presentedCertificate,
+  type ClientCertificateSource,
+} from '../lib/http/client-certificate.js';
+import { registrationPolicies } from './registration-policy.js';
+
+/** OFB API scopes (ofb.md §4) and FDX data-cluster scopes (fdx.md). */
+export const OFB_SCOPES = [
+  'consents',
+  'resources',
+  'accounts',
+  'credit-cards-accounts',
+  'customers',
+] as const;
+export const FDX_SCOPES = [
+  'fdx:accountbasic:read',
+  'fdx:accountdetailed:read',
+  'fdx:transactions:read',
+  'fdx:statements:read',
+  'fdx:customercontact:read',
+  'fdx:accountpayments:read',
+] as const;
+
+export const SIGNING_ALGS = ['PS256'] as const satisfies readonly ['PS256'];
+
+/** Token lifetimes in seconds. OFB wants access tokens of 300–900 s. */
+export const TTL = {
+  AccessToken: 300,
+  ClientCredentials: 300,
+  AuthorizationCode: 60,
+  IdToken: 300,
+  Interaction: 600,
+  Session: 3600,
+  Grant: 365 * 24 * 3600,
+  RefreshToken: 365 * 24 * 3600,
+} as const;
+
+/** Longest life of anything signed with a key: how long a rotated key stays published. */
+export const MAX_SIGNED_TOKEN_TTL = Math.max(
+  TTL.AccessToken,
+  TTL.ClientCredentials,
+  TTL.IdToken,
+  TTL.Interaction,
+);
+
+export interface RuntimePieces {
+  adapter: NonNullable<Configuration['adapter']>;
+  jwks: NonNullable<Configuration['jwks']>;
+  cookieKeys: string[];
+  /** The gateway's base URL: the resource indicator of every API access token. */
+  resourceServer: string;
+  /** Clients (the gateway) allowed to introspect any token; others only their own. */
+  introspectionClients: string[];
+  /** Where client certificates come from: the TLS socket, or a trusted proxy's header. */
+  certificates: ClientCertificateSource;
+}
+
+export function providerConfiguration(p: RuntimePieces): Configuration {
+  const presented = (ctx: KoaContextWithOIDC) =>
+    presentedCertificate(ctx.socket, ctx.headers, p.certificates);
+  return {
+    adapter: p.adapter,
+    jwks: p.jwks,
+    cookies: { keys: p.cookieKeys },
+    clientAuthMethods: ['private_key_jwt', 'tls_client_auth'],
+    responseTypes: ['code id_token', 'code'],
+    scopes: ['openid', 'offline_access', ...OFB_SCOPES, ...FDX_SCOPES],
+    acrValues: ['urn:brasil:openbanking:loa2', 'urn:brasil:openbanking:loa3'],
+    clientDefaults: {
+      grant_types: ['client_credentials'],
+      response_types: [],
+      id_token_signed_response_alg: 'PS256',
+      authorization_signed_response_alg: 'PS256',
+      token_endpoint_auth_method: 'private_key_jwt',
+      tls_client_certificate_bound_access_tokens: true,
+    },
+    enabledJWA: {
+      clientAuthSigningAlgValues: [...SIGNING_ALGS],
+      requestObjectSigningAlgValues: [...SIGNING_ALGS],
+      idTokenSigningAlgValues: [...SIGNING_ALGS],
+      authorizationSigningAlgValues: [...SIGNING_ALGS],
+      userinfoSigningAlgValues: [...SIGNING_ALGS],
+      introspectionSigningAlgValues: [...SIGNING_ALGS],
+      idTokenEncryptionAlgValues: ['RSA-OAEP', 'RSA-OAEP-256'],
+      idTokenEncryptionEncValues: ['A256GCM'],
+      requestObjectEncryptionAlgValues: ['RSA-OAEP', 'RSA-OAEP-256'],
+      requestObjectEncryptionEncValues: ['A256GCM'],
+      dPoPSigningAlgValues: [...SIGNING_ALGS],
+    },
+    features: {
+      devInteractions: { enabled: false },
+      fapi: { enabled: true, profile: '1.0 Final' },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: true },
+      requestObjects: { enabled: true, requireSignedRequestObject: true },
+      jwtResponseModes: { enabled: true },
+      encryption: { enabled: true },
+      clientCredentials: { enabled: true },
+      introspection: {
+        enabled: true,
+        allowedPolicy: (_ctx, client, token) =>
+          token.clientId === client.clientId || p.introspectionClients.includes(client.clientId),
+      },
+      revocation: { enabled: true },
+      dPoP: { enabled: false },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: { enabled: false },
+      registration: { enabled: true, initialAccessToken: true, policies: registrationPolicies },
+      registrationManagement: { enabled: true, rotateRegistrationAccessToken: true },
+      mTLS: {
+        enabled: true,
+        certificateBoundAccessTokens: true,
+        tlsClientAuth: true,
+        getCertificate: (ctx) => presented(ctx)?.certificate,
+        certificateAuthorized: (ctx) => presented(ctx)?.authorized === true,
+        certificateSubjectMatches: (ctx, property, expected) => {
+          const cert = presented(ctx)?.certificate;
+          return (
+            property === 'tls_client_auth_subject_dn' &&
+            !!cert &&
+            normalizeDn(cert.subject) === normalizeDn(expected)
+          );
+        },
+      },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => p.resourceServer,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, resourceIndicator) => {
+          if (resourceIndicator !== p.resourceServer) throw new Error('unknown resource server');
+          return {
+            scope: [...OFB_SCOPES, ...FDX_SCOPES].join(' '),
+            // Opaque tokens live in the database, so introspection sees a revocation at once.
+            accessTokenFormat: 'opaque',
+            accessTokenTTL: TTL.AccessToken,
+          };
+        },
+      },
+    },
+    ttl: { ...TTL },
+    issueRefreshToken: async (_ctx, client, code) =>
+      client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    rotateRefreshToken: false,
+    pkce: { required: () => true },
+    conformIdTokenClaims: true,
+    allowOmittingSingleRegisteredRedirectUri: false,
+  };
+}

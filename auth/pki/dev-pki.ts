@@ -1,0 +1,143 @@
+// The development PKI: a local CA that issues the authorization server's and gateway's TLS
+// certificate and data recipients' client certificates (tls_client_auth, mTLS). Created on first
+// start under DATA_DIR/pki; a bank in production brings its own (ICP-Brasil / OFB directory CAs).
+// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill first.
+import 'reflect-metadata';
+import { webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as x509 from '@peculiar/x509';
+
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+type CryptoKey = webcrypto.CryptoKey;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+
+const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+const DAY = 24 * 60 * 60 * 1000;
+
+export interface Pem {
+  cert: string;
+  key: string;
+}
+
+export interface DevPki {
+  dir: string;
+  ca: Pem;
+  server: Pem;
+}
+
+async function exportKey(key: CryptoKey): Promise<string> {
+  const der = await webcrypto.subtle.exportKey('pkcs8', key);
+  return x509.PemConverter.encode(der, 'PRIVATE KEY');
+}
+
+async function importKey(pem: string): Promise<CryptoKey> {
+  const der = x509.PemConverter.decode(pem)[0]!;
+  return webcrypto.subtle.importKey('pkcs8', der, ALG, false, ['sign']);
+}
+
+function serial(): string {
+  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+    .toString('hex')
+    .replace(/^[89a-f]/, '1');
+}
+
+async function createCa(): Promise<Pem> {
+  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: 'CN=Open Banking Platform Dev CA,O=Open Banking Platform (development)',
+    notBefore: new Date(Date.now() - DAY),
+    notAfter: new Date(Date.now() + 3650 * DAY),
+    keys,
+    signingAlgorithm: ALG,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return { cert: cert.toString('pem'), key: await exportKey(keys.privateKey) };
+}
+
+export interface IssueOptions {
+  /** Distinguished name, e.g. `CN=tpp-app-1,O=Fintech Exemplo Ltda,C=BR`. */
+  subject: string;
+  /** DNS names and IP addresses for a server certificate. */
+  dnsNames?: string[];
+  ipAddresses?: string[];
+  usage: 'server' | 'client';
+  days?: number;
+}
+
+/** Issue a certificate signed by the CA. */
+export async function issueCertificate(ca: Pem, opts: IssueOptions): Promise<Pem> {
+  const caCert = new x509.X509Certificate(ca.cert);
+  const caKey = await importKey(ca.key);
+  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const names = [
+    ...(opts.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
+    ...(opts.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
+  ];
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject: opts.subject,
+    issuer: caCert.subject,
+    notBefore: new Date(Date.now() - DAY),
+    notAfter: new Date(Date.now() + (opts.days ?? 825) * DAY),
+    signingKey: caKey,
+    publicKey: keys.publicKey,
+    signingAlgorithm: ALG,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement,
+        true,
+      ),
+      new x509.ExtendedKeyUsageExtension([
+        opts.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth,
+      ]),
+      await x509.AuthorityKeyIdentifierExtension.create(caCert),
+      ...(names.length ? [new x509.SubjectAlternativeNameExtension(names)] : []),
+    ],
+  });
+  return { cert: cert.toString('pem'), key: await exportKey(keys.privateKey) };
+}
+
+function writePem(dir: string, name: string, pem: Pem): void {
+  writeFileSync(path.join(dir, `${name}.crt`), pem.cert);
+  writeFileSync(path.join(dir, `${name}.key`), pem.key, { mode: 0o600 });
+  chmodSync(path.join(dir, `${name}.key`), 0o600);
+}
+
+function readPem(dir: string, name: string): Pem {
+  return {
+    cert: readFileSync(path.join(dir, `${name}.crt`), 'utf8'),
+    key: readFileSync(path.join(dir, `${name}.key`), 'utf8'),
+  };
+}
+
+/** Load the dev PKI from `dir`, creating the CA and the server certificate the first time. */
+export async function ensureDevPki(dir: string): Promise<DevPki> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (!existsSync(path.join(dir, 'ca.crt'))) writePem(dir, 'ca', await createCa());
+  const ca = readPem(dir, 'ca');
+  if (!existsSync(path.join(dir, 'server.crt'))) {
+    const server = await issueCertificate(ca, {
+      subject: 'CN=localhost,O=Open Banking Platform (development)',
+      dnsNames: ['localhost'],
+      ipAddresses: ['127.0.0.1', '::1'],
+      usage: 'server',
+    });
+    writePem(dir, 'server', server);
+  }
+  return { dir, ca, server: readPem(dir, 'server') };
+}
+
+/** The certificate's subject DN in RFC 4514-like one-line form (`CN=…,O=…`), as clients register it. */
+export function subjectDn(certPem: string): string {
+  return new NodeX509(certPem).subject.split('\n').join(',');
+}
+
+export { writePem };

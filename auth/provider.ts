@@ -1,0 +1,95 @@
+// The authorization server's oidc-provider instance, assembled from its configuration, the keys in
+// the database and the FerretDB-safe adapter.
+import Provider from 'oidc-provider';
+import type { Models } from '../db/models/index.js';
+import type { ClientCertificateSource } from '../lib/http/client-certificate.js';
+import type { Logger } from '../lib/logger.js';
+import { createAdapterClass } from './adapter.js';
+import { providerConfiguration } from './configuration.js';
+import { loadKeySet } from './keys/key-store.js';
+import { FAPI_CLIENT_POLICY } from './registration-policy.js';
+
+export interface AuthorizationServerOptions {
+  issuer: string;
+  models: Pick<Models, 'AuthKey' | 'OidcRecord'>;
+  /** 32-byte key that encrypts the server's private keys at rest. */
+  keyEncryptionKey: Buffer;
+  resourceServer: string;
+  introspectionClients?: string[];
+  certificates: ClientCertificateSource;
+  /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto/-For. */
+  proxy?: boolean;
+  logger: Logger;
+}
+
+export async function createProvider(o: AuthorizationServerOptions): Promise<Provider> {
+  const keys = await loadKeySet(o.models.AuthKey, o.keyEncryptionKey);
+  const provider = new Provider(
+    o.issuer,
+    providerConfiguration({
+      adapter: createAdapterClass(o.models.OidcRecord),
+      jwks: keys.jwks as never,
+      cookieKeys: keys.cookieKeys,
+      resourceServer: o.resourceServer,
+      introspectionClients: o.introspectionClients ?? [],
+      certificates: o.certificates,
+    }),
+  );
+  provider.proxy = o.proxy ?? false;
+
+  // Failures are logged with the client and the OAuth error, never with tokens or assertions.
+  const log = o.logger.child({ component: 'oidc' });
+  for (const event of [
+    'server_error',
+    'grant.error',
+    'introspection.error',
+    'revocation.error',
+    'registration_create.error',
+    'registration_update.error',
+    'pushed_authorization_request.error',
+    'authorization.error',
+  ] as const) {
+    (provider as unknown as NodeJS.EventEmitter).on(
+      event,
+      (
+        ctx: { oidc?: { client?: { clientId: string } } },
+        err: { error?: string; error_description?: string; message: string },
+      ) => {
+        const level = event === 'server_error' ? 'error' : 'info';
+        log[level](
+          {
+            event,
+            clientId: ctx?.oidc?.client?.clientId,
+            error: err.error ?? err.message,
+            description: err.error_description,
+          },
+          'oauth request refused',
+        );
+      },
+    );
+  }
+  return provider;
+}
+
+/** Revoke every token of a grant (consent), and the grant itself. Safe to repeat. */
+export async function revokeGrant(provider: Provider, grantId: string): Promise<void> {
+  await Promise.all([
+    provider.AccessToken.revokeByGrantId(grantId),
+    provider.RefreshToken.revokeByGrantId(grantId),
+    provider.AuthorizationCode.revokeByGrantId(grantId),
+  ]);
+  const grant = await provider.Grant.find(grantId);
+  await grant?.destroy();
+}
+
+/**
+ * An initial access token for dynamic client registration that carries the FAPI client policy.
+ * The Discovery Agent holds it; every client it registers is checked against the policy.
+ */
+export async function issueRegistrationToken(provider: Provider, expiresInSeconds?: number): Promise<string> {
+  const iat = new provider.InitialAccessToken({
+    policies: [FAPI_CLIENT_POLICY],
+    ...(expiresInSeconds ? { expiresIn: expiresInSeconds } : {}),
+  });
+  return iat.save();
+}

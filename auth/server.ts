@@ -1,0 +1,48 @@
+// Authorization server process: HTTPS on AUTH_PORT, asking every client for a certificate
+// (mTLS client authentication and certificate-bound tokens) without requiring one.
+import https from 'node:https';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { connectDatabase } from '../db/connection.js';
+import { loadConfig } from '../lib/config.js';
+import { closeServer, listen } from '../lib/http/server.js';
+import { createLogger } from '../lib/logger.js';
+import { runMain } from '../lib/main.js';
+import { loadTlsMaterial } from '../lib/tls.js';
+import { createAuthApp } from './app.js';
+import { devKeyEncryptionKey } from './dev-secrets.js';
+import { createProvider, issueRegistrationToken } from './provider.js';
+
+runMain('auth', async () => {
+  const cfg = loadConfig();
+  const logger = createLogger('auth', cfg);
+  const db = await connectDatabase(cfg.mongo, logger);
+  const tls = await loadTlsMaterial(cfg);
+  const provider = await createProvider({
+    issuer: cfg.auth.issuer,
+    models: db.models,
+    keyEncryptionKey: cfg.auth.keyEncryptionKey ?? devKeyEncryptionKey(cfg.auth.dir),
+    resourceServer: cfg.auth.resourceServer,
+    certificates: cfg.mtls,
+    proxy: cfg.mtls.trustedProxies.length > 0,
+    logger,
+  });
+
+  // Development: a registration token for the Discovery Agent, written once beside the keys.
+  const tokenFile = path.join(cfg.auth.dir, 'registration-token');
+  if (cfg.env !== 'production' && !existsSync(tokenFile)) {
+    writeFileSync(tokenFile, await issueRegistrationToken(provider), { mode: 0o600 });
+  }
+
+  const app = createAuthApp({ provider, db, logger });
+  const server = https.createServer(
+    { cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: true, rejectUnauthorized: false },
+    app,
+  );
+  await listen(server, cfg.http.authPort, cfg.host, 'AUTH_PORT');
+  logger.info({ issuer: cfg.auth.issuer }, 'authorization server ready');
+  return async () => {
+    await closeServer(server);
+    await db.close();
+  };
+});

@@ -1,0 +1,380 @@
+// The authorization server over real HTTPS with mTLS, on a real MongoDB-wire database, driven by
+// openid-client as the Discovery Agent and data recipients drive it.
+import { createHash, X509Certificate } from 'node:crypto';
+import https from 'node:https';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import * as oidc from 'openid-client';
+import type Provider from 'oidc-provider';
+import { sweepExpired, createAdapterClass } from '../../auth/adapter.js';
+import { createAuthApp } from '../../auth/app.js';
+import { rotateKey } from '../../auth/keys/key-store.js';
+import { ensureDevPki, issueCertificate, type DevPki, type Pem } from '../../auth/pki/dev-pki.js';
+import { createProvider, issueRegistrationToken } from '../../auth/provider.js';
+import { closeServer } from '../../lib/http/server.js';
+import { freePort } from '../../runtime/ports.js';
+import { uniqueNames } from '../helpers/env.js';
+import { quietLogger, testDatabase } from '../helpers/platform.js';
+import { ps256KeyPair, tlsFetch } from '../helpers/tls-client.js';
+
+const names = uniqueNames(import.meta.url);
+const kek = Buffer.alloc(32, 7);
+const RESOURCE = 'https://localhost:8444';
+const pkiDir = mkdtempSync(path.join(os.tmpdir(), 'obp-pki-'));
+let db: Awaited<ReturnType<typeof testDatabase>>;
+let pki: DevPki;
+let recipientCert: Pem;
+let otherCert: Pem;
+let issuer: string;
+let provider: Provider;
+let server: https.Server;
+let registrationToken: string;
+
+async function startServer(port: number) {
+  provider = await createProvider({
+    issuer,
+    models: db.models,
+    keyEncryptionKey: kek,
+    resourceServer: RESOURCE,
+    certificates: { trustedProxies: [] },
+    logger: quietLogger,
+  });
+  const app = createAuthApp({ provider, db, logger: quietLogger });
+  server = https.createServer(
+    {
+      cert: pki.server.cert,
+      key: pki.server.key,
+      ca: pki.ca.cert,
+      requestCert: true,
+      rejectUnauthorized: false,
+    },
+    app,
+  );
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+}
+
+const withCert = () => tlsFetch({ ca: pki.ca.cert, cert: recipientCert.cert, key: recipientCert.key });
+const withoutCert = () => tlsFetch({ ca: pki.ca.cert });
+
+function thumbprint(pem: string): string {
+  return createHash('sha256').update(new X509Certificate(pem).raw).digest('base64url');
+}
+
+async function register(metadata: Record<string, unknown>, token: string | null = registrationToken) {
+  const res = await withoutCert()(`${issuer}/reg`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(metadata),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+const recipientSubject = 'CN=fdx-recipient-1,O=Exemplo Recipient,C=US';
+
+beforeAll(async () => {
+  db = await testDatabase(names.database);
+  pki = await ensureDevPki(pkiDir);
+  recipientCert = await issueCertificate(pki.ca, { subject: recipientSubject, usage: 'client' });
+  otherCert = await issueCertificate(pki.ca, { subject: 'CN=someone-else,O=Other', usage: 'client' });
+  const port = await freePort();
+  issuer = `https://localhost:${port}`;
+  await startServer(port);
+  registrationToken = await issueRegistrationToken(provider);
+});
+
+afterAll(async () => {
+  await closeServer(server);
+  await db.drop();
+  rmSync(pkiDir, { recursive: true, force: true });
+});
+
+describe('discovery', () => {
+  it('advertises the FAPI shape and nothing weaker', async () => {
+    const meta = (await (await withoutCert()(`${issuer}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(meta.issuer).toBe(issuer);
+    expect(meta.token_endpoint_auth_methods_supported).toEqual(['private_key_jwt', 'tls_client_auth']);
+    expect(meta.token_endpoint_auth_signing_alg_values_supported).toEqual(['PS256']);
+    expect(meta.id_token_signing_alg_values_supported).toEqual(['PS256']);
+    expect(meta.request_object_signing_alg_values_supported).toEqual(['PS256']);
+    expect(meta.response_types_supported).toEqual(['code id_token', 'code']);
+    expect(meta.require_pushed_authorization_requests).toBe(true);
+    expect(meta.tls_client_certificate_bound_access_tokens).toBe(true);
+    expect(meta.code_challenge_methods_supported).toEqual(['S256']);
+    expect(meta).toHaveProperty('registration_endpoint', `${issuer}/reg`);
+    expect(meta).toHaveProperty('introspection_endpoint');
+    expect(meta).toHaveProperty('revocation_endpoint');
+    expect(meta).not.toHaveProperty('dpop_signing_alg_values_supported');
+    // `implicit` is listed only because the hybrid `code id_token` response type needs it.
+    expect([...(meta.grant_types_supported as string[])].sort()).toEqual([
+      'authorization_code',
+      'client_credentials',
+      'implicit',
+      'refresh_token',
+    ]);
+  });
+
+  it('publishes public signing and encryption keys only', async () => {
+    const jwks = (await (await withoutCert()(`${issuer}/jwks`)).json()) as {
+      keys: Record<string, unknown>[];
+    };
+    expect(jwks.keys.map((k) => k.kid).sort()).toEqual(['enc-initial', 'sig-initial']);
+    for (const k of jwks.keys) expect(k).not.toHaveProperty('d');
+  });
+});
+
+describe('dynamic client registration (RFC 7591/7592)', () => {
+  it('registers a private_key_jwt client that then gets a certificate-bound client-credentials token', async () => {
+    const { publicJwk, privateKey } = await ps256KeyPair('ofb-1');
+    const config = await oidc.dynamicClientRegistration(
+      new URL(issuer),
+      {
+        client_name: 'OFB recipient',
+        redirect_uris: ['https://recipient.example/cb'],
+        grant_types: ['client_credentials', 'authorization_code', 'implicit', 'refresh_token'],
+        response_types: ['code id_token'],
+        token_endpoint_auth_method: 'private_key_jwt',
+        token_endpoint_auth_signing_alg: 'PS256',
+        jwks: { keys: [publicJwk] },
+      },
+      oidc.PrivateKeyJwt(privateKey),
+      { initialAccessToken: registrationToken, [oidc.customFetch]: withCert() },
+    );
+    config[oidc.customFetch] = withCert();
+    expect(config.clientMetadata().client_id).toEqual(expect.any(String));
+    expect(config.clientMetadata()).toHaveProperty('registration_access_token');
+
+    const tokens = await oidc.clientCredentialsGrant(config, { scope: 'consents' });
+    expect(tokens).toMatchObject({ token_type: 'bearer', scope: 'consents', expires_in: 300 });
+
+    const info = await oidc.tokenIntrospection(config, tokens.access_token);
+    expect(info).toMatchObject({
+      active: true,
+      client_id: config.clientMetadata().client_id,
+      scope: 'consents',
+      aud: RESOURCE,
+    });
+    expect(info.cnf).toEqual({ 'x5t#S256': thumbprint(recipientCert.cert) });
+
+    await oidc.tokenRevocation(config, tokens.access_token);
+    expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
+  });
+
+  it('authenticates a tls_client_auth client by its certificate subject and binds its tokens', async () => {
+    const reg = await register({
+      client_name: 'FDX recipient',
+      redirect_uris: ['https://fdx-recipient.example/cb'],
+      grant_types: ['client_credentials'],
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_subject_dn: recipientSubject,
+    });
+    expect(reg.status).toBe(201);
+    const clientId = reg.body.client_id as string;
+
+    const token = async (fetcher: typeof fetch) => {
+      const res = await fetcher(`${issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: clientId,
+          scope: 'fdx:accountbasic:read',
+        }),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+
+    const ok = await token(withCert());
+    expect(ok.status).toBe(200);
+    const config = new oidc.Configuration(
+      (
+        await oidc.discovery(new URL(issuer), clientId, undefined, oidc.TlsClientAuth(), {
+          [oidc.customFetch]: withCert(),
+        })
+      ).serverMetadata(),
+      clientId,
+      {},
+      oidc.TlsClientAuth(),
+    );
+    config[oidc.customFetch] = withCert();
+    const info = await oidc.tokenIntrospection(config, ok.body.access_token as string);
+    expect(info).toMatchObject({ active: true, client_id: clientId, scope: 'fdx:accountbasic:read' });
+    expect(info.cnf).toEqual({ 'x5t#S256': thumbprint(recipientCert.cert) });
+
+    // Another client may not read this client's token.
+    const other = await register({
+      redirect_uris: ['https://other.example/cb'],
+      grant_types: ['client_credentials'],
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_subject_dn: 'CN=someone-else,O=Other',
+    });
+    const otherFetch = tlsFetch({ ca: pki.ca.cert, cert: otherCert.cert, key: otherCert.key });
+    const peek = await otherFetch(`${issuer}/token/introspection`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        token: ok.body.access_token as string,
+        client_id: other.body.client_id as string,
+      }),
+    });
+    expect(peek.status).toBe(200);
+    expect(await peek.json()).toEqual({ active: false });
+
+    expect(await token(withoutCert())).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    const stranger = tlsFetch({ ca: pki.ca.cert, cert: otherCert.cert, key: otherCert.key });
+    expect(await token(stranger)).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+  });
+
+  it('refuses registration without a valid initial access token', async () => {
+    const metadata = {
+      redirect_uris: ['https://x.example/cb'],
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_subject_dn: 'CN=x',
+    };
+    expect(await register(metadata, null)).toMatchObject({ status: 401, body: { error: 'invalid_token' } });
+    expect(await register(metadata, 'forged-token')).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_token' },
+    });
+  });
+
+  it.each([
+    [
+      'an http redirect URI',
+      {
+        redirect_uris: ['http://recipient.example/cb'],
+        token_endpoint_auth_method: 'tls_client_auth',
+        tls_client_auth_subject_dn: 'CN=x',
+      },
+      'invalid_redirect_uri',
+    ],
+    [
+      'client_secret_basic',
+      { redirect_uris: ['https://recipient.example/cb'], token_endpoint_auth_method: 'client_secret_basic' },
+      'invalid_client_metadata',
+    ],
+    [
+      'private_key_jwt without keys',
+      { redirect_uris: ['https://recipient.example/cb'], token_endpoint_auth_method: 'private_key_jwt' },
+      'invalid_client_metadata',
+    ],
+    [
+      'tls_client_auth without a subject',
+      { redirect_uris: ['https://recipient.example/cb'], token_endpoint_auth_method: 'tls_client_auth' },
+      'invalid_client_metadata',
+    ],
+    [
+      'unbound access tokens',
+      {
+        redirect_uris: ['https://recipient.example/cb'],
+        token_endpoint_auth_method: 'tls_client_auth',
+        tls_client_auth_subject_dn: 'CN=x',
+        tls_client_certificate_bound_access_tokens: false,
+      },
+      'invalid_client_metadata',
+    ],
+    [
+      'an RS256 assertion algorithm',
+      {
+        redirect_uris: ['https://recipient.example/cb'],
+        token_endpoint_auth_method: 'tls_client_auth',
+        tls_client_auth_subject_dn: 'CN=x',
+        token_endpoint_auth_signing_alg: 'RS256',
+      },
+      'invalid_client_metadata',
+    ],
+  ])('refuses a client with %s', async (_name, metadata, error) => {
+    const before = await db.models.OidcRecord.countDocuments({ model: 'Client' });
+    expect(await register(metadata)).toMatchObject({ status: 400, body: { error } });
+    expect(await db.models.OidcRecord.countDocuments({ model: 'Client' })).toBe(before);
+  });
+
+  it('reads and deletes a client with its registration access token (RFC 7592)', async () => {
+    const reg = await register({
+      redirect_uris: ['https://gone.example/cb'],
+      grant_types: ['client_credentials'],
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_subject_dn: recipientSubject,
+    });
+    const uri = reg.body.registration_client_uri as string;
+    const auth = { authorization: `Bearer ${reg.body.registration_access_token as string}` };
+    expect((await withoutCert()(uri, { headers: auth })).status).toBe(200);
+    expect((await withoutCert()(uri, { method: 'DELETE', headers: auth })).status).toBe(204);
+    const after = await withCert()(`${issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: reg.body.client_id as string,
+      }),
+    });
+    expect(after.status).toBe(401);
+  });
+});
+
+describe('keys and storage', () => {
+  it('keeps keys and clients across a restart, and a rotation keeps old tokens and keys valid', async () => {
+    const reg = await register({
+      redirect_uris: ['https://rotate.example/cb'],
+      grant_types: ['client_credentials'],
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_subject_dn: recipientSubject,
+    });
+    const clientId = reg.body.client_id as string;
+    const issueToken = async () => {
+      const res = await withCert()(`${issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: clientId,
+          scope: 'consents',
+        }),
+      });
+      return ((await res.json()) as { access_token: string }).access_token;
+    };
+    const introspect = async (token: string) => {
+      const res = await withCert()(`${issuer}/token/introspection`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token, client_id: clientId }),
+      });
+      return ((await res.json()) as { active: boolean }).active;
+    };
+    const kids = async () =>
+      ((await (await withoutCert()(`${issuer}/jwks`)).json()) as { keys: { kid: string }[] }).keys.map(
+        (k) => k.kid,
+      );
+    const before = await issueToken();
+    const kidsBefore = await kids();
+
+    const rotated = await rotateKey(db.models.AuthKey, kek, 'sig', 60_000);
+    const port = Number(new URL(issuer).port);
+    await closeServer(server);
+    await startServer(port);
+
+    expect(await kids()).toEqual([rotated, ...kidsBefore]);
+    expect(await introspect(before)).toBe(true);
+    expect(await introspect(await issueToken())).toBe(true);
+  });
+
+  it('hides expired records and sweeps them', async () => {
+    const Adapter = createAdapterClass(db.models.OidcRecord);
+    const codes = new Adapter('AuthorizationCode');
+    await codes.upsert('short', { grantId: 'g1', 'https://keys.with/dots': 1 } as never, 1);
+    await codes.upsert('long', { grantId: 'g1' } as never, 3600);
+    expect(await codes.find('short')).toMatchObject({ 'https://keys.with/dots': 1 });
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await codes.find('short')).toBeUndefined();
+    expect(await sweepExpired(db.models.OidcRecord)).toBeGreaterThanOrEqual(1);
+    expect(await db.models.OidcRecord.findById('AuthorizationCode:short')).toBeNull();
+    await codes.consume('long');
+    expect(await codes.find('long')).toMatchObject({ consumed: expect.any(Number) });
+    await codes.revokeByGrantId('g1');
+    expect(await codes.find('long')).toBeUndefined();
+  });
+});
