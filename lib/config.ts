@@ -114,6 +114,7 @@ export const envSchema = z
       .regex(/^[a-z-]+(,[a-z-]+)*$/, { error: 'a comma-separated list of task queues, e.g. onboarding' })
       .optional(),
     SHUTDOWN_GRACE: seconds(10),
+    HOUSEKEEPING_INTERVAL: seconds(15 * 60),
 
     ONBOARDING_ADMIN_EMAIL: z.email({ error: 'an email address' }).default('openbanking-admins@bank.example'),
     ONBOARDING_REMINDER_INTERVAL: seconds(2 * 24 * 3600),
@@ -186,6 +187,7 @@ export interface Config {
   mtls: { proxyHeader?: string; trustedProxies: string[] };
   worker: { taskQueues?: string[] };
   shutdownGraceMs: number;
+  housekeepingIntervalMs: number;
   onboarding: { bankAdminsEmail: string; reminderIntervalMs: number; reviewTimeoutMs: number };
 }
 
@@ -267,6 +269,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     mtls: { proxyHeader: e.MTLS_PROXY_HEADER, trustedProxies: e.MTLS_TRUSTED_PROXIES?.split(',') ?? [] },
     worker: { taskQueues: e.WORKER_TASK_QUEUES?.split(',') },
     shutdownGraceMs: e.SHUTDOWN_GRACE * 1000,
+    housekeepingIntervalMs: e.HOUSEKEEPING_INTERVAL * 1000,
     onboarding: {
       bankAdminsEmail: e.ONBOARDING_ADMIN_EMAIL,
       reminderIntervalMs: e.ONBOARDING_REMINDER_INTERVAL * 1000,

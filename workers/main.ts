@@ -1,5 +1,6 @@
 // Worker process: runs the workers of WORKER_TASK_QUEUES (default: all) against Temporal, with
 // /healthz and /readyz on WORKER_PORT. Run N copies to scale a task queue out.
+import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import type { Server } from 'node:http';
 import { connectDatabase, pingDatabase } from '../db/connection.js';
@@ -8,9 +9,10 @@ import { StartupError } from '../lib/errors.js';
 import { closeServer, createComponentApp, listen } from '../lib/http/server.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { runMain } from '../lib/main.js';
-import { connectWorker } from '../lib/temporal.js';
+import { connectClient, connectWorker } from '../lib/temporal.js';
 import { TASK_QUEUES, type TaskQueueName } from '../workflows/task-queues.js';
 import { WORKERS } from './registry.js';
+import { ensureHousekeepingSchedule } from './schedules.js';
 
 /** Route the SDK's logs (including workflow and activity logs with their ids) into pino. */
 function installTemporalLogging(logger: Logger): void {
@@ -48,6 +50,21 @@ runMain('worker', async () => {
     ),
   );
   const running = workers.map((w) => w.run());
+
+  // The worker that serves housekeeping also keeps its schedule in place.
+  if (queues.includes('housekeeping')) {
+    const clientConnection = await connectClient(cfg.temporal);
+    try {
+      const client = new Client({ connection: clientConnection, namespace: cfg.temporal.namespace });
+      await ensureHousekeepingSchedule(
+        client,
+        { intervalMs: cfg.housekeepingIntervalMs, taskQueue: TASK_QUEUES.housekeeping },
+        logger,
+      );
+    } finally {
+      await clientConnection.close();
+    }
+  }
 
   const app = createComponentApp({
     logger,

@@ -2,6 +2,7 @@
 import type { WorkerOptions } from '@temporalio/worker';
 import type { Models } from '../db/models/index.js';
 import type { TaskQueueName } from '../workflows/task-queues.js';
+import { housekeepingWorker } from './housekeeping.js';
 import { onboardingWorker } from './onboarding.js';
 
 export const WORKERS: Record<
@@ -9,4 +10,5 @@ export const WORKERS: Record<
   (deps: { models: Models }) => Pick<WorkerOptions, 'taskQueue' | 'workflowsPath' | 'activities'>
 > = {
   onboarding: onboardingWorker,
+  housekeeping: housekeepingWorker,
 };

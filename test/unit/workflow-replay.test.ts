@@ -4,13 +4,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { Worker } from '@temporalio/worker';
+import { housekeepingWorkflowsPath } from '../../workers/housekeeping.js';
 import { onboardingWorkflowsPath } from '../../workers/onboarding.js';
 import { quietSdk } from '../helpers/platform.js';
 
 quietSdk();
 
 const dir = new URL('../fixtures/histories/', import.meta.url);
-const WORKFLOWS_PATH: Record<string, string> = { onboarding: onboardingWorkflowsPath };
+const WORKFLOWS_PATH: Record<string, string> = {
+  onboarding: onboardingWorkflowsPath,
+  housekeeping: housekeepingWorkflowsPath,
+};
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
 describe('workflow replay', () => {

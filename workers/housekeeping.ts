@@ -1,0 +1,18 @@
+// The worker for the `housekeeping` task queue.
+import { fileURLToPath } from 'node:url';
+import type { WorkerOptions } from '@temporalio/worker';
+import { createHousekeepingActivities } from '../activities/housekeeping.js';
+import type { Models } from '../db/models/index.js';
+import { TASK_QUEUES } from '../workflows/task-queues.js';
+
+export const housekeepingWorkflowsPath = fileURLToPath(
+  new URL('../workflows/housekeeping.ts', import.meta.url),
+);
+
+export function housekeepingWorker(deps: { models: Models }, taskQueue: string = TASK_QUEUES.housekeeping) {
+  return {
+    taskQueue,
+    workflowsPath: housekeepingWorkflowsPath,
+    activities: createHousekeepingActivities(deps),
+  } satisfies Partial<WorkerOptions>;
+}
