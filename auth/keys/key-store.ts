@@ -48,15 +48,19 @@ function newKey(use: 'sig' | 'enc' | 'cookie', id: string, kek: Buffer, now: Dat
   };
 }
 
+async function ensureInitialKeys(AuthKey: AuthKeyModel, kek: Buffer, now: Date): Promise<void> {
+  for (const use of ['sig', 'enc', 'cookie'] as const) {
+    const initial = newKey(use, `${use}-initial`, kek, now);
+    await AuthKey.updateOne({ _id: initial._id }, { $setOnInsert: initial }, { upsert: true });
+  }
+}
+
 /**
  * Load the key set, creating the first key of each use when there is none. The first keys have
  * fixed ids, so replicas starting together agree on one set.
  */
 export async function loadKeySet(AuthKey: AuthKeyModel, kek: Buffer, now = new Date()): Promise<KeySet> {
-  for (const use of ['sig', 'enc', 'cookie'] as const) {
-    const initial = newKey(use, `${use}-initial`, kek, now);
-    await AuthKey.updateOne({ _id: initial._id }, { $setOnInsert: initial }, { upsert: true });
-  }
+  await ensureInitialKeys(AuthKey, kek, now);
   // Retired keys are left out; the sweep deletes them.
   const keys = (await AuthKey.find().lean()).filter((k) => !k.retireAt || k.retireAt > now);
   // Newest first; among keys of one use, the newest is the active one.
@@ -88,6 +92,8 @@ export async function rotateKey(
   retireAfterMs: number,
   now = new Date(),
 ): Promise<string> {
+  // On a fresh database the first keys come first, so the rotated key is the newer one.
+  await ensureInitialKeys(AuthKey, kek, new Date(now.getTime() - 1));
   const id = `${use}-${now.toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`;
   await AuthKey.updateMany(
     { use, retireAt: { $exists: false } },

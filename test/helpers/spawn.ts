@@ -19,9 +19,14 @@ export interface Exit {
 }
 
 /** Run `node --import tsx <entry>` to completion (or until timeoutMs, then SIGKILL). */
-export function runEntry(entry: string, env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<Exit> {
+export function runEntry(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 30_000,
+  args: string[] = [],
+): Promise<Exit> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
       cwd: projectRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
