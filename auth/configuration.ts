@@ -7,7 +7,11 @@ import {
   presentedCertificate,
   type ClientCertificateSource,
 } from '../lib/http/client-certificate.js';
-import { registrationPolicies } from './registration-policy.js';
+import {
+  EXTRA_CLIENT_METADATA,
+  registrationPolicies,
+  type RegistrationRules,
+} from './registration-policy.js';
 
 /** OFB API scopes (ofb.md §4) and FDX data-cluster scopes (fdx.md). */
 export const OFB_SCOPES = [
@@ -54,6 +58,7 @@ export interface RuntimePieces {
   cookieKeys: string[];
   /** The gateway's base URL: the resource indicator of every API access token. */
   resourceServer: string;
+  registration: RegistrationRules;
   /** Clients (the gateway) allowed to introspect any token; others only their own. */
   introspectionClients: string[];
   /** Where client certificates come from: the TLS socket, or a trusted proxy's header. */
@@ -68,6 +73,7 @@ export function providerConfiguration(p: RuntimePieces): Configuration {
     jwks: p.jwks,
     cookies: { keys: p.cookieKeys },
     clientAuthMethods: ['private_key_jwt', 'tls_client_auth'],
+    extraClientMetadata: { properties: EXTRA_CLIENT_METADATA },
     responseTypes: ['code id_token', 'code'],
     scopes: ['openid', 'offline_access', ...OFB_SCOPES, ...FDX_SCOPES],
     acrValues: ['urn:brasil:openbanking:loa2', 'urn:brasil:openbanking:loa3'],
@@ -109,7 +115,11 @@ export function providerConfiguration(p: RuntimePieces): Configuration {
       dPoP: { enabled: false },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: false },
-      registration: { enabled: true, initialAccessToken: true, policies: registrationPolicies },
+      registration: {
+        enabled: true,
+        initialAccessToken: true,
+        policies: registrationPolicies(p.registration),
+      },
       registrationManagement: { enabled: true, rotateRegistrationAccessToken: true },
       mTLS: {
         enabled: true,

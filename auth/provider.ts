@@ -7,7 +7,7 @@ import type { Logger } from '../lib/logger.js';
 import { createAdapterClass } from './adapter.js';
 import { providerConfiguration } from './configuration.js';
 import { loadKeySet } from './keys/key-store.js';
-import { FAPI_CLIENT_POLICY } from './registration-policy.js';
+import { FAPI_CLIENT_POLICY, type RegistrationRules } from './registration-policy.js';
 
 export interface AuthorizationServerOptions {
   issuer: string;
@@ -16,6 +16,7 @@ export interface AuthorizationServerOptions {
   keyEncryptionKey: Buffer;
   resourceServer: string;
   introspectionClients?: string[];
+  registration: RegistrationRules;
   certificates: ClientCertificateSource;
   /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto/-For. */
   proxy?: boolean;
@@ -32,6 +33,7 @@ export async function createProvider(o: AuthorizationServerOptions): Promise<Pro
       cookieKeys: keys.cookieKeys,
       resourceServer: o.resourceServer,
       introspectionClients: o.introspectionClients ?? [],
+      registration: o.registration,
       certificates: o.certificates,
     }),
   );

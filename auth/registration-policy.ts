@@ -1,13 +1,34 @@
 // What a data recipient's client may register (RFC 7591) or change (RFC 7592). oidc-provider
 // already checks algorithms and grant/response-type consistency; these rules add the FAPI ones.
 // Policies travel with the initial access token the Discovery Agent holds.
+import type { JSONWebKeySet } from 'jose';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import { applySoftwareStatement, verifySoftwareStatement } from './directory/software-statement.js';
 
 export const FAPI_CLIENT_POLICY = 'fapi-client';
 
 type Properties = Record<string, unknown>;
 
-export function fapiClientPolicy(_ctx: KoaContextWithOIDC, properties: Properties): void {
+export interface RegistrationRules {
+  /** The directory's public keys, for OFB software statements. */
+  directoryJwks: JSONWebKeySet;
+  /** Refuse registrations without a software statement (OFB deployments). */
+  requireSoftwareStatement: boolean;
+}
+
+/** Verify and apply a software statement when one is presented (or required). */
+async function softwareStatementRule(rules: RegistrationRules, properties: Properties): Promise<void> {
+  const ssa = properties.software_statement;
+  if (ssa === undefined) {
+    if (rules.requireSoftwareStatement)
+      throw new errors.InvalidSoftwareStatement('a software_statement from the directory is required');
+    return;
+  }
+  if (typeof ssa !== 'string') throw new errors.InvalidSoftwareStatement('software_statement must be a JWT');
+  applySoftwareStatement(properties, await verifySoftwareStatement(ssa, rules.directoryJwks));
+}
+
+export function fapiClientRules(_ctx: KoaContextWithOIDC, properties: Properties): void {
   const redirectUris = (properties.redirect_uris as unknown[] | undefined) ?? [];
   for (const uri of redirectUris) {
     if (typeof uri !== 'string' || !uri.startsWith('https://')) {
@@ -35,4 +56,14 @@ export function fapiClientPolicy(_ctx: KoaContextWithOIDC, properties: Propertie
   }
 }
 
-export const registrationPolicies = { [FAPI_CLIENT_POLICY]: fapiClientPolicy };
+export function registrationPolicies(rules: RegistrationRules) {
+  return {
+    [FAPI_CLIENT_POLICY]: async (ctx: KoaContextWithOIDC, properties: Properties) => {
+      await softwareStatementRule(rules, properties);
+      fapiClientRules(ctx, properties);
+    },
+  };
+}
+
+/** Client metadata the registration keeps beyond the standard set. */
+export const EXTRA_CLIENT_METADATA = ['software_id', 'org_id', 'software_statement'];

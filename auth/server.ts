@@ -1,17 +1,30 @@
 // Authorization server process: HTTPS on AUTH_PORT, asking every client for a certificate
 // (mTLS client authentication and certificate-bound tokens) without requiring one.
 import https from 'node:https';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { JSONWebKeySet } from 'jose';
 import path from 'node:path';
 import { connectDatabase } from '../db/connection.js';
 import { loadConfig } from '../lib/config.js';
+import { StartupError, errorMessage } from '../lib/errors.js';
 import { closeServer, listen } from '../lib/http/server.js';
 import { createLogger } from '../lib/logger.js';
 import { runMain } from '../lib/main.js';
 import { loadTlsMaterial } from '../lib/tls.js';
 import { createAuthApp } from './app.js';
 import { devKeyEncryptionKey } from './dev-secrets.js';
+import { ensureDevDirectory } from './directory/dev-directory.js';
 import { createProvider, issueRegistrationToken } from './provider.js';
+
+function readJson(file: string, variable: string): JSONWebKeySet {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as JSONWebKeySet;
+  } catch (err) {
+    throw new StartupError(
+      `${variable} names ${file}, which is not a readable JSON file: ${errorMessage(err)}`,
+    );
+  }
+}
 
 runMain('auth', async () => {
   const cfg = loadConfig();
@@ -24,6 +37,12 @@ runMain('auth', async () => {
     keyEncryptionKey: cfg.auth.keyEncryptionKey ?? devKeyEncryptionKey(cfg.auth.dir),
     resourceServer: cfg.auth.resourceServer,
     certificates: cfg.mtls,
+    registration: {
+      directoryJwks: cfg.auth.directoryJwksPath
+        ? readJson(cfg.auth.directoryJwksPath, 'OFB_DIRECTORY_JWKS')
+        : ensureDevDirectory(cfg.auth.directoryDir).jwks,
+      requireSoftwareStatement: cfg.auth.requireSoftwareStatement,
+    },
     proxy: cfg.mtls.trustedProxies.length > 0,
     logger,
   });

@@ -94,6 +94,11 @@ export const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9+/_-]{43}=?$/, { error: '32 random bytes in base64 (openssl rand -base64 32)' })
       .optional(),
+    OFB_DIRECTORY_JWKS: z
+      .string()
+      .min(1, { error: 'a path to the directory of participants JWKS (JSON)' })
+      .optional(),
+    AUTH_REQUIRE_SOFTWARE_STATEMENT: bool.default(false),
     TLS_CERT: z.string().min(1, { error: 'a path to the PEM server certificate' }).optional(),
     TLS_KEY: z.string().min(1, { error: 'a path to the PEM server private key' }).optional(),
     MTLS_CLIENT_CA: z
@@ -182,6 +187,10 @@ export interface Config {
     /** Undefined in development: a key is generated under DATA_DIR. */
     keyEncryptionKey?: Buffer;
     dir: string;
+    /** Undefined in development: the dev directory under DATA_DIR/directory is used. */
+    directoryJwksPath?: string;
+    directoryDir: string;
+    requireSoftwareStatement: boolean;
   };
   tls: { certPath?: string; keyPath?: string; clientCaPath?: string; pkiDir: string };
   mtls: { proxyHeader?: string; trustedProxies: string[] };
@@ -259,6 +268,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         ? { keyEncryptionKey: Buffer.from(e.AUTH_KEY_ENCRYPTION_KEY, 'base64') }
         : {}),
       dir: path.join(dataDir, 'auth'),
+      directoryJwksPath: e.OFB_DIRECTORY_JWKS,
+      directoryDir: path.join(dataDir, 'directory'),
+      requireSoftwareStatement: e.AUTH_REQUIRE_SOFTWARE_STATEMENT,
     },
     tls: {
       certPath: e.TLS_CERT,

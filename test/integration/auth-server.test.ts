@@ -10,6 +10,11 @@ import * as oidc from 'openid-client';
 import type Provider from 'oidc-provider';
 import { sweepExpired, createAdapterClass } from '../../auth/adapter.js';
 import { createAuthApp } from '../../auth/app.js';
+import {
+  ensureDevDirectory,
+  issueSoftwareStatement,
+  type DevDirectory,
+} from '../../auth/directory/dev-directory.js';
 import { rotateKey } from '../../auth/keys/key-store.js';
 import { ensureDevPki, issueCertificate, type DevPki, type Pem } from '../../auth/pki/dev-pki.js';
 import { createProvider, issueRegistrationToken } from '../../auth/provider.js';
@@ -31,6 +36,7 @@ let issuer: string;
 let provider: Provider;
 let server: https.Server;
 let registrationToken: string;
+let directory: DevDirectory;
 
 async function startServer(port: number) {
   provider = await createProvider({
@@ -39,6 +45,7 @@ async function startServer(port: number) {
     keyEncryptionKey: kek,
     resourceServer: RESOURCE,
     certificates: { trustedProxies: [] },
+    registration: { directoryJwks: directory.jwks, requireSoftwareStatement: false },
     logger: quietLogger,
   });
   const app = createAuthApp({ provider, db, logger: quietLogger });
@@ -76,6 +83,7 @@ const recipientSubject = 'CN=fdx-recipient-1,O=Exemplo Recipient,C=US';
 beforeAll(async () => {
   db = await testDatabase(names.database);
   pki = await ensureDevPki(pkiDir);
+  directory = ensureDevDirectory(path.join(pkiDir, 'directory'));
   recipientCert = await issueCertificate(pki.ca, { subject: recipientSubject, usage: 'client' });
   otherCert = await issueCertificate(pki.ca, { subject: 'CN=someone-else,O=Other', usage: 'client' });
   const port = await freePort();
@@ -313,6 +321,64 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
       }),
     });
     expect(after.status).toBe(401);
+  });
+});
+
+describe('OFB software statements', () => {
+  const statement = (
+    over: Partial<Parameters<typeof issueSoftwareStatement>[1]> = {},
+    dir = directory,
+    at?: Date,
+  ) =>
+    issueSoftwareStatement(
+      dir,
+      {
+        orgId: '74e929d9-33b6-4d85-8ba7-c146c867a817',
+        softwareId: 'c2bd5f46-9f3b-4d57-9c56-42a4d2b8e0a1',
+        clientName: 'Recipient from the directory',
+        redirectUris: ['https://ssa-recipient.example/cb'],
+        ...over,
+      },
+      at,
+    );
+  const metadata = (software_statement: string) => ({
+    software_statement,
+    redirect_uris: ['https://ssa-recipient.example/cb'],
+    grant_types: ['client_credentials'],
+    token_endpoint_auth_method: 'tls_client_auth',
+    tls_client_auth_subject_dn: recipientSubject,
+  });
+
+  it('registers a client the directory vouches for, with its software and organization ids', async () => {
+    const reg = await register(metadata(await statement()));
+    expect(reg.status).toBe(201);
+    expect(reg.body).toMatchObject({
+      software_id: 'c2bd5f46-9f3b-4d57-9c56-42a4d2b8e0a1',
+      org_id: '74e929d9-33b6-4d85-8ba7-c146c867a817',
+      client_name: 'Recipient from the directory',
+    });
+  });
+
+  it('refuses a forged statement, a stale one, and redirect URIs it does not list', async () => {
+    const forger = ensureDevDirectory(mkdtempSync(path.join(os.tmpdir(), 'obp-forger-')));
+    expect(await register(metadata(await statement({}, forger)))).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_software_statement' },
+    });
+    const stale = await statement({}, directory, new Date(Date.now() - 10 * 60_000));
+    expect(await register(metadata(stale))).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_software_statement' },
+    });
+    const other = await statement({ redirectUris: ['https://elsewhere.example/cb'] });
+    expect(await register(metadata(other))).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_redirect_uri' },
+    });
+    expect(await register(metadata('not-a-jwt'))).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_software_statement' },
+    });
   });
 });
 

@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import type { JSONWebKeySet } from 'jose';
 import mongoose from 'mongoose';
+import { verifySoftwareStatement } from '../../auth/directory/software-statement.js';
 import { testServers, uniqueNames } from '../helpers/env.js';
 import { cleanEnv, runEntry } from '../helpers/spawn.js';
 
@@ -76,6 +78,46 @@ describe('auth:rotate-keys', () => {
     expect(keys.find((k) => k._id !== 'sig-initial')?.retireAt).toBeUndefined();
     // Private material is stored sealed, never as a JWK.
     for (const k of keys) expect(String(k.material)).not.toContain('"d"');
+  });
+});
+
+describe('directory:issue-ssa', () => {
+  it('prints a statement the development directory signed, which the authorization server will trust', async () => {
+    const env = cleanEnv({ DATA_DIR: dataDir });
+    const args = [
+      '--org-id',
+      'org-1',
+      '--software-id',
+      'sw-1',
+      '--client-name',
+      'My App',
+      '--redirect-uri',
+      'https://app.example/cb',
+    ];
+    const run = await runEntry('scripts/issue-software-statement.ts', env, 30_000, args);
+    expect(run.code).toBe(0);
+    const jwt = run.stdout.trim();
+    const jwks = JSON.parse(
+      readFileSync(path.join(dataDir, 'directory', 'jwks.json'), 'utf8'),
+    ) as JSONWebKeySet;
+    const claims = await verifySoftwareStatement(jwt, jwks);
+    expect(claims).toMatchObject({
+      org_id: 'org-1',
+      software_id: 'sw-1',
+      software_client_name: 'My App',
+      software_redirect_uris: ['https://app.example/cb'],
+    });
+
+    const bad = await runEntry('scripts/issue-software-statement.ts', env, 30_000, [
+      '--client-name',
+      'x',
+      '--redirect-uri',
+      'http://app.example/cb',
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe(
+      'issue-software-statement: --redirect-uri is required, once per URI, and each must be https',
+    );
   });
 });
 
