@@ -30,6 +30,16 @@ export const FDX_SCOPES = [
   'fdx:accountpayments:read',
 ] as const;
 
+/** Endpoints clients call with their certificate, by discovery name. */
+export const ENDPOINTS = {
+  token_endpoint: '/token',
+  introspection_endpoint: '/token/introspection',
+  revocation_endpoint: '/token/revocation',
+  pushed_authorization_request_endpoint: '/request',
+  userinfo_endpoint: '/me',
+  registration_endpoint: '/reg',
+} as const;
+
 export const SIGNING_ALGS = ['PS256'] as const satisfies readonly ['PS256'];
 
 /** Token lifetimes in seconds. OFB wants access tokens of 300–900 s. */
@@ -53,6 +63,7 @@ export const MAX_SIGNED_TOKEN_TTL = Math.max(
 );
 
 export interface RuntimePieces {
+  issuer: string;
   adapter: NonNullable<Configuration['adapter']>;
   jwks: NonNullable<Configuration['jwks']>;
   cookieKeys: string[];
@@ -74,6 +85,23 @@ export function providerConfiguration(p: RuntimePieces): Configuration {
     cookies: { keys: p.cookieKeys },
     clientAuthMethods: ['private_key_jwt', 'tls_client_auth'],
     extraClientMetadata: { properties: EXTRA_CLIENT_METADATA },
+    // Every endpoint asks for a client certificate, so the mTLS aliases (RFC 8705 §5) are the
+    // endpoints themselves; clients that look for aliases find them.
+    discovery: {
+      mtls_endpoint_aliases: Object.fromEntries(
+        Object.entries(ENDPOINTS).map(([name, route]) => [name, `${p.issuer}${route}`]),
+      ),
+    },
+    routes: {
+      authorization: '/auth',
+      token: ENDPOINTS.token_endpoint,
+      introspection: ENDPOINTS.introspection_endpoint,
+      revocation: ENDPOINTS.revocation_endpoint,
+      pushed_authorization_request: ENDPOINTS.pushed_authorization_request_endpoint,
+      userinfo: ENDPOINTS.userinfo_endpoint,
+      registration: ENDPOINTS.registration_endpoint,
+      jwks: '/jwks',
+    },
     responseTypes: ['code id_token', 'code'],
     scopes: ['openid', 'offline_access', ...OFB_SCOPES, ...FDX_SCOPES],
     acrValues: ['urn:brasil:openbanking:loa2', 'urn:brasil:openbanking:loa3'],

@@ -28,6 +28,7 @@ export async function createProvider(o: AuthorizationServerOptions): Promise<Pro
   const provider = new Provider(
     o.issuer,
     providerConfiguration({
+      issuer: o.issuer,
       adapter: createAdapterClass(o.models.OidcRecord),
       jwks: keys.jwks as never,
       cookieKeys: keys.cookieKeys,

@@ -1,7 +1,9 @@
 // The authorization server over real HTTPS with mTLS, on a real MongoDB-wire database, driven by
 // openid-client as the Discovery Agent and data recipients drive it.
 import { createHash, X509Certificate } from 'node:crypto';
+import http from 'node:http';
 import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -117,6 +119,14 @@ describe('discovery', () => {
     expect(meta).toHaveProperty('introspection_endpoint');
     expect(meta).toHaveProperty('revocation_endpoint');
     expect(meta).not.toHaveProperty('dpop_signing_alg_values_supported');
+    expect(meta.mtls_endpoint_aliases).toEqual({
+      token_endpoint: meta.token_endpoint,
+      introspection_endpoint: meta.introspection_endpoint,
+      revocation_endpoint: meta.revocation_endpoint,
+      pushed_authorization_request_endpoint: meta.pushed_authorization_request_endpoint,
+      userinfo_endpoint: meta.userinfo_endpoint,
+      registration_endpoint: meta.registration_endpoint,
+    });
     // `implicit` is listed only because the hybrid `code id_token` response type needs it.
     expect([...(meta.grant_types_supported as string[])].sort()).toEqual([
       'authorization_code',
@@ -379,6 +389,77 @@ describe('OFB software statements', () => {
       status: 400,
       body: { error: 'invalid_software_statement' },
     });
+  });
+});
+
+describe('behind a TLS-terminating proxy', () => {
+  it('takes the client certificate from the proxy header, only when the proxy sends it', async () => {
+    const proxied = await createProvider({
+      issuer,
+      models: db.models,
+      keyEncryptionKey: kek,
+      resourceServer: RESOURCE,
+      certificates: { proxyHeader: 'x-ssl-client-cert', trustedProxies: ['127.0.0.1'] },
+      registration: { directoryJwks: directory.jwks, requireSoftwareStatement: false },
+      proxy: true,
+      logger: quietLogger,
+    });
+    const app = createAuthApp({ provider: proxied, db, logger: quietLogger });
+    const plain = await new Promise<http.Server>((resolve) => {
+      const s = app.listen(0, '0.0.0.0', () => resolve(s));
+    });
+    try {
+      const reg = await register({
+        redirect_uris: ['https://proxied.example/cb'],
+        grant_types: ['client_credentials'],
+        token_endpoint_auth_method: 'tls_client_auth',
+        tls_client_auth_subject_dn: recipientSubject,
+      });
+      const { port } = plain.address() as AddressInfo;
+      // Node's own client, because it honours localAddress: the request comes from `from`.
+      const tokenVia = (from: string, certPem?: string) =>
+        new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+          const body = new URLSearchParams({
+            grant_type: 'client_credentials',
+            client_id: reg.body.client_id as string,
+          }).toString();
+          const req = http.request(
+            {
+              host: '127.0.0.1',
+              port: (plain.address() as AddressInfo).port,
+              path: '/token',
+              method: 'POST',
+              localAddress: from,
+              headers: {
+                'content-type': 'application/x-www-form-urlencoded',
+                'x-forwarded-proto': 'https',
+                ...(certPem ? { 'x-ssl-client-cert': encodeURIComponent(certPem) } : {}),
+              },
+            },
+            (res) => {
+              let text = '';
+              res.on('data', (d: Buffer) => (text += d.toString()));
+              res.on('end', () =>
+                resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }),
+              );
+            },
+          );
+          req.on('error', reject);
+          req.end(body);
+        });
+      expect(await tokenVia('127.0.0.1', recipientCert.cert)).toMatchObject({
+        status: 200,
+        body: { token_type: 'Bearer' },
+      });
+      expect(await tokenVia('127.0.0.1')).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+      // The same header from an address that is not the proxy is ignored.
+      expect(await tokenVia('127.0.0.2', recipientCert.cert)).toMatchObject({
+        status: 401,
+        body: { error: 'invalid_client' },
+      });
+    } finally {
+      await closeServer(plain);
+    }
   });
 });
 
