@@ -415,7 +415,6 @@ describe('behind a TLS-terminating proxy', () => {
         token_endpoint_auth_method: 'tls_client_auth',
         tls_client_auth_subject_dn: recipientSubject,
       });
-      const { port } = plain.address() as AddressInfo;
       // Node's own client, because it honours localAddress: the request comes from `from`.
       const tokenVia = (from: string, certPem?: string) =>
         new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
