@@ -70,6 +70,7 @@ export interface RuntimePieces {
   /** The gateway's base URL: the resource indicator of every API access token. */
   resourceServer: string;
   registration: RegistrationRules;
+  findAccount: NonNullable<Configuration['findAccount']>;
   /** Clients (the gateway) allowed to introspect any token; others only their own. */
   introspectionClients: string[];
   /** Where client certificates come from: the TLS socket, or a trusted proxy's header. */
@@ -81,6 +82,7 @@ export function providerConfiguration(p: RuntimePieces): Configuration {
     presentedCertificate(ctx.socket, ctx.headers, p.certificates);
   return {
     adapter: p.adapter,
+    findAccount: p.findAccount,
     jwks: p.jwks,
     cookies: { keys: p.cookieKeys },
     clientAuthMethods: ['private_key_jwt', 'tls_client_auth'],

@@ -11,7 +11,7 @@ import { FAPI_CLIENT_POLICY, type RegistrationRules } from './registration-polic
 
 export interface AuthorizationServerOptions {
   issuer: string;
-  models: Pick<Models, 'AuthKey' | 'OidcRecord'>;
+  models: Pick<Models, 'AuthKey' | 'OidcRecord' | 'Customer'>;
   /** 32-byte key that encrypts the server's private keys at rest. */
   keyEncryptionKey: Buffer;
   resourceServer: string;
@@ -23,7 +23,9 @@ export interface AuthorizationServerOptions {
   logger: Logger;
 }
 
-export async function createProvider(o: AuthorizationServerOptions): Promise<Provider> {
+export async function createProvider(
+  o: AuthorizationServerOptions,
+): Promise<Provider & { csrfSecret: string }> {
   const keys = await loadKeySet(o.models.AuthKey, o.keyEncryptionKey);
   const provider = new Provider(
     o.issuer,
@@ -35,10 +37,17 @@ export async function createProvider(o: AuthorizationServerOptions): Promise<Pro
       resourceServer: o.resourceServer,
       introspectionClients: o.introspectionClients ?? [],
       registration: o.registration,
+      // The subject is the bank's customer id; personal data stays out of tokens.
+      findAccount: async (_ctx, sub) =>
+        (await o.models.Customer.exists({ _id: sub }))
+          ? { accountId: sub, claims: () => ({ sub }) }
+          : undefined,
       certificates: o.certificates,
     }),
   );
   provider.proxy = o.proxy ?? false;
+  // Interaction forms sign their CSRF tokens with the newest cookie key.
+  const withSecret = Object.assign(provider, { csrfSecret: keys.cookieKeys[0]! });
 
   // Failures are logged with the client and the OAuth error, never with tokens or assertions.
   const log = o.logger.child({ component: 'oidc' });
@@ -71,7 +80,7 @@ export async function createProvider(o: AuthorizationServerOptions): Promise<Pro
       },
     );
   }
-  return provider;
+  return withSecret;
 }
 
 /** Revoke every token of a grant (consent), and the grant itself. Safe to repeat. */

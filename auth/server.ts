@@ -14,6 +14,7 @@ import { loadTlsMaterial } from '../lib/tls.js';
 import { createAuthApp } from './app.js';
 import { devKeyEncryptionKey } from './dev-secrets.js';
 import { ensureDevDirectory } from './directory/dev-directory.js';
+import { seedDemoCustomers } from './idp/demo-customers.js';
 import { createProvider, issueRegistrationToken } from './provider.js';
 
 function readJson(file: string, variable: string): JSONWebKeySet {
@@ -46,6 +47,8 @@ runMain('auth', async () => {
     proxy: cfg.mtls.trustedProxies.length > 0,
     logger,
   });
+
+  if (cfg.env !== 'production') await seedDemoCustomers(db.models);
 
   // Development: a registration token for the Discovery Agent, written once beside the keys.
   const tokenFile = path.join(cfg.auth.dir, 'registration-token');

@@ -1,6 +1,8 @@
 // Every collection of the platform, one model each. connectDatabase() builds their indexes at start.
 import type { Connection } from 'mongoose';
 import { authKeyModel } from './auth-key.js';
+import { customerModel } from './customer.js';
+import { loginChallengeModel } from './login-challenge.js';
 import { notificationModel } from './notification.js';
 import { oidcRecordModel } from './oidc-record.js';
 import { organizationModel } from './organization.js';
@@ -11,6 +13,8 @@ export function registerModels(connection: Connection) {
     Notification: notificationModel(connection),
     AuthKey: authKeyModel(connection),
     OidcRecord: oidcRecordModel(connection),
+    Customer: customerModel(connection),
+    LoginChallenge: loginChallengeModel(connection),
   };
 }
 

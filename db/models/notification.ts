@@ -8,7 +8,7 @@ const notificationSchema = new Schema(
     // writes the same notification once.
     _id: { type: String, required: true },
     to: { type: String, required: true },
-    audience: { type: String, enum: ['organization', 'bank-admins'], required: true },
+    audience: { type: String, enum: ['organization', 'bank-admins', 'customer'], required: true },
     template: { type: String, required: true },
     subject: { type: String, required: true },
     body: { type: String, required: true },

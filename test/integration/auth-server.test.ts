@@ -9,7 +9,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as oidc from 'openid-client';
-import type Provider from 'oidc-provider';
 import { sweepExpired, createAdapterClass } from '../../auth/adapter.js';
 import { createAuthApp } from '../../auth/app.js';
 import {
@@ -35,7 +34,7 @@ let pki: DevPki;
 let recipientCert: Pem;
 let otherCert: Pem;
 let issuer: string;
-let provider: Provider;
+let provider: Awaited<ReturnType<typeof createProvider>>;
 let server: https.Server;
 let registrationToken: string;
 let directory: DevDirectory;

@@ -1,0 +1,178 @@
+// The bank's login: password, then a one-time code, then back to oidc-provider with the customer
+// logged in at LoA3 (two factors). Each form carries a CSRF token bound to its interaction.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Router, urlencoded, type Request, type Response } from 'express';
+import type Provider from 'oidc-provider';
+import type { Models } from '../../db/models/index.js';
+import type { Logger } from '../../lib/logger.js';
+import { checkOneTimeCode, checkPassword, sendOneTimeCode } from '../idp/authenticate.js';
+import { codePage, loginPage, messagePage } from './views.js';
+
+export const ACR_TWO_FACTORS = 'urn:brasil:openbanking:loa3';
+
+export interface InteractionDeps {
+  provider: Provider;
+  models: Pick<Models, 'Customer' | 'LoginChallenge' | 'Notification'>;
+  csrfSecret: string;
+  logger: Logger;
+}
+
+const LOCKED_MESSAGE = 'Too many failed attempts. For your security, try again in 15 minutes.';
+
+export function loginRouter(deps: InteractionDeps): Router {
+  const router = Router();
+  const form = urlencoded({ extended: false, limit: '8kb' });
+  const csrfFor = (uid: string) =>
+    createHmac('sha256', deps.csrfSecret).update(`interaction:${uid}`).digest('base64url');
+  const csrfValid = (req: Request, uid: string) => {
+    const given = Buffer.from(String((req.body as Record<string, unknown>)?.csrf ?? ''));
+    const expected = Buffer.from(csrfFor(uid));
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+
+  /** The interaction behind this request, or an answer already sent when there is none. */
+  async function interaction(req: Request, res: Response) {
+    try {
+      return await deps.provider.interactionDetails(req, res);
+    } catch {
+      res
+        .status(400)
+        .type('html')
+        .send(
+          messagePage(
+            'Session expired',
+            'This login has expired. Go back to the application and start again.',
+          ),
+        );
+      return undefined;
+    }
+  }
+
+  const clientName = async (clientId: unknown) => {
+    const client = await deps.provider.Client.find(String(clientId));
+    return String(client?.clientName ?? client?.clientId ?? 'An application');
+  };
+
+  const renderLogin = async (
+    res: Response,
+    uid: string,
+    clientId: unknown,
+    status = 200,
+    error?: string,
+    username?: string,
+  ) =>
+    res
+      .status(status)
+      .type('html')
+      .send(
+        loginPage({
+          action: `/interaction/${uid}/login`,
+          csrf: csrfFor(uid),
+          client: await clientName(clientId),
+          error,
+          username,
+        }),
+      );
+
+  router.use('/interaction', (_req, res, next) => {
+    res.set('cache-control', 'no-store');
+    next();
+  });
+
+  router.get('/interaction/:uid', async (req, res, next) => {
+    const details = await interaction(req, res);
+    if (!details) return;
+    if (details.prompt.name !== 'login') return next();
+    await renderLogin(res, details.uid, details.params.client_id);
+  });
+
+  router.post('/interaction/:uid/login', form, async (req, res) => {
+    const details = await interaction(req, res);
+    if (!details) return;
+    if (details.prompt.name !== 'login' || !csrfValid(req, details.uid)) {
+      return res
+        .status(403)
+        .type('html')
+        .send(
+          messagePage('Request refused', 'This form is no longer valid. Start again from the application.'),
+        );
+    }
+    const { username = '', password = '' } = req.body as Record<string, string>;
+    const result = await checkPassword(deps.models, username.replace(/\D/g, ''), password);
+    if (!result.ok) {
+      deps.logger.info({ interaction: details.uid, reason: result.reason }, 'login refused');
+      const error = result.reason === 'locked' ? LOCKED_MESSAGE : 'The CPF or password is not correct.';
+      return renderLogin(
+        res,
+        details.uid,
+        details.params.client_id,
+        result.reason === 'locked' ? 423 : 401,
+        error,
+        username,
+      );
+    }
+    await sendOneTimeCode(deps.models, details.uid, result.customer);
+    res.redirect(303, `/interaction/${details.uid}/code`);
+  });
+
+  router.get('/interaction/:uid/code', async (req, res) => {
+    const details = await interaction(req, res);
+    if (!details) return;
+    res
+      .type('html')
+      .send(codePage({ action: `/interaction/${details.uid}/code`, csrf: csrfFor(details.uid) }));
+  });
+
+  router.post('/interaction/:uid/code', form, async (req, res) => {
+    const details = await interaction(req, res);
+    if (!details) return;
+    if (details.prompt.name !== 'login' || !csrfValid(req, details.uid)) {
+      return res
+        .status(403)
+        .type('html')
+        .send(
+          messagePage('Request refused', 'This form is no longer valid. Start again from the application.'),
+        );
+    }
+    const result = await checkOneTimeCode(
+      deps.models,
+      details.uid,
+      String((req.body as Record<string, unknown>).code ?? '').trim(),
+    );
+    if (result.ok) {
+      deps.logger.info({ interaction: details.uid }, 'login succeeded');
+      return deps.provider.interactionFinished(
+        req,
+        res,
+        {
+          login: { accountId: result.customerId, acr: ACR_TWO_FACTORS, amr: ['pwd', 'otp'], remember: false },
+        },
+        { mergeWithLastSubmission: false },
+      );
+    }
+    deps.logger.info({ interaction: details.uid, reason: result.reason }, 'one-time code refused');
+    if (result.reason === 'invalid') {
+      return res
+        .status(401)
+        .type('html')
+        .send(
+          codePage({
+            action: `/interaction/${details.uid}/code`,
+            csrf: csrfFor(details.uid),
+            error: 'That code is not correct.',
+          }),
+        );
+    }
+    if (result.reason === 'locked')
+      return res.status(423).type('html').send(messagePage('Account locked', LOCKED_MESSAGE));
+    return renderLogin(
+      res,
+      details.uid,
+      details.params.client_id,
+      401,
+      'The code expired or was used up. Log in again to get a new one.',
+    );
+  });
+
+  return router;
+}

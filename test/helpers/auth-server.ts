@@ -1,0 +1,75 @@
+// The authorization server in-process over real HTTPS (dev PKI, mTLS requested), on a test database.
+import https from 'node:https';
+import path from 'node:path';
+import { createAuthApp } from '../../auth/app.js';
+import { ensureDevDirectory, type DevDirectory } from '../../auth/directory/dev-directory.js';
+import { ensureDevPki, type DevPki } from '../../auth/pki/dev-pki.js';
+import { createProvider, issueRegistrationToken } from '../../auth/provider.js';
+import { closeServer } from '../../lib/http/server.js';
+import { freePort } from '../../runtime/ports.js';
+import { quietLogger, type testDatabase } from './platform.js';
+
+export const TEST_RESOURCE = 'https://localhost:8444';
+export const TEST_KEK = Buffer.alloc(32, 7);
+
+export interface TestAuthServer {
+  issuer: string;
+  pki: DevPki;
+  directory: DevDirectory;
+  provider: Awaited<ReturnType<typeof createProvider>>;
+  registrationToken: string;
+  /** Stop and start again on the same port and database, as a restart does. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startTestAuthServer(
+  db: Awaited<ReturnType<typeof testDatabase>>,
+  dir: string,
+): Promise<TestAuthServer> {
+  const pki = await ensureDevPki(path.join(dir, 'pki'));
+  const directory = ensureDevDirectory(path.join(dir, 'directory'));
+  const port = await freePort();
+  const issuer = `https://localhost:${port}`;
+  let server: https.Server;
+
+  const start = async () => {
+    const provider = await createProvider({
+      issuer,
+      models: db.models,
+      keyEncryptionKey: TEST_KEK,
+      resourceServer: TEST_RESOURCE,
+      certificates: { trustedProxies: [] },
+      registration: { directoryJwks: directory.jwks, requireSoftwareStatement: false },
+      logger: quietLogger,
+    });
+    const app = createAuthApp({ provider, db, logger: quietLogger });
+    server = https.createServer(
+      {
+        cert: pki.server.cert,
+        key: pki.server.key,
+        ca: pki.ca.cert,
+        requestCert: true,
+        rejectUnauthorized: false,
+      },
+      app,
+    );
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+    return provider;
+  };
+
+  const self: TestAuthServer = {
+    issuer,
+    pki,
+    directory,
+    provider: await start(),
+    registrationToken: '',
+    async restart() {
+      await closeServer(server);
+      self.provider = await start();
+    },
+    stop: () => closeServer(server),
+  };
+  self.registrationToken = await issueRegistrationToken(self.provider);
+  return self;
+}

@@ -1,0 +1,201 @@
+// The bank's login at the authorization server: a recipient starts a FAPI authorization (PAR with a
+// signed request object), the customer logs in with password and one-time code, and failures lock
+// the account. Driven over real HTTPS against the real server and database.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import * as oidc from 'openid-client';
+import { LOCKOUT } from '../../auth/idp/authenticate.js';
+import { DEMO_CUSTOMERS, seedDemoCustomers } from '../../auth/idp/demo-customers.js';
+import { issueCertificate } from '../../auth/pki/dev-pki.js';
+import { startTestAuthServer, type TestAuthServer } from '../helpers/auth-server.js';
+import { hiddenField, UserAgent } from '../helpers/browser-agent.js';
+import { uniqueNames } from '../helpers/env.js';
+import { testDatabase } from '../helpers/platform.js';
+import { ps256KeyPair, tlsFetch } from '../helpers/tls-client.js';
+
+const names = uniqueNames(import.meta.url);
+const dir = mkdtempSync(path.join(os.tmpdir(), 'obp-login-'));
+const [ana] = DEMO_CUSTOMERS;
+let db: Awaited<ReturnType<typeof testDatabase>>;
+let as: TestAuthServer;
+let config: oidc.Configuration;
+
+beforeAll(async () => {
+  db = await testDatabase(names.database);
+  as = await startTestAuthServer(db, dir);
+  await seedDemoCustomers(db.models);
+  const cert = await issueCertificate(as.pki.ca, {
+    subject: 'CN=ofb-recipient,O=Recipient',
+    usage: 'client',
+  });
+  const mtls = tlsFetch({ ca: as.pki.ca.cert, cert: cert.cert, key: cert.key });
+  const { publicJwk, privateKey } = await ps256KeyPair('login-test');
+  config = await oidc.dynamicClientRegistration(
+    new URL(as.issuer),
+    {
+      client_name: 'Recipient App',
+      redirect_uris: ['https://recipient.example/cb'],
+      grant_types: ['authorization_code', 'implicit'],
+      response_types: ['code id_token'],
+      token_endpoint_auth_method: 'private_key_jwt',
+      token_endpoint_auth_signing_alg: 'PS256',
+      request_object_signing_alg: 'PS256',
+      jwks: { keys: [publicJwk] },
+    },
+    oidc.PrivateKeyJwt(privateKey),
+    { initialAccessToken: as.registrationToken, [oidc.customFetch]: mtls },
+  );
+  config[oidc.customFetch] = mtls;
+  oidc.useCodeIdTokenResponseType(config);
+  (config as unknown as { privateKey: typeof privateKey }).privateKey = privateKey;
+});
+
+afterAll(async () => {
+  await as.stop();
+  await db.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  await db.models.Customer.updateMany({}, { $set: { failedAttempts: 0 }, $unset: { lockedUntil: 1 } });
+});
+
+/** PAR with a signed request object, then the authorization endpoint: returns the login page URL. */
+async function startAuthorization(agent: UserAgent): Promise<string> {
+  const privateKey = (config as unknown as { privateKey: oidc.CryptoKey | oidc.PrivateKey }).privateKey;
+  const { searchParams } = await oidc.buildAuthorizationUrlWithJAR(
+    config,
+    {
+      redirect_uri: 'https://recipient.example/cb',
+      scope: 'openid accounts',
+      nonce: oidc.randomNonce(),
+      state: oidc.randomState(),
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+    },
+    privateKey,
+  );
+  const url = await oidc.buildAuthorizationUrlWithPAR(config, searchParams);
+  const res = await agent.request(url.href);
+  expect(res.status).toBe(303);
+  expect(res.location).toMatch(new RegExp(`^${as.issuer}/interaction/[\\w-]+$`));
+  return res.location!;
+}
+
+async function latestCode(): Promise<string> {
+  const note = await db.models.Notification.findOne({ to: ana!.email, template: 'one-time-code' })
+    .sort({ sentAt: -1 })
+    .lean();
+  return /code to log in is (\d{6})/.exec(note!.body)![1]!;
+}
+
+describe('bank login', () => {
+  it('logs the customer in with password and one-time code at LoA3, then asks for consent', async () => {
+    const agent = new UserAgent(as.pki.ca.cert);
+    const loginUrl = await startAuthorization(agent);
+    const page = await agent.request(loginUrl);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<strong>Recipient App</strong> asks to access your data');
+    expect(page.text).toMatch(/<label for="username">CPF<\/label>/);
+    const csrf = hiddenField(page.text, 'csrf');
+
+    const wrong = await agent.request(`${loginUrl}/login`, {
+      form: { csrf, username: ana!.username, password: 'not-it' },
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.text).toContain('The CPF or password is not correct.');
+
+    const ok = await agent.request(`${loginUrl}/login`, {
+      form: { csrf, username: '529.982.247-25', password: ana!.password },
+    });
+    expect(ok).toMatchObject({ status: 303, location: `${loginUrl}/code` });
+    const codePage = await agent.request(ok.location!);
+    expect(codePage.text).toContain('One-time code');
+
+    const badCode = await agent.request(`${loginUrl}/code`, {
+      form: { csrf, code: '000000' === (await latestCode()) ? '111111' : '000000' },
+    });
+    expect(badCode.status).toBe(401);
+
+    const done = await agent.request(`${loginUrl}/code`, { form: { csrf, code: await latestCode() } });
+    expect(done.status).toBe(303);
+    expect(done.location).toMatch(new RegExp(`^${as.issuer}/auth/`));
+
+    // Back at the provider: the login holds, and the next prompt is consent.
+    const resumed = await agent.request(done.location!);
+    expect(resumed.status).toBe(303);
+    expect(resumed.location).toMatch(new RegExp(`^${as.issuer}/interaction/`));
+    const uid = resumed.location!.split('/').pop()!;
+    const record = await db.models.OidcRecord.findOne({
+      model: 'Interaction',
+      _id: `Interaction:${uid}`,
+    }).lean();
+    const interaction = JSON.parse(record!.payload) as {
+      prompt: { name: string };
+      session: { accountId: string };
+      lastSubmission?: unknown;
+    };
+    expect(interaction.prompt.name).toBe('consent');
+    expect(interaction.session.accountId).toBe(ana!._id);
+    const session = await db.models.OidcRecord.findOne({ model: 'Session' }).sort({ _id: 1 }).lean();
+    expect(JSON.parse(session!.payload)).toMatchObject({
+      accountId: ana!._id,
+      acr: 'urn:brasil:openbanking:loa3',
+      amr: ['pwd', 'otp'],
+    });
+  });
+
+  it('locks the account after repeated failures, even for the right password', async () => {
+    const agent = new UserAgent(as.pki.ca.cert);
+    const loginUrl = await startAuthorization(agent);
+    const csrf = hiddenField((await agent.request(loginUrl)).text, 'csrf');
+    const attempt = (password: string) =>
+      agent.request(`${loginUrl}/login`, { form: { csrf, username: ana!.username, password } });
+
+    for (let i = 1; i < LOCKOUT.maxFailures; i++) expect((await attempt(`wrong-${i}`)).status).toBe(401);
+    const locked = await attempt('wrong-last');
+    expect(locked.status).toBe(423);
+    expect(locked.text).toContain('Too many failed attempts');
+    expect((await attempt(ana!.password)).status).toBe(423);
+    const customer = await db.models.Customer.findById(ana!._id).lean();
+    expect(customer!.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + LOCKOUT.durationMs - 60_000);
+  });
+
+  it('refuses a form without its CSRF token, and an unknown CPF the same way as a wrong password', async () => {
+    const agent = new UserAgent(as.pki.ca.cert);
+    const loginUrl = await startAuthorization(agent);
+    const csrf = hiddenField((await agent.request(loginUrl)).text, 'csrf');
+    expect(
+      (
+        await agent.request(`${loginUrl}/login`, {
+          form: { username: ana!.username, password: ana!.password },
+        })
+      ).status,
+    ).toBe(403);
+    const unknown = await agent.request(`${loginUrl}/login`, {
+      form: { csrf, username: '00000000191', password: 'x' },
+    });
+    expect(unknown.status).toBe(401);
+    expect(unknown.text).toContain('The CPF or password is not correct.');
+  });
+
+  it('refuses an authorization request that skips PAR', async () => {
+    const agent = new UserAgent(as.pki.ca.cert);
+    const direct = new URL(`${as.issuer}/auth`);
+    direct.search = new URLSearchParams({
+      client_id: config.clientMetadata().client_id,
+      response_type: 'code id_token',
+      scope: 'openid',
+      redirect_uri: 'https://recipient.example/cb',
+      nonce: 'n',
+      state: 's',
+    }).toString();
+    const res = await agent.request(direct.href);
+    expect(res.status).toBe(303);
+    const back = new URL(res.location!);
+    expect(back.origin + back.pathname).toBe('https://recipient.example/cb');
+    expect(new URLSearchParams(back.hash.slice(1) || back.search).get('error')).toBe('invalid_request');
+  });
+});
