@@ -69,3 +69,13 @@ export async function sweepExpired(OidcRecords: OidcRecordModel, now = new Date(
   const { deletedCount } = await OidcRecords.deleteMany({ expiresAt: { $lte: now } });
   return deletedCount;
 }
+
+/**
+ * Revoke a grant: its access tokens, refresh tokens and codes, and the grant itself. The consent
+ * workflow calls this (the grant id is the consent id); repeating it is harmless.
+ */
+export async function revokeGrantRecords(OidcRecords: OidcRecordModel, grantId: string): Promise<number> {
+  const tokens = await OidcRecords.deleteMany({ grantId });
+  const grant = await OidcRecords.deleteOne({ _id: `Grant:${grantId}` });
+  return tokens.deletedCount + grant.deletedCount;
+}

@@ -83,17 +83,6 @@ export async function createProvider(
   return withSecret;
 }
 
-/** Revoke every token of a grant (consent), and the grant itself. Safe to repeat. */
-export async function revokeGrant(provider: Provider, grantId: string): Promise<void> {
-  await Promise.all([
-    provider.AccessToken.revokeByGrantId(grantId),
-    provider.RefreshToken.revokeByGrantId(grantId),
-    provider.AuthorizationCode.revokeByGrantId(grantId),
-  ]);
-  const grant = await provider.Grant.find(grantId);
-  await grant?.destroy();
-}
-
 /**
  * An initial access token for dynamic client registration that carries the FAPI client policy.
  * The Discovery Agent holds it; every client it registers is checked against the policy.

@@ -2,6 +2,7 @@
 import type { WorkerOptions } from '@temporalio/worker';
 import type { Models } from '../db/models/index.js';
 import type { TaskQueueName } from '../workflows/task-queues.js';
+import { consentWorker } from './consent.js';
 import { housekeepingWorker } from './housekeeping.js';
 import { onboardingWorker } from './onboarding.js';
 
@@ -11,4 +12,5 @@ export const WORKERS: Record<
 > = {
   onboarding: onboardingWorker,
   housekeeping: housekeepingWorker,
+  consent: consentWorker,
 };

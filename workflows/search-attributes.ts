@@ -8,4 +8,17 @@ export const OnboardingStatus = defineSearchAttributeKey('OnboardingStatus', Sea
 /** OFB and/or FDX. */
 export const Standard = defineSearchAttributeKey('Standard', SearchAttributeType.KEYWORD_LIST);
 
-export const ALL_SEARCH_ATTRIBUTES = [OrganizationId, OnboardingStatus, Standard];
+export const ConsentStatus = defineSearchAttributeKey('ConsentStatus', SearchAttributeType.KEYWORD);
+export const ClientId = defineSearchAttributeKey('ClientId', SearchAttributeType.KEYWORD);
+export const CustomerId = defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD);
+export const ConsentExpiresAt = defineSearchAttributeKey('ConsentExpiresAt', SearchAttributeType.DATETIME);
+
+export const ALL_SEARCH_ATTRIBUTES = [
+  OrganizationId,
+  OnboardingStatus,
+  Standard,
+  ConsentStatus,
+  ClientId,
+  CustomerId,
+  ConsentExpiresAt,
+];

@@ -2,6 +2,7 @@
 export const TASK_QUEUES = {
   onboarding: 'onboarding',
   housekeeping: 'housekeeping',
+  consent: 'consent',
 } as const;
 
 export type TaskQueueName = keyof typeof TASK_QUEUES;

@@ -1,6 +1,7 @@
 // Every collection of the platform, one model each. connectDatabase() builds their indexes at start.
 import type { Connection } from 'mongoose';
 import { authKeyModel } from './auth-key.js';
+import { consentModel } from './consent.js';
 import { customerModel } from './customer.js';
 import { loginChallengeModel } from './login-challenge.js';
 import { notificationModel } from './notification.js';
@@ -15,6 +16,7 @@ export function registerModels(connection: Connection) {
     OidcRecord: oidcRecordModel(connection),
     Customer: customerModel(connection),
     LoginChallenge: loginChallengeModel(connection),
+    Consent: consentModel(connection),
   };
 }
 

@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { Worker } from '@temporalio/worker';
+import { consentWorkflowsPath } from '../../workers/consent.js';
 import { housekeepingWorkflowsPath } from '../../workers/housekeeping.js';
 import { onboardingWorkflowsPath } from '../../workers/onboarding.js';
 import { quietSdk } from '../helpers/platform.js';
@@ -14,6 +15,7 @@ const dir = new URL('../fixtures/histories/', import.meta.url);
 const WORKFLOWS_PATH: Record<string, string> = {
   onboarding: onboardingWorkflowsPath,
   housekeeping: housekeepingWorkflowsPath,
+  consent: consentWorkflowsPath,
 };
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json'));
 

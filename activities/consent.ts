@@ -1,0 +1,28 @@
+// Side effects of the `consent` workflow: the projection the gateway and dashboards read, and the
+// revocation of the grant's tokens at the authorization server. Both are idempotent.
+import { revokeGrantRecords } from '../auth/adapter.js';
+import type { Models } from '../db/models/index.js';
+import type { ConsentState } from '../workflows/consent.js';
+
+export function createConsentActivities({ models }: { models: Pick<Models, 'Consent' | 'OidcRecord'> }) {
+  return {
+    async recordConsent(state: ConsentState): Promise<void> {
+      const doc = {
+        ...state,
+        _id: state.consentId,
+        creationDateTime: new Date(state.creationDateTime),
+        statusUpdateDateTime: new Date(state.statusUpdateDateTime),
+        ...(state.expirationDateTime ? { expirationDateTime: new Date(state.expirationDateTime) } : {}),
+        audit: state.audit.map((a) => ({ ...a, at: new Date(a.at) })),
+      };
+      delete (doc as Partial<typeof doc>).consentId;
+      await models.Consent.replaceOne({ _id: state.consentId }, doc, { upsert: true });
+    },
+
+    async revokeGrantTokens(consentId: string): Promise<number> {
+      return revokeGrantRecords(models.OidcRecord, consentId);
+    },
+  };
+}
+
+export type ConsentActivities = ReturnType<typeof createConsentActivities>;

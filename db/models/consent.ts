@@ -1,0 +1,55 @@
+// A customer's consent to share data with a recipient: the projection of its `consent` workflow,
+// which is its only writer. The gateway, the authorization server and the dashboards read it.
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+const auditSchema = new Schema(
+  {
+    at: { type: Date, required: true },
+    actor: { type: String, required: true },
+    action: { type: String, required: true },
+    from: { type: String },
+    to: { type: String, required: true },
+    reason: { type: String },
+  },
+  { _id: false },
+);
+
+const consentSchema = new Schema(
+  {
+    /** OFB `urn:<bank>:<uuid>`; FDX 24 lowercase hex. Also the workflow id and the OAuth grant id. */
+    _id: { type: String, required: true },
+    standard: { type: String, enum: ['OFB', 'FDX'], required: true },
+    clientId: { type: String, required: true },
+    status: { type: String, required: true },
+    permissions: { type: [String], required: true },
+    /** OFB loggedUser CPF and optional businessEntity CNPJ, as lodged. */
+    loggedUserDocument: { type: String },
+    businessEntityDocument: { type: String },
+    customerId: { type: String },
+    accountIds: { type: [String], default: undefined },
+    creationDateTime: { type: Date, required: true },
+    statusUpdateDateTime: { type: Date, required: true },
+    expirationDateTime: { type: Date },
+    rejection: {
+      type: new Schema(
+        {
+          rejectedBy: { type: String, required: true },
+          code: { type: String, required: true },
+          additionalInformation: { type: String },
+        },
+        { _id: false },
+      ),
+    },
+    audit: { type: [auditSchema], required: true },
+    revision: { type: Number, required: true },
+  },
+  { collection: 'consents', versionKey: false },
+);
+consentSchema.index({ clientId: 1, status: 1 });
+consentSchema.index({ customerId: 1, status: 1 });
+
+export type Consent = InferSchemaType<typeof consentSchema>;
+
+export function consentModel(connection: Connection) {
+  return connection.model('Consent', consentSchema);
+}

@@ -1,0 +1,172 @@
+// The OFB consent lifecycle on the real Temporal dev server and database: lodging, authorisation,
+// rejection, revocation, both timers, the audit trail, the search attributes ops filter on, and the
+// revocation of the grant's tokens on every end.
+import { writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { lodgeOfbConsent, type OfbConsentRequest } from '../../api/consents/lodge.js';
+import { consentWorker } from '../../workers/consent.js';
+import { authoriseUpdate, revokeUpdate, stateQuery, type ConsentState } from '../../workflows/consent.js';
+import { uniqueNames } from '../helpers/env.js';
+import { eventually } from '../helpers/eventually.js';
+import { startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
+
+const names = uniqueNames(import.meta.url);
+let db: Awaited<ReturnType<typeof testDatabase>>;
+let temporal: Awaited<ReturnType<typeof testClient>>;
+let client: Client;
+let worker: Awaited<ReturnType<typeof startTestWorker>>;
+
+const request: OfbConsentRequest = {
+  clientId: 'client-ofb-1',
+  permissions: ['ACCOUNTS_READ', 'ACCOUNTS_BALANCES_READ', 'RESOURCES_READ'],
+  loggedUserDocument: '52998224725',
+};
+
+const lodge = (over: Partial<OfbConsentRequest> = {}, authorisationWindowMs = 60 * 60_000) =>
+  lodgeOfbConsent(
+    { client, taskQueue: names.taskQueue, bankId: 'testbank', authorisationWindowMs },
+    { ...request, ...over },
+  );
+
+const handle = (s: ConsentState) =>
+  client.workflow.getHandle<(input: unknown) => Promise<ConsentState>>(s.consentId);
+
+/** A grant with a token at the authorization server's storage, as a login would leave. */
+async function seedGrant(consentId: string) {
+  await db.models.OidcRecord.create([
+    { _id: `Grant:${consentId}`, model: 'Grant', payload: '{}' },
+    { _id: `AccessToken:at-${consentId}`, model: 'AccessToken', payload: '{}', grantId: consentId },
+    { _id: `RefreshToken:rt-${consentId}`, model: 'RefreshToken', payload: '{}', grantId: consentId },
+  ]);
+}
+const grantRecords = (consentId: string) =>
+  db.models.OidcRecord.countDocuments({ $or: [{ grantId: consentId }, { _id: `Grant:${consentId}` }] });
+
+beforeAll(async () => {
+  db = await testDatabase(names.database);
+  temporal = await testClient();
+  client = temporal.client;
+  worker = await startTestWorker(consentWorker({ models: db.models }, names.taskQueue));
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await temporal?.close();
+  await db?.drop();
+});
+
+describe('OFB consent lifecycle', () => {
+  it('is on record as AWAITING_AUTHORISATION as soon as it is lodged', async () => {
+    const lodged = await lodge();
+    expect(lodged.consentId).toMatch(/^urn:testbank:[0-9a-f-]{36}$/);
+    expect(lodged).toMatchObject({ status: 'AWAITING_AUTHORISATION', revision: 1, clientId: 'client-ofb-1' });
+    const record = await db.models.Consent.findById(lodged.consentId).lean();
+    expect(record).toMatchObject({
+      status: 'AWAITING_AUTHORISATION',
+      standard: 'OFB',
+      permissions: request.permissions,
+    });
+    expect(record!.audit).toEqual([
+      expect.objectContaining({ actor: 'client-ofb-1', action: 'lodge', to: 'AWAITING_AUTHORISATION' }),
+    ]);
+  });
+
+  it('authorises with the selected accounts, then a revocation by the customer ends it and its tokens', async () => {
+    const lodged = await lodge({ clientId: 'client-ofb-2' });
+    await seedGrant(lodged.consentId);
+    const h = handle(lodged);
+
+    const authorised = await h.executeUpdate(authoriseUpdate, {
+      args: [{ customerId: 'cust-1', accountIds: ['acc-1', 'acc-2'], actor: 'customer:cust-1' }],
+    });
+    expect(authorised).toMatchObject({
+      status: 'AUTHORISED',
+      customerId: 'cust-1',
+      accountIds: ['acc-1', 'acc-2'],
+    });
+    expect(await db.models.Consent.findById(lodged.consentId).lean()).toMatchObject({
+      status: 'AUTHORISED',
+      accountIds: ['acc-1', 'acc-2'],
+    });
+
+    // Ops find it in the Temporal UI by status, client and customer.
+    const query = `ConsentStatus = "AUTHORISED" AND ClientId = "client-ofb-2" AND CustomerId = "cust-1" AND Standard = "OFB"`;
+    await eventually(async () => {
+      const ids: string[] = [];
+      for await (const wf of client.workflow.list({ query })) ids.push(wf.workflowId);
+      expect(ids).toEqual([lodged.consentId]);
+    });
+
+    const revoked = await h.executeUpdate(revokeUpdate, {
+      args: [{ rejectedBy: 'USER', actor: 'customer:cust-1' }],
+    });
+    expect(revoked).toMatchObject({
+      status: 'REJECTED',
+      rejection: { rejectedBy: 'USER', code: 'CUSTOMER_MANUALLY_REVOKED' },
+    });
+    const result = await h.result();
+    expect(result.audit.map((a) => `${a.from ?? '-'}>${a.to}:${a.actor}`)).toEqual([
+      '->AWAITING_AUTHORISATION:client-ofb-2',
+      'AWAITING_AUTHORISATION>AUTHORISED:customer:cust-1',
+      'AUTHORISED>REJECTED:customer:cust-1',
+    ]);
+    expect(await grantRecords(lodged.consentId)).toBe(0);
+    await recordHistory('consent-authorised-revoked', h);
+  });
+
+  it('refuses illegal transitions without touching the consent', async () => {
+    const lodged = await lodge();
+    const h = handle(lodged);
+    await expect(
+      h.executeUpdate(revokeUpdate, { args: [{ rejectedBy: 'NOBODY' as 'USER', actor: 'x' }] }),
+    ).rejects.toThrow(WorkflowUpdateFailedError);
+    await expect(
+      h.executeUpdate(authoriseUpdate, { args: [{ customerId: '', accountIds: [], actor: 'x' }] }),
+    ).rejects.toThrow(WorkflowUpdateFailedError);
+    expect((await h.query(stateQuery)).revision).toBe(1);
+
+    await h.executeUpdate(revokeUpdate, { args: [{ rejectedBy: 'USER', actor: 'customer:c' }] });
+    const state = await h.result();
+    expect(state.rejection).toEqual({ rejectedBy: 'USER', code: 'CUSTOMER_MANUALLY_REJECTED' });
+    await expect(
+      h.executeUpdate(authoriseUpdate, { args: [{ customerId: 'c', accountIds: ['a'], actor: 'x' }] }),
+    ).rejects.toThrow();
+  });
+
+  it('expires when not authorised within the window (CONSENT_EXPIRED)', async () => {
+    const lodged = await lodge({}, 1500);
+    await seedGrant(lodged.consentId);
+    const state = await handle(lodged).result();
+    expect(state).toMatchObject({
+      status: 'REJECTED',
+      rejection: { rejectedBy: 'ASPSP', code: 'CONSENT_EXPIRED' },
+    });
+    expect(await db.models.Consent.findById(lodged.consentId).lean()).toMatchObject({
+      status: 'REJECTED',
+      rejection: { code: 'CONSENT_EXPIRED' },
+    });
+    expect(await grantRecords(lodged.consentId)).toBe(0);
+    await recordHistory('consent-expired', handle(lodged));
+  });
+
+  it('ends at expirationDateTime once authorised (CONSENT_MAX_DATE_REACHED)', async () => {
+    const lodged = await lodge({ expirationDateTime: new Date(Date.now() + 2500) });
+    const h = handle(lodged);
+    await h.executeUpdate(authoriseUpdate, {
+      args: [{ customerId: 'cust-2', accountIds: ['acc-9'], actor: 'customer:cust-2' }],
+    });
+    const state = await h.result();
+    expect(state).toMatchObject({
+      status: 'REJECTED',
+      rejection: { rejectedBy: 'ASPSP', code: 'CONSENT_MAX_DATE_REACHED' },
+    });
+  });
+});
+
+async function recordHistory(name: string, h: WorkflowHandle) {
+  if (!process.env.RECORD_HISTORIES) return;
+  const file = new URL(`../fixtures/histories/${name}.json`, import.meta.url);
+  writeFileSync(file, `${JSON.stringify(JSON.parse(historyToJSON(await h.fetchHistory())), null, 2)}\n`);
+}

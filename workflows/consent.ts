@@ -1,0 +1,218 @@
+// `consent`: one workflow per consent, id = consent id, the single writer of the consent record.
+// OFB v3 lifecycle: AWAITING_AUTHORISATION → AUTHORISED | REJECTED, with the 60-minute
+// authorisation window and the expiry at expirationDateTime as timers. Transitions arrive as
+// updates whose validators refuse illegal ones without touching history. Every end revokes the
+// grant's tokens at the authorization server and leaves an audit entry.
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ConsentActivities } from '../activities/consent.js';
+import { ConsentStatus, CustomerId } from './search-attributes.js';
+
+export type ConsentStatusValue = 'AWAITING_AUTHORISATION' | 'AUTHORISED' | 'REJECTED';
+export type RejectedBy = 'USER' | 'ASPSP' | 'TPP';
+export type RejectionCode =
+  | 'CONSENT_EXPIRED'
+  | 'CUSTOMER_MANUALLY_REJECTED'
+  | 'CUSTOMER_MANUALLY_REVOKED'
+  | 'CONSENT_MAX_DATE_REACHED'
+  | 'CONSENT_TECHNICAL_ISSUE'
+  | 'INTERNAL_SECURITY_REASON';
+
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  from?: ConsentStatusValue;
+  to: ConsentStatusValue;
+  reason?: string;
+}
+
+export interface ConsentState {
+  consentId: string;
+  standard: 'OFB';
+  clientId: string;
+  status: ConsentStatusValue;
+  permissions: string[];
+  loggedUserDocument: string;
+  businessEntityDocument?: string;
+  customerId?: string;
+  accountIds?: string[];
+  creationDateTime: string;
+  statusUpdateDateTime: string;
+  expirationDateTime?: string;
+  rejection?: { rejectedBy: RejectedBy; code: RejectionCode; additionalInformation?: string };
+  audit: AuditEntry[];
+  /** Increases with every change; the projection keeps the highest. */
+  revision: number;
+}
+
+export interface ConsentInput {
+  /** A fresh consent, or the state carried over by continue-as-new. */
+  state: ConsentState;
+  /** How long the customer has to authorise (OFB: 60 minutes). An input so tests run in seconds. */
+  authorisationWindowMs: number;
+}
+
+export interface Authorisation {
+  customerId: string;
+  accountIds: string[];
+  actor: string;
+}
+
+export interface Revocation {
+  rejectedBy: RejectedBy;
+  code?: RejectionCode;
+  actor: string;
+  additionalInformation?: string;
+}
+
+export const authoriseUpdate = defineUpdate<ConsentState, [Authorisation]>('authorise');
+/** Reject while awaiting authorisation, or revoke once authorised. */
+export const revokeUpdate = defineUpdate<ConsentState, [Revocation]>('revoke');
+export const stateQuery = defineQuery<ConsentState>('state');
+/** Resolves once the lodged consent is on record: update-with-start answers the API with it. */
+export const lodgedUpdate = defineUpdate<ConsentState>('lodged');
+
+const activities = proxyActivities<ConsentActivities>({
+  startToCloseTimeout: '10 seconds',
+  // The record and the token revocation must happen: retried until the database is back.
+  retry: {
+    initialInterval: '500 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: Infinity,
+  },
+});
+
+export function authoriseError(
+  state: ConsentState,
+  a: Authorisation,
+  now: number,
+  windowEndsAt: number,
+): string | undefined {
+  if (state.status !== 'AWAITING_AUTHORISATION') return `the consent is ${state.status}`;
+  if (now >= windowEndsAt) return 'the authorisation window has closed';
+  if (!a || typeof a.customerId !== 'string' || a.customerId === '') return 'customerId is required';
+  if (!Array.isArray(a.accountIds) || a.accountIds.some((id) => typeof id !== 'string' || id === ''))
+    return 'accountIds must be a list of account ids';
+  return undefined;
+}
+
+export function revokeError(state: ConsentState, r: Revocation): string | undefined {
+  if (state.status === 'REJECTED') return 'the consent is already REJECTED';
+  if (!r || !['USER', 'ASPSP', 'TPP'].includes(r.rejectedBy)) return 'rejectedBy must be USER, ASPSP or TPP';
+  if (typeof r.actor !== 'string' || r.actor === '') return 'actor is required';
+  return undefined;
+}
+
+export async function consent(input: ConsentInput): Promise<ConsentState> {
+  const state = input.state;
+  const createdAt = Date.parse(state.creationDateTime);
+  const windowEndsAt = createdAt + input.authorisationWindowMs;
+  const expiresAt = state.expirationDateTime ? Date.parse(state.expirationDateTime) : undefined;
+  let pendingWrite = Promise.resolve();
+
+  /** Apply a transition and persist it; writes are chained so the projection sees them in order. */
+  const transition = (to: ConsentStatusValue, actor: string, action: string, reason?: string) => {
+    const now = new Date().toISOString();
+    const from = action === 'lodge' ? {} : { from: state.status };
+    state.audit.push({ at: now, actor, action, ...from, to, ...(reason ? { reason } : {}) });
+    state.status = to;
+    state.statusUpdateDateTime = now;
+    state.revision++;
+    upsertSearchAttributes([
+      { key: ConsentStatus, value: to },
+      ...(state.customerId ? [{ key: CustomerId, value: state.customerId }] : []),
+    ]);
+    const snapshot = JSON.parse(JSON.stringify(state)) as ConsentState;
+    pendingWrite = pendingWrite.then(() => activities.recordConsent(snapshot));
+    return pendingWrite;
+  };
+
+  const reject = async (
+    rejectedBy: RejectedBy,
+    code: RejectionCode,
+    actor: string,
+    additionalInformation?: string,
+  ) => {
+    state.rejection = { rejectedBy, code, ...(additionalInformation ? { additionalInformation } : {}) };
+    await transition('REJECTED', actor, 'reject', code);
+  };
+
+  let lodged = state.revision > 0;
+  setHandler(stateQuery, () => state);
+  setHandler(lodgedUpdate, async () => {
+    await condition(() => lodged);
+    return state;
+  });
+  setHandler(
+    authoriseUpdate,
+    async (a) => {
+      state.customerId = a.customerId;
+      state.accountIds = [...a.accountIds];
+      await transition('AUTHORISED', a.actor, 'authorise');
+      return state;
+    },
+    { validator: (a) => throwIf(authoriseError(state, a, Date.now(), windowEndsAt)) },
+  );
+  setHandler(
+    revokeUpdate,
+    async (r) => {
+      const code =
+        r.code ??
+        (state.status === 'AUTHORISED' ? 'CUSTOMER_MANUALLY_REVOKED' : 'CUSTOMER_MANUALLY_REJECTED');
+      await reject(r.rejectedBy, code, r.actor, r.additionalInformation);
+      return state;
+    },
+    { validator: (r) => throwIf(revokeError(state, r)) },
+  );
+
+  if (state.revision === 0) await transition('AWAITING_AUTHORISATION', state.clientId, 'lodge');
+  lodged = true;
+
+  // Waiting for the customer: the window closing rejects the consent.
+  if (state.status === 'AWAITING_AUTHORISATION') {
+    const decided = await condition(
+      () => state.status !== 'AWAITING_AUTHORISATION',
+      Math.max(1, windowEndsAt - Date.now()),
+    );
+    if (!decided)
+      await reject('ASPSP', 'CONSENT_EXPIRED', 'bank', 'not authorised within the authorisation window');
+  }
+
+  // Authorised: lives until revoked or expired; long lives continue as new to keep history small.
+  while (state.status === 'AUTHORISED') {
+    const woken = () => state.status !== 'AUTHORISED' || workflowInfo().continueAsNewSuggested;
+    const ended =
+      expiresAt === undefined
+        ? (await condition(woken), true)
+        : await condition(woken, Math.max(1, expiresAt - Date.now()));
+    if (state.status !== 'AUTHORISED') break;
+    if (!ended) {
+      await reject('ASPSP', 'CONSENT_MAX_DATE_REACHED', 'bank', 'expirationDateTime reached');
+      break;
+    }
+    await condition(allHandlersFinished);
+    await pendingWrite;
+    await continueAsNew<typeof consent>({ ...input, state });
+  }
+
+  await pendingWrite;
+  // Whatever ended it: no token of this consent may work any more.
+  await activities.revokeGrantTokens(state.consentId);
+  await condition(allHandlersFinished);
+  return state;
+}
+
+function throwIf(error: string | undefined): void {
+  if (error) throw new Error(error);
+}
