@@ -1,7 +1,7 @@
 // oidc-provider configuration as data: the FAPI 1.0 Advanced shape both Open Finance Brasil and
 // FDX profile (PS256 only, private_key_jwt or tls_client_auth, sender-constrained tokens, PAR,
 // signed request objects, JARM). Runtime pieces (keys, adapter, certificate source) are injected.
-import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import {
   normalizeDn,
   presentedCertificate,
@@ -71,6 +71,8 @@ export interface RuntimePieces {
   resourceServer: string;
   registration: RegistrationRules;
   findAccount: NonNullable<Configuration['findAccount']>;
+  /** Consent scopes this request may carry (see consent-scope.ts). */
+  consentScopes: (ctx: KoaContextWithOIDC, clientId: string) => Promise<string[]>;
   /** Clients (the gateway) allowed to introspect any token; others only their own. */
   introspectionClients: string[];
   /** Where client certificates come from: the TLS socket, or a trusted proxy's header. */
@@ -170,10 +172,11 @@ export function providerConfiguration(p: RuntimePieces): Configuration {
         enabled: true,
         defaultResource: () => p.resourceServer,
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, resourceIndicator) => {
-          if (resourceIndicator !== p.resourceServer) throw new Error('unknown resource server');
+        getResourceServerInfo: async (ctx, resourceIndicator, client) => {
+          if (resourceIndicator !== p.resourceServer) throw new errors.InvalidTarget();
+          const consent = client ? await p.consentScopes(ctx, client.clientId) : [];
           return {
-            scope: [...OFB_SCOPES, ...FDX_SCOPES].join(' '),
+            scope: [...OFB_SCOPES, ...FDX_SCOPES, ...consent].join(' '),
             // Opaque tokens live in the database, so introspection sees a revocation at once.
             accessTokenFormat: 'opaque',
             accessTokenTTL: TTL.AccessToken,
@@ -182,6 +185,11 @@ export function providerConfiguration(p: RuntimePieces): Configuration {
       },
     },
     ttl: { ...TTL },
+    // The grant id is the consent id: tokens say which consent they act under.
+    extraTokenClaims: async (_ctx, token) => {
+      const grantId = 'grantId' in token ? token.grantId : undefined;
+      return grantId ? { consent_id: grantId } : undefined;
+    },
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     rotateRefreshToken: false,

@@ -5,13 +5,14 @@ import type { Models } from '../db/models/index.js';
 import type { ClientCertificateSource } from '../lib/http/client-certificate.js';
 import type { Logger } from '../lib/logger.js';
 import { createAdapterClass } from './adapter.js';
+import { consentScopes } from './consent-scope.js';
 import { providerConfiguration } from './configuration.js';
 import { loadKeySet } from './keys/key-store.js';
 import { FAPI_CLIENT_POLICY, type RegistrationRules } from './registration-policy.js';
 
 export interface AuthorizationServerOptions {
   issuer: string;
-  models: Pick<Models, 'AuthKey' | 'OidcRecord' | 'Customer'>;
+  models: Pick<Models, 'AuthKey' | 'OidcRecord' | 'Customer' | 'Consent'>;
   /** 32-byte key that encrypts the server's private keys at rest. */
   keyEncryptionKey: Buffer;
   resourceServer: string;
@@ -37,6 +38,7 @@ export async function createProvider(
       resourceServer: o.resourceServer,
       introspectionClients: o.introspectionClients ?? [],
       registration: o.registration,
+      consentScopes: (ctx, clientId) => consentScopes(ctx, clientId, o.models.Consent),
       // The subject is the bank's customer id; personal data stays out of tokens.
       findAccount: async (_ctx, sub) =>
         (await o.models.Customer.exists({ _id: sub }))
@@ -46,6 +48,16 @@ export async function createProvider(
     }),
   );
   provider.proxy = o.proxy ?? false;
+
+  // FDX and OFB recipients read the consent id of a token response as `grant_id`.
+  provider.use(async (ctx, next) => {
+    await next();
+    const body = ctx.body as Record<string, unknown> | undefined;
+    const grantId = (ctx.oidc?.entities as { AccessToken?: { grantId?: string } } | undefined)?.AccessToken
+      ?.grantId;
+    if (ctx.oidc?.route === 'token' && ctx.status === 200 && body?.access_token && grantId)
+      ctx.body = { ...body, grant_id: grantId };
+  });
   // Interaction forms sign their CSRF tokens with the newest cookie key.
   const withSecret = Object.assign(provider, { csrfSecret: keys.cookieKeys[0]! });
 

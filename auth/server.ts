@@ -11,7 +11,10 @@ import { closeServer, listen } from '../lib/http/server.js';
 import { createLogger } from '../lib/logger.js';
 import { runMain } from '../lib/main.js';
 import { loadTlsMaterial } from '../lib/tls.js';
+import { Client } from '@temporalio/client';
+import { connectClient } from '../lib/temporal.js';
 import { createAuthApp } from './app.js';
+import { temporalConsentDecisions } from './consent-decisions.js';
 import { devKeyEncryptionKey } from './dev-secrets.js';
 import { ensureDevDirectory } from './directory/dev-directory.js';
 import { seedDemoCustomers } from './idp/demo-customers.js';
@@ -56,7 +59,9 @@ runMain('auth', async () => {
     writeFileSync(tokenFile, await issueRegistrationToken(provider), { mode: 0o600 });
   }
 
-  const app = createAuthApp({ provider, db, logger });
+  const connection = await connectClient(cfg.temporal);
+  const decisions = temporalConsentDecisions(new Client({ connection, namespace: cfg.temporal.namespace }));
+  const app = createAuthApp({ provider, db, decisions, logger });
   const server = https.createServer(
     { cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: true, rejectUnauthorized: false },
     app,
@@ -65,6 +70,7 @@ runMain('auth', async () => {
   logger.info({ issuer: cfg.auth.issuer }, 'authorization server ready');
   return async () => {
     await closeServer(server);
+    await connection.close();
     await db.close();
   };
 });

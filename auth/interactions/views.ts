@@ -123,3 +123,47 @@ export function messagePage(title: string, message: string): string {
       <p role="alert">${message}</p>`,
   );
 }
+
+export interface ConsentView {
+  action: string;
+  csrf: string;
+  client: string;
+  permissions: string[];
+  expires?: string;
+  accounts: { accountId: string; label: string }[];
+  error?: string;
+}
+
+export function consentPage(o: ConsentView): string {
+  return page(
+    'Review the request',
+    html`<h1>Share your data with ${o.client}?</h1>
+      ${o.error ? html`<p class="error" role="alert" id="error">${o.error}</p>` : ''}
+      <form method="post" action="${o.action}">
+        <input type="hidden" name="csrf" value="${o.csrf}" />
+        <h2>What they will see</h2>
+        <ul>
+          ${o.permissions.map((p) => html`<li>${p}</li>`)}
+        </ul>
+        <h2>For how long</h2>
+        <p>${o.expires ? `Until ${o.expires}, unless you revoke it earlier.` : 'Until you revoke it.'}</p>
+        <fieldset>
+          <legend>Accounts to share</legend>
+          ${o.accounts.map(
+            (a) =>
+              html`<div>
+                <input
+                  type="checkbox"
+                  name="accountIds"
+                  value="${a.accountId}"
+                  id="acc-${a.accountId}"
+                  checked
+                /><label for="acc-${a.accountId}" style="display:inline;font-weight:400"> ${a.label}</label>
+              </div>`,
+          )}
+        </fieldset>
+        <button type="submit" name="decision" value="authorise">Share</button>
+        <button type="submit" name="decision" value="reject" class="secondary">Do not share</button>
+      </form>`,
+  );
+}

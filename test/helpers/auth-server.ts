@@ -2,6 +2,7 @@
 import https from 'node:https';
 import path from 'node:path';
 import { createAuthApp } from '../../auth/app.js';
+import type { ConsentDecisions } from '../../auth/interactions/consent.js';
 import { ensureDevDirectory, type DevDirectory } from '../../auth/directory/dev-directory.js';
 import { ensureDevPki, type DevPki } from '../../auth/pki/dev-pki.js';
 import { createProvider, issueRegistrationToken } from '../../auth/provider.js';
@@ -23,9 +24,16 @@ export interface TestAuthServer {
   stop(): Promise<void>;
 }
 
+/** For tests that never reach a consent decision: using it is a test bug. */
+export const NO_DECISIONS: ConsentDecisions = {
+  authorise: () => Promise.reject(new Error('this test takes no consent decisions')),
+  reject: () => Promise.reject(new Error('this test takes no consent decisions')),
+};
+
 export async function startTestAuthServer(
   db: Awaited<ReturnType<typeof testDatabase>>,
   dir: string,
+  decisions: ConsentDecisions = NO_DECISIONS,
 ): Promise<TestAuthServer> {
   const pki = await ensureDevPki(path.join(dir, 'pki'));
   const directory = ensureDevDirectory(path.join(dir, 'directory'));
@@ -43,7 +51,7 @@ export async function startTestAuthServer(
       registration: { directoryJwks: directory.jwks, requireSoftwareStatement: false },
       logger: quietLogger,
     });
-    const app = createAuthApp({ provider, db, logger: quietLogger });
+    const app = createAuthApp({ provider, db, decisions, logger: quietLogger });
     server = https.createServer(
       {
         cert: pki.server.cert,

@@ -22,6 +22,7 @@ import { createProvider, issueRegistrationToken } from '../../auth/provider.js';
 import { closeServer } from '../../lib/http/server.js';
 import { freePort } from '../../runtime/ports.js';
 import { uniqueNames } from '../helpers/env.js';
+import { NO_DECISIONS } from '../helpers/auth-server.js';
 import { quietLogger, testDatabase } from '../helpers/platform.js';
 import { ps256KeyPair, tlsFetch } from '../helpers/tls-client.js';
 
@@ -49,7 +50,7 @@ async function startServer(port: number) {
     registration: { directoryJwks: directory.jwks, requireSoftwareStatement: false },
     logger: quietLogger,
   });
-  const app = createAuthApp({ provider, db, logger: quietLogger });
+  const app = createAuthApp({ provider, db, decisions: NO_DECISIONS, logger: quietLogger });
   server = https.createServer(
     {
       cert: pki.server.cert,
@@ -403,7 +404,7 @@ describe('behind a TLS-terminating proxy', () => {
       proxy: true,
       logger: quietLogger,
     });
-    const app = createAuthApp({ provider: proxied, db, logger: quietLogger });
+    const app = createAuthApp({ provider: proxied, db, decisions: NO_DECISIONS, logger: quietLogger });
     const plain = await new Promise<http.Server>((resolve) => {
       const s = app.listen(0, '0.0.0.0', () => resolve(s));
     });

@@ -1,0 +1,190 @@
+// The consent step: the logged-in customer reviews what a recipient asks for, picks accounts, and
+// authorises or rejects. The decision goes to the consent's workflow first; only then does the
+// OAuth grant — whose id is the consent id — come into being.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Router, urlencoded, type Request, type Response } from 'express';
+import type Provider from 'oidc-provider';
+import { listAccounts } from '../../connectors/mock-core-banking/accounts.js';
+import type { Models } from '../../db/models/index.js';
+import type { Logger } from '../../lib/logger.js';
+import type { Authorisation, Revocation } from '../../workflows/consent.js';
+import { consentIdsIn } from '../consent-scope.js';
+import { describePermissions } from './permissions.js';
+import { consentPage, messagePage } from './views.js';
+
+/** What the consent page asks of the consent workflows. */
+export interface ConsentDecisions {
+  authorise(consentId: string, a: Authorisation): Promise<void>;
+  reject(consentId: string, r: Revocation): Promise<void>;
+}
+
+export interface ConsentInteractionDeps {
+  provider: Provider;
+  models: Pick<Models, 'Consent' | 'Customer'>;
+  decisions: ConsentDecisions;
+  csrfSecret: string;
+  logger: Logger;
+}
+
+export function consentRouter(deps: ConsentInteractionDeps): Router {
+  const router = Router();
+  const form = urlencoded({ extended: false, limit: '8kb' });
+  const csrfFor = (uid: string) =>
+    createHmac('sha256', deps.csrfSecret).update(`consent:${uid}`).digest('base64url');
+  const csrfValid = (req: Request, uid: string) => {
+    const given = Buffer.from(String((req.body as Record<string, unknown>)?.csrf ?? ''));
+    const expected = Buffer.from(csrfFor(uid));
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+
+  /** The interaction, its consent and customer, or an answer already sent. */
+  async function load(req: Request, res: Response) {
+    let details;
+    try {
+      details = await deps.provider.interactionDetails(req, res);
+    } catch {
+      res
+        .status(400)
+        .type('html')
+        .send(
+          messagePage(
+            'Session expired',
+            'This request has expired. Go back to the application and start again.',
+          ),
+        );
+      return undefined;
+    }
+    if (details.prompt.name !== 'consent') return { details };
+    const [consentId] = consentIdsIn(details.params.scope);
+    const clientId = String(details.params.client_id);
+    const accountId = details.session?.accountId;
+    const [consent, customer, client] = await Promise.all([
+      consentId ? deps.models.Consent.findById(consentId).lean() : null,
+      accountId ? deps.models.Customer.findById(accountId).lean() : null,
+      deps.provider.Client.find(clientId),
+    ]);
+    const refuse = (description: string) =>
+      deps.provider.interactionFinished(
+        req,
+        res,
+        { error: 'access_denied', error_description: description },
+        { mergeWithLastSubmission: false },
+      );
+    if (
+      !consent ||
+      !customer ||
+      !client ||
+      consent.clientId !== clientId ||
+      consent.status !== 'AWAITING_AUTHORISATION'
+    ) {
+      await refuse('no consent awaiting authorisation for this request');
+      return undefined;
+    }
+    // The consent names who may authorise it: the logged-in customer must be that person (and company).
+    if (
+      consent.loggedUserDocument !== customer.cpf ||
+      (consent.businessEntityDocument && consent.businessEntityDocument !== customer.cnpj)
+    ) {
+      deps.logger.info(
+        { interaction: details.uid },
+        "consent refused: logged-in customer is not the consent's user",
+      );
+      await refuse('the logged-in customer is not the user this consent was lodged for');
+      return undefined;
+    }
+    return { details, consent, customer, client, accounts: await listAccounts(customer._id) };
+  }
+
+  const render = (
+    res: Response,
+    uid: string,
+    loaded: NonNullable<Awaited<ReturnType<typeof load>>>,
+    status = 200,
+    error?: string,
+  ) =>
+    res
+      .status(status)
+      .type('html')
+      .send(
+        consentPage({
+          action: `/interaction/${uid}/consent`,
+          csrf: csrfFor(uid),
+          client: String(loaded.client?.clientName ?? loaded.client?.clientId),
+          permissions: describePermissions(loaded.consent!.permissions),
+          expires: loaded.consent!.expirationDateTime?.toISOString().slice(0, 10),
+          accounts: loaded.accounts!,
+          error,
+        }),
+      );
+
+  router.get('/interaction/:uid', async (req, res, next) => {
+    const loaded = await load(req, res);
+    if (!loaded) return;
+    if (loaded.details.prompt.name !== 'consent') return next();
+    render(res, loaded.details.uid, loaded);
+  });
+
+  router.post('/interaction/:uid/consent', form, async (req, res) => {
+    const loaded = await load(req, res);
+    if (!loaded) return;
+    const { details, consent, customer, accounts } = loaded;
+    if (!consent || !customer || !accounts || !csrfValid(req, details.uid)) {
+      return res
+        .status(403)
+        .type('html')
+        .send(
+          messagePage('Request refused', 'This form is no longer valid. Start again from the application.'),
+        );
+    }
+    const body = req.body as Record<string, string | string[] | undefined>;
+    const actor = `customer:${customer._id}`;
+    if (body.decision === 'reject') {
+      await deps.decisions.reject(consent._id, {
+        rejectedBy: 'USER',
+        code: 'CUSTOMER_MANUALLY_REJECTED',
+        actor,
+      });
+      return deps.provider.interactionFinished(
+        req,
+        res,
+        { error: 'access_denied', error_description: 'the customer did not authorise the consent' },
+        { mergeWithLastSubmission: false },
+      );
+    }
+    const chosen = [body.accountIds ?? []].flat();
+    const own = new Set(accounts.map((a) => a.accountId));
+    const needsAccounts = consent.permissions.some(
+      (p) => p.startsWith('ACCOUNTS_') || p.startsWith('CREDIT_CARDS_'),
+    );
+    if (chosen.some((id) => !own.has(id)) || (needsAccounts && chosen.length === 0)) {
+      return render(res, details.uid, loaded, 400, 'Choose at least one of your accounts to share.');
+    }
+    await deps.decisions.authorise(consent._id, { customerId: customer._id, accountIds: chosen, actor });
+
+    // oidc-provider keeps a given jti: the grant id is the consent id (typings omit `jti`).
+    const grant = new deps.provider.Grant({
+      jti: consent._id,
+      accountId: customer._id,
+      clientId: consent.clientId,
+    } as { clientId: string });
+    const missing = details.prompt.details as {
+      missingOIDCScope?: string[];
+      missingOIDCClaims?: string[];
+      missingResourceScopes?: Record<string, string[]>;
+    };
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+    for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+      grant.addResourceScope(resource, scopes.join(' '));
+    const grantId = await grant.save();
+    deps.logger.info({ interaction: details.uid, consentId: consent._id }, 'consent authorised');
+    return deps.provider.interactionFinished(
+      req,
+      res,
+      { consent: { grantId } },
+      { mergeWithLastSubmission: true },
+    );
+  });
+
+  return router;
+}
