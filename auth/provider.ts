@@ -6,6 +6,7 @@ import type { ClientCertificateSource } from '../lib/http/client-certificate.js'
 import type { Logger } from '../lib/logger.js';
 import { createAdapterClass } from './adapter.js';
 import { consentScopes } from './consent-scope.js';
+import { requestObjectChecks } from './request-object.js';
 import { providerConfiguration } from './configuration.js';
 import { loadKeySet } from './keys/key-store.js';
 import { FAPI_CLIENT_POLICY, type RegistrationRules } from './registration-policy.js';
@@ -39,6 +40,7 @@ export async function createProvider(
       introspectionClients: o.introspectionClients ?? [],
       registration: o.registration,
       consentScopes: (ctx, clientId) => consentScopes(ctx, clientId, o.models.Consent),
+      requestObjectChecks: requestObjectChecks(o.models.OidcRecord) as never,
       // The subject is the bank's customer id; personal data stays out of tokens.
       findAccount: async (_ctx, sub) =>
         (await o.models.Customer.exists({ _id: sub }))

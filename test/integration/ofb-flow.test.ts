@@ -11,50 +11,27 @@ import * as oidc from 'openid-client';
 import { lodgeOfbConsent } from '../../api/consents/lodge.js';
 import { temporalConsentDecisions } from '../../auth/consent-decisions.js';
 import { DEMO_CUSTOMERS, seedDemoCustomers } from '../../auth/idp/demo-customers.js';
-import { issueCertificate } from '../../auth/pki/dev-pki.js';
 import { consentWorker } from '../../workers/consent.js';
 import { revokeUpdate } from '../../workflows/consent.js';
 import { startTestAuthServer, type TestAuthServer } from '../helpers/auth-server.js';
-import { hiddenField, UserAgent } from '../helpers/browser-agent.js';
 import { uniqueNames } from '../helpers/env.js';
+import {
+  customerJourney,
+  pushAuthorization,
+  registerRecipient,
+  type Recipient,
+} from '../helpers/ofb-journey.js';
 import { startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
-import { ps256KeyPair, tlsFetch } from '../helpers/tls-client.js';
 
 const names = uniqueNames(import.meta.url);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'obp-ofb-'));
 const [ana, bruno] = DEMO_CUSTOMERS;
-const REDIRECT = 'https://recipient.example/cb';
 let db: Awaited<ReturnType<typeof testDatabase>>;
 let temporal: Awaited<ReturnType<typeof testClient>>;
 let client: Client;
 let worker: Awaited<ReturnType<typeof startTestWorker>>;
 let as: TestAuthServer;
-let rp: { config: oidc.Configuration; key: { kid: string; key: oidc.CryptoKey } };
-
-async function registerRecipient(name: string) {
-  const cert = await issueCertificate(as.pki.ca, { subject: `CN=${name},O=Recipient`, usage: 'client' });
-  const mtls = tlsFetch({ ca: as.pki.ca.cert, cert: cert.cert, key: cert.key });
-  const { publicJwk, privateKey } = await ps256KeyPair(name);
-  const config = await oidc.dynamicClientRegistration(
-    new URL(as.issuer),
-    {
-      client_name: name,
-      redirect_uris: [REDIRECT],
-      grant_types: ['client_credentials', 'authorization_code', 'implicit', 'refresh_token'],
-      response_types: ['code id_token'],
-      token_endpoint_auth_method: 'private_key_jwt',
-      token_endpoint_auth_signing_alg: 'PS256',
-      request_object_signing_alg: 'PS256',
-      id_token_signed_response_alg: 'PS256',
-      jwks: { keys: [publicJwk] },
-    },
-    oidc.PrivateKeyJwt(privateKey),
-    { initialAccessToken: as.registrationToken, [oidc.customFetch]: mtls },
-  );
-  config[oidc.customFetch] = mtls;
-  oidc.useCodeIdTokenResponseType(config);
-  return { config, key: privateKey };
-}
+let rp: Recipient;
 
 beforeAll(async () => {
   db = await testDatabase(names.database);
@@ -63,7 +40,7 @@ beforeAll(async () => {
   worker = await startTestWorker(consentWorker({ models: db.models }, names.taskQueue));
   as = await startTestAuthServer(db, dir, temporalConsentDecisions(client));
   await seedDemoCustomers(db.models);
-  rp = await registerRecipient('ofb-recipient');
+  rp = await registerRecipient(as, 'ofb-recipient');
 });
 
 afterAll(async () => {
@@ -84,61 +61,6 @@ const lodge = (clientId: string, loggedUserDocument = ana!.cpf) =>
     },
   );
 
-/** PAR with a signed request object; returns what the callback is checked against. */
-async function pushAuthorization(consentId: string, recipient = rp) {
-  const pkceCodeVerifier = oidc.randomPKCECodeVerifier();
-  const expectedNonce = oidc.randomNonce();
-  const expectedState = oidc.randomState();
-  const { searchParams } = await oidc.buildAuthorizationUrlWithJAR(
-    recipient.config,
-    {
-      redirect_uri: REDIRECT,
-      scope: `openid accounts resources consent:${consentId}`,
-      nonce: expectedNonce,
-      state: expectedState,
-      code_challenge: await oidc.calculatePKCECodeChallenge(pkceCodeVerifier),
-      code_challenge_method: 'S256',
-      acr_values: 'urn:brasil:openbanking:loa3',
-    },
-    recipient.key,
-  );
-  const url = await oidc.buildAuthorizationUrlWithPAR(recipient.config, searchParams);
-  return { url, checks: { pkceCodeVerifier, expectedNonce, expectedState } };
-}
-
-/** The customer's part, in their browser: login, one-time code, and the consent page. */
-async function customerJourney(
-  authorizationUrl: URL,
-  customer = ana!,
-  decide?: (page: string) => Record<string, string>,
-) {
-  const agent = new UserAgent(as.pki.ca.cert);
-  const loginUrl = (await agent.request(authorizationUrl.href)).location!;
-  const csrf = hiddenField((await agent.request(loginUrl)).text, 'csrf');
-  await agent.request(`${loginUrl}/login`, {
-    form: { csrf, username: customer.username, password: customer.password },
-  });
-  const note = await db.models.Notification.findOne({ to: customer.email, template: 'one-time-code' })
-    .sort({ sentAt: -1 })
-    .lean();
-  const code = /is (\d{6})/.exec(note!.body)![1]!;
-  let next = (await agent.request(`${loginUrl}/code`, { form: { csrf, code } })).location!;
-  let consentPage = '';
-  for (let i = 0; i < 6 && !next.startsWith(REDIRECT); i++) {
-    const res = await agent.request(next);
-    if (res.status === 200 && res.text.includes('Share your data')) {
-      consentPage = res.text;
-      const form = decide ? decide(res.text) : { decision: 'authorise', accountIds: 'acc-ana-checking' };
-      next = (
-        await agent.request(`${next}/consent`, { form: { csrf: hiddenField(res.text, 'csrf'), ...form } })
-      ).location!;
-    } else {
-      next = res.location!;
-    }
-  }
-  return { callback: new URL(next), consentPage };
-}
-
 describe('OFB authorisation journey', () => {
   it('takes a lodged consent to tokens bound to it, and revocation kills them', async () => {
     const clientId = rp.config.clientMetadata().client_id;
@@ -146,8 +68,8 @@ describe('OFB authorisation journey', () => {
     expect(cc.scope).toBe('consents');
     const consent = await lodge(clientId);
 
-    const { url, checks } = await pushAuthorization(consent.consentId);
-    const { callback, consentPage } = await customerJourney(url);
+    const { url, checks } = await pushAuthorization(rp, consent.consentId);
+    const { callback, consentPage } = await customerJourney(as, db, url, ana!);
     expect(consentPage).toContain('Share your data with ofb-recipient?');
     expect(consentPage).toContain('Your account balances');
     expect(consentPage).toContain('Checking 0001 / ****-1234');
@@ -190,8 +112,8 @@ describe('OFB authorisation journey', () => {
 
   it('records a rejection on the consent page and tells the recipient access_denied', async () => {
     const consent = await lodge(rp.config.clientMetadata().client_id);
-    const { url } = await pushAuthorization(consent.consentId);
-    const { callback } = await customerJourney(url, ana, () => ({ decision: 'reject' }));
+    const { url } = await pushAuthorization(rp, consent.consentId);
+    const { callback } = await customerJourney(as, db, url, ana!, () => ({ decision: 'reject' }));
     const params = new URLSearchParams(callback.hash.slice(1));
     expect(params.get('error')).toBe('access_denied');
     const record = await db.models.Consent.findById(consent.consentId).lean();
@@ -203,8 +125,8 @@ describe('OFB authorisation journey', () => {
 
   it('refuses a consent lodged for another person', async () => {
     const consent = await lodge(rp.config.clientMetadata().client_id, bruno!.cpf);
-    const { url } = await pushAuthorization(consent.consentId);
-    const { callback } = await customerJourney(url, ana);
+    const { url } = await pushAuthorization(rp, consent.consentId);
+    const { callback } = await customerJourney(as, db, url, ana!);
     expect(new URLSearchParams(callback.hash.slice(1)).get('error')).toBe('access_denied');
     expect((await db.models.Consent.findById(consent.consentId).lean())!.status).toBe(
       'AWAITING_AUTHORISATION',
@@ -212,14 +134,14 @@ describe('OFB authorisation journey', () => {
   });
 
   it("refuses a consent scope for another client's consent, or for a consent no longer awaiting authorisation", async () => {
-    const other = await registerRecipient('other-recipient');
+    const other = await registerRecipient(as, 'other-recipient');
     const theirs = await lodge(other.config.clientMetadata().client_id);
-    await expect(pushAuthorization(theirs.consentId)).rejects.toMatchObject({ error: 'invalid_scope' });
+    await expect(pushAuthorization(rp, theirs.consentId)).rejects.toMatchObject({ error: 'invalid_scope' });
 
     const mine = await lodge(rp.config.clientMetadata().client_id);
     await client.workflow
       .getHandle(mine.consentId)
       .executeUpdate(revokeUpdate, { args: [{ rejectedBy: 'TPP', actor: 'tpp' }] });
-    await expect(pushAuthorization(mine.consentId)).rejects.toMatchObject({ error: 'invalid_scope' });
+    await expect(pushAuthorization(rp, mine.consentId)).rejects.toMatchObject({ error: 'invalid_scope' });
   });
 });

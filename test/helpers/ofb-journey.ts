@@ -1,0 +1,108 @@
+// The recipient's and the customer's steps of the OFB journey, shared by the journey and
+// negative-case tests.
+import * as oidc from 'openid-client';
+import { issueCertificate } from '../../auth/pki/dev-pki.js';
+import type { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
+import type { TestAuthServer } from './auth-server.js';
+import { hiddenField, UserAgent } from './browser-agent.js';
+import type { testDatabase } from './platform.js';
+import { ps256KeyPair, tlsFetch } from './tls-client.js';
+
+export const REDIRECT = 'https://recipient.example/cb';
+
+export interface Recipient {
+  config: oidc.Configuration;
+  key: { kid: string; key: oidc.CryptoKey };
+  cert: { cert: string; key: string };
+}
+
+export async function registerRecipient(as: TestAuthServer, name: string): Promise<Recipient> {
+  const cert = await issueCertificate(as.pki.ca, { subject: `CN=${name},O=Recipient`, usage: 'client' });
+  const mtls = tlsFetch({ ca: as.pki.ca.cert, cert: cert.cert, key: cert.key });
+  const { publicJwk, privateKey } = await ps256KeyPair(name);
+  const config = await oidc.dynamicClientRegistration(
+    new URL(as.issuer),
+    {
+      client_name: name,
+      redirect_uris: [REDIRECT],
+      grant_types: ['client_credentials', 'authorization_code', 'implicit', 'refresh_token'],
+      response_types: ['code id_token'],
+      token_endpoint_auth_method: 'private_key_jwt',
+      token_endpoint_auth_signing_alg: 'PS256',
+      request_object_signing_alg: 'PS256',
+      id_token_signed_response_alg: 'PS256',
+      jwks: { keys: [publicJwk] },
+    },
+    oidc.PrivateKeyJwt(privateKey),
+    { initialAccessToken: as.registrationToken, [oidc.customFetch]: mtls },
+  );
+  config[oidc.customFetch] = mtls;
+  oidc.useCodeIdTokenResponseType(config);
+  return { config, key: privateKey, cert };
+}
+
+/** The authorization request's parameters for a consent, and what the callback is checked against. */
+export async function authorizationParams(consentId: string) {
+  const pkceCodeVerifier = oidc.randomPKCECodeVerifier();
+  const expectedNonce = oidc.randomNonce();
+  const expectedState = oidc.randomState();
+  const params: Record<string, string> = {
+    redirect_uri: REDIRECT,
+    scope: `openid accounts resources consent:${consentId}`,
+    nonce: expectedNonce,
+    state: expectedState,
+    code_challenge: await oidc.calculatePKCECodeChallenge(pkceCodeVerifier),
+    code_challenge_method: 'S256',
+    acr_values: 'urn:brasil:openbanking:loa3',
+  };
+  return { params, checks: { pkceCodeVerifier, expectedNonce, expectedState } };
+}
+
+/** PAR with a signed request object. */
+export async function pushAuthorization(recipient: Recipient, consentId: string) {
+  const { params, checks } = await authorizationParams(consentId);
+  const { searchParams } = await oidc.buildAuthorizationUrlWithJAR(recipient.config, params, recipient.key);
+  const url = await oidc.buildAuthorizationUrlWithPAR(recipient.config, searchParams);
+  return { url, checks };
+}
+
+type DemoCustomer = (typeof DEMO_CUSTOMERS)[number];
+
+/** The customer's part, in their browser: login, one-time code, and the consent page. */
+export async function customerJourney(
+  as: TestAuthServer,
+  db: Awaited<ReturnType<typeof testDatabase>>,
+  authorizationUrl: URL,
+  customer: DemoCustomer,
+  decide: (page: string) => Record<string, string> = () => ({
+    decision: 'authorise',
+    accountIds: 'acc-ana-checking',
+  }),
+) {
+  const agent = new UserAgent(as.pki.ca.cert);
+  const loginUrl = (await agent.request(authorizationUrl.href)).location!;
+  const csrf = hiddenField((await agent.request(loginUrl)).text, 'csrf');
+  await agent.request(`${loginUrl}/login`, {
+    form: { csrf, username: customer.username, password: customer.password },
+  });
+  const note = await db.models.Notification.findOne({ to: customer.email, template: 'one-time-code' })
+    .sort({ sentAt: -1 })
+    .lean();
+  const code = /is (\d{6})/.exec(note!.body)![1]!;
+  let next = (await agent.request(`${loginUrl}/code`, { form: { csrf, code } })).location!;
+  let consentPage = '';
+  for (let i = 0; i < 6 && !next.startsWith(REDIRECT); i++) {
+    const res = await agent.request(next);
+    if (res.status === 200 && res.text.includes('Share your data')) {
+      consentPage = res.text;
+      next = (
+        await agent.request(`${next}/consent`, {
+          form: { csrf: hiddenField(res.text, 'csrf'), ...decide(res.text) },
+        })
+      ).location!;
+    } else {
+      next = res.location!;
+    }
+  }
+  return { callback: new URL(next), consentPage };
+}
