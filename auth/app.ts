@@ -20,6 +20,9 @@ export function createAuthApp(deps: AuthAppDeps): Express {
   const app = createComponentApp({
     logger: deps.logger,
     readiness: [{ name: 'database', check: () => pingDatabase(deps.db.connection) }],
+    // Browsers apply form-action to the redirects that follow a form post: the consent form ends
+    // at the recipient's (https) redirect URI.
+    csp: { 'form-action': ["'self'", 'https:'] },
   });
   const { provider, db, logger } = deps;
   app.use(loginRouter({ provider, models: db.models, csrfSecret: provider.csrfSecret, logger }));

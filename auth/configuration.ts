@@ -72,7 +72,9 @@ export interface RuntimePieces {
   registration: RegistrationRules;
   findAccount: NonNullable<Configuration['findAccount']>;
   /** Request-object claim checks, with jti replay detection (see request-object.ts). */
-  requestObjectChecks: NonNullable<NonNullable<NonNullable<Configuration['features']>['requestObjects']>['assertJwtClaimsAndHeader']>;
+  requestObjectChecks: NonNullable<
+    NonNullable<NonNullable<Configuration['features']>['requestObjects']>['assertJwtClaimsAndHeader']
+  >;
   /** Consent scopes this request may carry (see consent-scope.ts). */
   consentScopes: (ctx: KoaContextWithOIDC, clientId: string) => Promise<string[]>;
   /** Clients (the gateway) allowed to introspect any token; others only their own. */
@@ -136,7 +138,11 @@ export function providerConfiguration(p: RuntimePieces): Configuration {
       devInteractions: { enabled: false },
       fapi: { enabled: true, profile: '1.0 Final' },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: true },
-      requestObjects: { enabled: true, requireSignedRequestObject: true, assertJwtClaimsAndHeader: p.requestObjectChecks },
+      requestObjects: {
+        enabled: true,
+        requireSignedRequestObject: true,
+        assertJwtClaimsAndHeader: p.requestObjectChecks,
+      },
       jwtResponseModes: { enabled: true },
       encryption: { enabled: true },
       clientCredentials: { enabled: true },

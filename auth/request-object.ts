@@ -6,15 +6,23 @@ import type { Models } from '../db/models/index.js';
 const MAX_LIFETIME_S = 3600;
 
 export function requestObjectChecks(OidcRecords: Models['OidcRecord']) {
-  return async (ctx: KoaContextWithOIDC, claims: Record<string, unknown>, _header: unknown, client: { clientId: string }) => {
+  return async (
+    ctx: KoaContextWithOIDC,
+    claims: Record<string, unknown>,
+    _header: unknown,
+    client: { clientId: string },
+  ) => {
     for (const claim of ['exp', 'nbf', 'aud', 'jti']) {
-      if (claims[claim] === undefined) throw new errors.InvalidRequestObject(`Request Object is missing the '${claim}' claim`);
+      if (claims[claim] === undefined)
+        throw new errors.InvalidRequestObject(`Request Object is missing the '${claim}' claim`);
     }
     const exp = Number(claims.exp);
     const nbf = Number(claims.nbf);
     const now = Math.floor(Date.now() / 1000);
-    if (!(exp - nbf > 0) || exp - nbf > MAX_LIFETIME_S) throw new errors.InvalidRequestObject("Request Object 'exp' claim too far from 'nbf' claim");
-    if (nbf < now - MAX_LIFETIME_S) throw new errors.InvalidRequestObject("Request Object 'nbf' claim is more than 60 minutes in the past");
+    if (!(exp - nbf > 0) || exp - nbf > MAX_LIFETIME_S)
+      throw new errors.InvalidRequestObject("Request Object 'exp' claim too far from 'nbf' claim");
+    if (nbf < now - MAX_LIFETIME_S)
+      throw new errors.InvalidRequestObject("Request Object 'nbf' claim is more than 60 minutes in the past");
     // The pushed request is checked again when the authorization endpoint loads it: count uses at PAR only.
     if (ctx.oidc.route !== 'pushed_authorization_request') return;
     try {
@@ -25,7 +33,8 @@ export function requestObjectChecks(OidcRecords: Models['OidcRecord']) {
         expiresAt: new Date(exp * 1000),
       });
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) throw new errors.InvalidRequestObject('Request Object jti was already used');
+      if ((err as { code?: number }).code === 11000)
+        throw new errors.InvalidRequestObject('Request Object jti was already used');
       throw err;
     }
   };

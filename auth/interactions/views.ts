@@ -15,8 +15,9 @@ const escape = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => ESCA
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
   let out = strings[0]!;
   values.forEach((v, i) => {
+    // A list is joined as markup: its strings are escaped, its Html items kept.
     const part = Array.isArray(v)
-      ? v.map((x: Html | string) => (typeof x === 'string' ? escape(x) : x.__html)).join('')
+      ? { __html: v.map((x: Html | string) => (typeof x === 'string' ? escape(x) : x.__html)).join('') }
       : v;
     out +=
       (part && typeof part === 'object' && '__html' in part ? (part as Html).__html : escape(part ?? '')) +
@@ -29,6 +30,7 @@ const STYLE = `
 body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.5}
 h1{font-size:1.4rem}label{display:block;margin-top:1rem;font-weight:600}
 input{width:100%;padding:.6rem;font-size:1rem;box-sizing:border-box;border:1px solid #555;border-radius:4px}
+input[type=checkbox]{width:auto;margin-right:.5rem}
 button{margin-top:1.5rem;padding:.7rem 1.2rem;font-size:1rem;border-radius:4px;border:0;background:#0b5394;color:#fff;cursor:pointer}
 button.secondary{background:#eee;color:#1b1b1b;border:1px solid #555}
 :focus-visible{outline:3px solid #f1a208;outline-offset:2px}

@@ -11,11 +11,18 @@ import { healthRouter, type ReadinessCheck } from './health.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-export function createComponentApp(opts: { logger: Logger; readiness: ReadinessCheck[] }): Express {
+export interface ComponentAppOptions {
+  logger: Logger;
+  readiness: ReadinessCheck[];
+  /** Content-Security-Policy directives to add or replace (helmet's defaults otherwise). */
+  csp?: Record<string, string[]>;
+}
+
+export function createComponentApp(opts: ComponentAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use(helmet());
+  app.use(helmet(opts.csp ? { contentSecurityPolicy: { directives: opts.csp } } : {}));
   app.use(healthRouter(opts.readiness));
   app.use(
     pinoHttp({

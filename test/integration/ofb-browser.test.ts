@@ -1,0 +1,102 @@
+// The OFB journey with the customer in real headless Chromium: the bank's login, second factor and
+// consent pages as a person uses them (labels, keyboard), and openid-client as the recipient.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Client } from '@temporalio/client';
+import * as oidc from 'openid-client';
+import type { Browser } from 'playwright-core';
+import { lodgeOfbConsent } from '../../api/consents/lodge.js';
+import { temporalConsentDecisions } from '../../auth/consent-decisions.js';
+import { DEMO_CUSTOMERS, seedDemoCustomers } from '../../auth/idp/demo-customers.js';
+import { consentWorker } from '../../workers/consent.js';
+import { startTestAuthServer, type TestAuthServer } from '../helpers/auth-server.js';
+import { launchBrowser, withScreenshot } from '../helpers/browser.js';
+import { uniqueNames } from '../helpers/env.js';
+import { pushAuthorization, REDIRECT, registerRecipient, type Recipient } from '../helpers/ofb-journey.js';
+import { startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
+
+const names = uniqueNames(import.meta.url);
+const dir = mkdtempSync(path.join(os.tmpdir(), 'obp-browser-'));
+const [ana] = DEMO_CUSTOMERS;
+let db: Awaited<ReturnType<typeof testDatabase>>;
+let temporal: Awaited<ReturnType<typeof testClient>>;
+let client: Client;
+let worker: Awaited<ReturnType<typeof startTestWorker>>;
+let as: TestAuthServer;
+let rp: Recipient;
+let browser: Browser;
+
+beforeAll(async () => {
+  db = await testDatabase(names.database);
+  temporal = await testClient();
+  client = temporal.client;
+  worker = await startTestWorker(consentWorker({ models: db.models }, names.taskQueue));
+  as = await startTestAuthServer(db, dir, temporalConsentDecisions(client));
+  await seedDemoCustomers(db.models);
+  rp = await registerRecipient(as, 'Exemplo Finanças');
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await as?.stop();
+  await worker?.stop();
+  await temporal?.close();
+  await db?.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('OFB journey in a browser', () => {
+  it('login with a second factor and consent in Chromium, then tokens for the consent', async () => {
+    const consent = await lodgeOfbConsent(
+      { client, taskQueue: names.taskQueue, bankId: 'bank', authorisationWindowMs: 60 * 60_000 },
+      {
+        clientId: rp.config.clientMetadata().client_id,
+        permissions: ['ACCOUNTS_READ', 'ACCOUNTS_TRANSACTIONS_READ', 'RESOURCES_READ'],
+        loggedUserDocument: ana!.cpf,
+        expirationDateTime: new Date('2027-06-30T00:00:00Z'),
+      },
+    );
+    const { url, checks } = await pushAuthorization(rp, consent.consentId);
+
+    // The dev CA is not in Chromium's store; the recipient's redirect URI is answered locally.
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    await context.route(`${REDIRECT}**`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<p>back at the app</p>' }));
+    const page = await context.newPage();
+
+    await withScreenshot(page, 'ofb-login', async () => {
+      await page.goto(url.href);
+      await expect(page.getByRole('heading', { name: 'Log in to your bank' }).isVisible()).resolves.toBe(true);
+      await page.getByLabel('CPF').fill('529.982.247-25');
+      await page.getByLabel('Password').fill(ana!.password);
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/code$/);
+    });
+
+    await withScreenshot(page, 'ofb-code', async () => {
+      const note = await db.models.Notification.findOne({ to: ana!.email, template: 'one-time-code' }).sort({ sentAt: -1 }).lean();
+      await page.getByLabel('One-time code').fill(/is (\d{6})/.exec(note!.body)![1]!);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByRole('heading', { name: 'Share your data with Exemplo Finanças?' }).waitFor();
+    });
+
+    await withScreenshot(page, 'ofb-consent', async () => {
+      await expect(page.getByText('Your account transactions').isVisible()).resolves.toBe(true);
+      await expect(page.getByText('Until 2027-06-30, unless you revoke it earlier.').isVisible()).resolves.toBe(true);
+      // Share only the checking account.
+      await page.getByLabel('Savings 0001 / ****-5678').uncheck();
+      await expect(page.getByLabel('Checking 0001 / ****-1234').isChecked()).resolves.toBe(true);
+      await page.getByRole('button', { name: 'Share', exact: true }).click();
+      await page.waitForURL((u) => u.href.startsWith(REDIRECT));
+    });
+
+    const tokens = await oidc.authorizationCodeGrant(rp.config, new URL(page.url()), checks);
+    expect(tokens.grant_id).toBe(consent.consentId);
+    const info = await oidc.tokenIntrospection(rp.config, tokens.access_token);
+    expect(info).toMatchObject({ active: true, consent_id: consent.consentId, client_id: rp.config.clientMetadata().client_id });
+    expect(await db.models.Consent.findById(consent.consentId).lean()).toMatchObject({ status: 'AUTHORISED', accountIds: ['acc-ana-checking'] });
+    await context.close();
+  });
+});
