@@ -192,14 +192,23 @@ export function providerConfiguration(p: RuntimePieces): Configuration {
         },
       },
     },
-    ttl: { ...TTL },
+    ttl: {
+      ...TTL,
+      // A refresh token never outlives its grant, whose life is the consent's (see the consent page).
+      RefreshToken: (ctx) => {
+        const grantExp = (ctx?.oidc?.entities as { Grant?: { exp?: number } } | undefined)?.Grant?.exp;
+        const left = grantExp ? grantExp - Math.floor(Date.now() / 1000) : TTL.RefreshToken;
+        return Math.max(1, Math.min(TTL.RefreshToken, left));
+      },
+    },
     // The grant id is the consent id: tokens say which consent they act under.
     extraTokenClaims: async (_ctx, token) => {
       const grantId = 'grantId' in token ? token.grantId : undefined;
       return grantId ? { consent_id: grantId } : undefined;
     },
-    issueRefreshToken: async (_ctx, client, code) =>
-      client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    // The consent, not `offline_access`, decides how long access lasts: recipients allowed the
+    // refresh_token grant get one, ending with the consent.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: false,
     pkce: { required: () => true },
     conformIdTokenClaims: true,

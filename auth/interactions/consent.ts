@@ -161,11 +161,16 @@ export function consentRouter(deps: ConsentInteractionDeps): Router {
     }
     await deps.decisions.authorise(consent._id, { customerId: customer._id, accountIds: chosen, actor });
 
-    // oidc-provider keeps a given jti: the grant id is the consent id (typings omit `jti`).
+    // oidc-provider keeps a given jti: the grant id is the consent id (typings omit `jti`). The
+    // grant ends with the consent's expirationDateTime, and its refresh tokens with it.
+    const expiresIn = consent.expirationDateTime
+      ? Math.max(1, Math.floor((consent.expirationDateTime.getTime() - Date.now()) / 1000))
+      : undefined;
     const grant = new deps.provider.Grant({
       jti: consent._id,
       accountId: customer._id,
       clientId: consent.clientId,
+      ...(expiresIn ? { expiresIn } : {}),
     } as { clientId: string });
     const missing = details.prompt.details as {
       missingOIDCScope?: string[];

@@ -16,7 +16,11 @@ export interface Recipient {
   cert: { cert: string; key: string };
 }
 
-export async function registerRecipient(as: TestAuthServer, name: string): Promise<Recipient> {
+export async function registerRecipient(
+  as: TestAuthServer,
+  name: string,
+  extra: { metadata?: Record<string, unknown>; keys?: oidc.JsonObject[] } = {},
+): Promise<Recipient> {
   const cert = await issueCertificate(as.pki.ca, { subject: `CN=${name},O=Recipient`, usage: 'client' });
   const mtls = tlsFetch({ ca: as.pki.ca.cert, cert: cert.cert, key: cert.key });
   const { publicJwk, privateKey } = await ps256KeyPair(name);
@@ -31,7 +35,8 @@ export async function registerRecipient(as: TestAuthServer, name: string): Promi
       token_endpoint_auth_signing_alg: 'PS256',
       request_object_signing_alg: 'PS256',
       id_token_signed_response_alg: 'PS256',
-      jwks: { keys: [publicJwk] },
+      jwks: { keys: [publicJwk, ...(extra.keys ?? [])] },
+      ...extra.metadata,
     },
     oidc.PrivateKeyJwt(privateKey),
     { initialAccessToken: as.registrationToken, [oidc.customFetch]: mtls },

@@ -63,12 +63,16 @@ describe('OFB journey in a browser', () => {
 
     // The dev CA is not in Chromium's store; the recipient's redirect URI is answered locally.
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
-    await context.route(`${REDIRECT}**`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<p>back at the app</p>' }));
+    await context.route(`${REDIRECT}**`, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<p>back at the app</p>' }),
+    );
     const page = await context.newPage();
 
     await withScreenshot(page, 'ofb-login', async () => {
       await page.goto(url.href);
-      await expect(page.getByRole('heading', { name: 'Log in to your bank' }).isVisible()).resolves.toBe(true);
+      await expect(page.getByRole('heading', { name: 'Log in to your bank' }).isVisible()).resolves.toBe(
+        true,
+      );
       await page.getByLabel('CPF').fill('529.982.247-25');
       await page.getByLabel('Password').fill(ana!.password);
       await page.keyboard.press('Enter');
@@ -76,7 +80,9 @@ describe('OFB journey in a browser', () => {
     });
 
     await withScreenshot(page, 'ofb-code', async () => {
-      const note = await db.models.Notification.findOne({ to: ana!.email, template: 'one-time-code' }).sort({ sentAt: -1 }).lean();
+      const note = await db.models.Notification.findOne({ to: ana!.email, template: 'one-time-code' })
+        .sort({ sentAt: -1 })
+        .lean();
       await page.getByLabel('One-time code').fill(/is (\d{6})/.exec(note!.body)![1]!);
       await page.getByRole('button', { name: 'Log in' }).click();
       await page.getByRole('heading', { name: 'Share your data with Exemplo Finanças?' }).waitFor();
@@ -84,7 +90,9 @@ describe('OFB journey in a browser', () => {
 
     await withScreenshot(page, 'ofb-consent', async () => {
       await expect(page.getByText('Your account transactions').isVisible()).resolves.toBe(true);
-      await expect(page.getByText('Until 2027-06-30, unless you revoke it earlier.').isVisible()).resolves.toBe(true);
+      await expect(
+        page.getByText('Until 2027-06-30, unless you revoke it earlier.').isVisible(),
+      ).resolves.toBe(true);
       // Share only the checking account.
       await page.getByLabel('Savings 0001 / ****-5678').uncheck();
       await expect(page.getByLabel('Checking 0001 / ****-1234').isChecked()).resolves.toBe(true);
@@ -95,8 +103,15 @@ describe('OFB journey in a browser', () => {
     const tokens = await oidc.authorizationCodeGrant(rp.config, new URL(page.url()), checks);
     expect(tokens.grant_id).toBe(consent.consentId);
     const info = await oidc.tokenIntrospection(rp.config, tokens.access_token);
-    expect(info).toMatchObject({ active: true, consent_id: consent.consentId, client_id: rp.config.clientMetadata().client_id });
-    expect(await db.models.Consent.findById(consent.consentId).lean()).toMatchObject({ status: 'AUTHORISED', accountIds: ['acc-ana-checking'] });
+    expect(info).toMatchObject({
+      active: true,
+      consent_id: consent.consentId,
+      client_id: rp.config.clientMetadata().client_id,
+    });
+    expect(await db.models.Consent.findById(consent.consentId).lean()).toMatchObject({
+      status: 'AUTHORISED',
+      accountIds: ['acc-ana-checking'],
+    });
     await context.close();
   });
 });

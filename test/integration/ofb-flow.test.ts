@@ -2,6 +2,7 @@
 // credentials token, a lodged consent, PAR with a signed request object, login with a second
 // factor, the consent page, the hybrid callback validated by openid-client, a token by
 // private_key_jwt bound to the certificate, introspection — and revocation ending it all.
+import { generateKeyPairSync, webcrypto } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,13 +52,14 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const lodge = (clientId: string, loggedUserDocument = ana!.cpf) =>
+const lodge = (clientId: string, loggedUserDocument = ana!.cpf, expirationDateTime?: Date) =>
   lodgeOfbConsent(
     { client, taskQueue: names.taskQueue, bankId: 'bank', authorisationWindowMs: 60 * 60_000 },
     {
       clientId,
       permissions: ['ACCOUNTS_READ', 'ACCOUNTS_BALANCES_READ', 'RESOURCES_READ'],
       loggedUserDocument,
+      ...(expirationDateTime ? { expirationDateTime } : {}),
     },
   );
 
@@ -143,5 +145,55 @@ describe('OFB authorisation journey', () => {
       .getHandle(mine.consentId)
       .executeUpdate(revokeUpdate, { args: [{ rejectedBy: 'TPP', actor: 'tpp' }] });
     await expect(pushAuthorization(rp, mine.consentId)).rejects.toMatchObject({ error: 'invalid_scope' });
+  });
+
+  it('ends the refresh token with the consent, and does not rotate it', async () => {
+    const expiry = new Date(Date.now() + 3600_000);
+    const consent = await lodge(rp.config.clientMetadata().client_id, ana!.cpf, expiry);
+    const { url, checks } = await pushAuthorization(rp, consent.consentId);
+    const { callback } = await customerJourney(as, db, url, ana!);
+    const tokens = await oidc.authorizationCodeGrant(rp.config, callback, checks);
+    expect(tokens.refresh_token).toEqual(expect.any(String));
+
+    const info = await oidc.tokenIntrospection(rp.config, tokens.refresh_token!);
+    expect(info.active).toBe(true);
+    expect(info.exp).toBeLessThanOrEqual(Math.floor(expiry.getTime() / 1000));
+    expect(info.exp).toBeGreaterThan(Math.floor(expiry.getTime() / 1000) - 30);
+
+    const refreshed = await oidc.refreshTokenGrant(rp.config, tokens.refresh_token!);
+    expect(refreshed.access_token).not.toBe(tokens.access_token);
+    expect(refreshed.grant_id).toBe(consent.consentId);
+    expect(refreshed.refresh_token ?? tokens.refresh_token).toBe(tokens.refresh_token);
+  });
+
+  it('encrypts the id_token to a recipient that registered an encryption key', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const encJwk = { ...publicKey.export({ format: 'jwk' }), kid: 'enc-1', use: 'enc', alg: 'RSA-OAEP' };
+    const encRp = await registerRecipient(as, 'encrypting-recipient', {
+      metadata: { id_token_encrypted_response_alg: 'RSA-OAEP', id_token_encrypted_response_enc: 'A256GCM' },
+      keys: [encJwk],
+    });
+    const decryptKey = await webcrypto.subtle.importKey(
+      'jwk',
+      privateKey.export({ format: 'jwk' }),
+      { name: 'RSA-OAEP', hash: 'SHA-1' },
+      false,
+      ['decrypt'],
+    );
+    oidc.enableDecryptingResponses(encRp.config, ['A256GCM'], {
+      key: decryptKey,
+      kid: 'enc-1',
+      alg: 'RSA-OAEP',
+    } as never);
+
+    const consent = await lodge(encRp.config.clientMetadata().client_id);
+    const { url, checks } = await pushAuthorization(encRp, consent.consentId);
+    const { callback } = await customerJourney(as, db, url, ana!);
+    const frontChannelIdToken = new URLSearchParams(callback.hash.slice(1)).get('id_token')!;
+    expect(frontChannelIdToken.split('.')).toHaveLength(5); // a JWE, not a JWS
+
+    const tokens = await oidc.authorizationCodeGrant(encRp.config, callback, checks);
+    expect(tokens.id_token!.split('.')).toHaveLength(5);
+    expect(tokens.claims()).toMatchObject({ sub: ana!._id });
   });
 });
