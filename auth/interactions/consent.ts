@@ -1,8 +1,7 @@
 // The consent step: the logged-in customer reviews what a recipient asks for, picks accounts, and
 // authorises or rejects. The decision goes to the consent's workflow first; only then does the
 // OAuth grant — whose id is the consent id — come into being.
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { Router, urlencoded, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type Provider from 'oidc-provider';
 import { listAccounts } from '../../connectors/mock-core-banking/accounts.js';
 import type { Models } from '../../db/models/index.js';
@@ -10,7 +9,8 @@ import type { Logger } from '../../lib/logger.js';
 import type { Authorisation, Revocation } from '../../workflows/consent.js';
 import { consentIdsIn } from '../consent-scope.js';
 import { describePermissions } from './permissions.js';
-import { consentPage, messagePage } from './views.js';
+import { csrfTokens, formBody, interactionOrExpired, refuseForm } from './forms.js';
+import { consentPage } from './views.js';
 
 /** What the consent page asks of the consent workflows. */
 export interface ConsentDecisions {
@@ -28,32 +28,12 @@ export interface ConsentInteractionDeps {
 
 export function consentRouter(deps: ConsentInteractionDeps): Router {
   const router = Router();
-  const form = urlencoded({ extended: false, limit: '8kb' });
-  const csrfFor = (uid: string) =>
-    createHmac('sha256', deps.csrfSecret).update(`consent:${uid}`).digest('base64url');
-  const csrfValid = (req: Request, uid: string) => {
-    const given = Buffer.from(String((req.body as Record<string, unknown>)?.csrf ?? ''));
-    const expected = Buffer.from(csrfFor(uid));
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  };
+  const csrf = csrfTokens(deps.csrfSecret, 'consent');
 
   /** The interaction, its consent and customer, or an answer already sent. */
   async function load(req: Request, res: Response) {
-    let details;
-    try {
-      details = await deps.provider.interactionDetails(req, res);
-    } catch {
-      res
-        .status(400)
-        .type('html')
-        .send(
-          messagePage(
-            'Session expired',
-            'This request has expired. Go back to the application and start again.',
-          ),
-        );
-      return undefined;
-    }
+    const details = await interactionOrExpired(deps.provider, req, res);
+    if (!details) return undefined;
     if (details.prompt.name !== 'consent') return { details };
     const [consentId] = consentIdsIn(details.params.scope);
     const clientId = String(details.params.client_id);
@@ -108,7 +88,7 @@ export function consentRouter(deps: ConsentInteractionDeps): Router {
       .send(
         consentPage({
           action: `/interaction/${uid}/consent`,
-          csrf: csrfFor(uid),
+          csrf: csrf.token(uid),
           client: String(loaded.client?.clientName ?? loaded.client?.clientId),
           permissions: describePermissions(loaded.consent!.permissions),
           expires: loaded.consent!.expirationDateTime?.toISOString().slice(0, 10),
@@ -124,17 +104,12 @@ export function consentRouter(deps: ConsentInteractionDeps): Router {
     render(res, loaded.details.uid, loaded);
   });
 
-  router.post('/interaction/:uid/consent', form, async (req, res) => {
+  router.post('/interaction/:uid/consent', formBody, async (req, res) => {
     const loaded = await load(req, res);
     if (!loaded) return;
     const { details, consent, customer, accounts } = loaded;
-    if (!consent || !customer || !accounts || !csrfValid(req, details.uid)) {
-      return res
-        .status(403)
-        .type('html')
-        .send(
-          messagePage('Request refused', 'This form is no longer valid. Start again from the application.'),
-        );
+    if (!consent || !customer || !accounts || !csrf.valid(req, details.uid)) {
+      return refuseForm(res);
     }
     const body = req.body as Record<string, string | string[] | undefined>;
     const actor = `customer:${customer._id}`;

@@ -1,11 +1,11 @@
 // The bank's login: password, then a one-time code, then back to oidc-provider with the customer
 // logged in at LoA3 (two factors). Each form carries a CSRF token bound to its interaction.
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { Router, urlencoded, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type Provider from 'oidc-provider';
 import type { Models } from '../../db/models/index.js';
 import type { Logger } from '../../lib/logger.js';
 import { checkOneTimeCode, checkPassword, sendOneTimeCode } from '../idp/authenticate.js';
+import { csrfTokens, formBody, interactionOrExpired, refuseForm } from './forms.js';
 import { codePage, loginPage, messagePage } from './views.js';
 
 export const ACR_TWO_FACTORS = 'urn:brasil:openbanking:loa3';
@@ -21,32 +21,9 @@ const LOCKED_MESSAGE = 'Too many failed attempts. For your security, try again i
 
 export function loginRouter(deps: InteractionDeps): Router {
   const router = Router();
-  const form = urlencoded({ extended: false, limit: '8kb' });
-  const csrfFor = (uid: string) =>
-    createHmac('sha256', deps.csrfSecret).update(`interaction:${uid}`).digest('base64url');
-  const csrfValid = (req: Request, uid: string) => {
-    const given = Buffer.from(String((req.body as Record<string, unknown>)?.csrf ?? ''));
-    const expected = Buffer.from(csrfFor(uid));
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  };
-
-  /** The interaction behind this request, or an answer already sent when there is none. */
-  async function interaction(req: Request, res: Response) {
-    try {
-      return await deps.provider.interactionDetails(req, res);
-    } catch {
-      res
-        .status(400)
-        .type('html')
-        .send(
-          messagePage(
-            'Session expired',
-            'This login has expired. Go back to the application and start again.',
-          ),
-        );
-      return undefined;
-    }
-  }
+  const csrf = csrfTokens(deps.csrfSecret, 'interaction');
+  const csrfFor = csrf.token;
+  const interaction = (req: Request, res: Response) => interactionOrExpired(deps.provider, req, res);
 
   const clientName = async (clientId: unknown) => {
     const client = await deps.provider.Client.find(String(clientId));
@@ -86,16 +63,11 @@ export function loginRouter(deps: InteractionDeps): Router {
     await renderLogin(res, details.uid, details.params.client_id);
   });
 
-  router.post('/interaction/:uid/login', form, async (req, res) => {
+  router.post('/interaction/:uid/login', formBody, async (req, res) => {
     const details = await interaction(req, res);
     if (!details) return;
-    if (details.prompt.name !== 'login' || !csrfValid(req, details.uid)) {
-      return res
-        .status(403)
-        .type('html')
-        .send(
-          messagePage('Request refused', 'This form is no longer valid. Start again from the application.'),
-        );
+    if (details.prompt.name !== 'login' || !csrf.valid(req, details.uid)) {
+      return refuseForm(res);
     }
     const { username = '', password = '' } = req.body as Record<string, string>;
     const result = await checkPassword(deps.models, username.replace(/\D/g, ''), password);
@@ -123,16 +95,11 @@ export function loginRouter(deps: InteractionDeps): Router {
       .send(codePage({ action: `/interaction/${details.uid}/code`, csrf: csrfFor(details.uid) }));
   });
 
-  router.post('/interaction/:uid/code', form, async (req, res) => {
+  router.post('/interaction/:uid/code', formBody, async (req, res) => {
     const details = await interaction(req, res);
     if (!details) return;
-    if (details.prompt.name !== 'login' || !csrfValid(req, details.uid)) {
-      return res
-        .status(403)
-        .type('html')
-        .send(
-          messagePage('Request refused', 'This form is no longer valid. Start again from the application.'),
-        );
+    if (details.prompt.name !== 'login' || !csrf.valid(req, details.uid)) {
+      return refuseForm(res);
     }
     const result = await checkOneTimeCode(
       deps.models,

@@ -1,11 +1,18 @@
 // The recipient's and the customer's steps of the OFB journey, shared by the journey and
 // negative-case tests.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as oidc from 'openid-client';
+import { lodgeOfbConsent, type OfbConsentRequest } from '../../api/consents/lodge.js';
+import { temporalConsentDecisions } from '../../auth/consent-decisions.js';
+import { DEMO_CUSTOMERS, seedDemoCustomers } from '../../auth/idp/demo-customers.js';
 import { issueCertificate } from '../../auth/pki/dev-pki.js';
-import type { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
-import type { TestAuthServer } from './auth-server.js';
+import { consentWorker } from '../../workers/consent.js';
+import { startTestAuthServer, type TestAuthServer } from './auth-server.js';
 import { hiddenField, UserAgent } from './browser-agent.js';
-import type { testDatabase } from './platform.js';
+import { uniqueNames } from './env.js';
+import { startTestWorker, testClient, testDatabase } from './platform.js';
 import { ps256KeyPair, tlsFetch } from './tls-client.js';
 
 export const REDIRECT = 'https://recipient.example/cb';
@@ -111,3 +118,51 @@ export async function customerJourney(
   }
   return { callback: new URL(next), consentPage };
 }
+
+/**
+ * Everything an OFB journey test runs against: its own database, the consent worker on the test
+ * Temporal server, the authorization server deciding through it, the demo customers, and one
+ * registered recipient.
+ */
+export async function startOfbStack(testFileUrl: string, recipientName: string) {
+  const names = uniqueNames(testFileUrl);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'obp-ofb-'));
+  const db = await testDatabase(names.database);
+  const temporal = await testClient();
+  const worker = await startTestWorker(consentWorker({ models: db.models }, names.taskQueue));
+  const as = await startTestAuthServer(db, dir, temporalConsentDecisions(temporal.client));
+  await seedDemoCustomers(db.models);
+  const rp = await registerRecipient(as, recipientName);
+  const lodge = (req: Partial<OfbConsentRequest> = {}) =>
+    lodgeOfbConsent(
+      {
+        client: temporal.client,
+        taskQueue: names.taskQueue,
+        bankId: 'bank',
+        authorisationWindowMs: 60 * 60_000,
+      },
+      {
+        clientId: rp.config.clientMetadata().client_id,
+        permissions: ['ACCOUNTS_READ', 'ACCOUNTS_BALANCES_READ', 'RESOURCES_READ'],
+        loggedUserDocument: DEMO_CUSTOMERS[0]!.cpf,
+        ...req,
+      },
+    );
+  return {
+    names,
+    db,
+    client: temporal.client,
+    as,
+    rp,
+    lodge,
+    async stop() {
+      await as.stop();
+      await worker.stop();
+      await temporal.close();
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type OfbStack = Awaited<ReturnType<typeof startOfbStack>>;

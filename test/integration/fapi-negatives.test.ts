@@ -1,67 +1,34 @@
 // What the authorization server must refuse, each with the OAuth error a recipient's library can
 // act on: FAPI 1.0 Advanced as Open Finance Brasil profiles it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Client } from '@temporalio/client';
 import { SignJWT, type CryptoKey as JoseKey } from 'jose';
 import * as oidc from 'openid-client';
-import { lodgeOfbConsent } from '../../api/consents/lodge.js';
-import { temporalConsentDecisions } from '../../auth/consent-decisions.js';
-import { DEMO_CUSTOMERS, seedDemoCustomers } from '../../auth/idp/demo-customers.js';
-import { consentWorker } from '../../workers/consent.js';
-import { startTestAuthServer, type TestAuthServer } from '../helpers/auth-server.js';
-import { uniqueNames } from '../helpers/env.js';
+import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
+import type { TestAuthServer } from '../helpers/auth-server.js';
 import {
   authorizationParams,
   customerJourney,
-  registerRecipient,
+  startOfbStack,
+  type OfbStack,
   type Recipient,
 } from '../helpers/ofb-journey.js';
-import { startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
 import { ps256KeyPair, tlsFetch } from '../helpers/tls-client.js';
 
-const names = uniqueNames(import.meta.url);
-const dir = mkdtempSync(path.join(os.tmpdir(), 'obp-neg-'));
 const [ana] = DEMO_CUSTOMERS;
-let db: Awaited<ReturnType<typeof testDatabase>>;
-let temporal: Awaited<ReturnType<typeof testClient>>;
-let client: Client;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
+let stack: OfbStack;
+let db: OfbStack['db'];
 let as: TestAuthServer;
 let rp: Recipient;
 
 beforeAll(async () => {
-  db = await testDatabase(names.database);
-  temporal = await testClient();
-  client = temporal.client;
-  worker = await startTestWorker(consentWorker({ models: db.models }, names.taskQueue));
-  as = await startTestAuthServer(db, dir, temporalConsentDecisions(client));
-  await seedDemoCustomers(db.models);
-  rp = await registerRecipient(as, 'negatives-recipient');
+  stack = await startOfbStack(import.meta.url, 'negatives-recipient');
+  ({ db, as, rp } = stack);
 });
 
-afterAll(async () => {
-  await as?.stop();
-  await worker?.stop();
-  await temporal?.close();
-  await db?.drop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => stack?.stop());
 
 const clientId = () => rp.config.clientMetadata().client_id;
-const lodge = async () =>
-  (
-    await lodgeOfbConsent(
-      { client, taskQueue: names.taskQueue, bankId: 'bank', authorisationWindowMs: 60 * 60_000 },
-      {
-        clientId: clientId(),
-        permissions: ['ACCOUNTS_READ', 'RESOURCES_READ'],
-        loggedUserDocument: ana!.cpf,
-      },
-    )
-  ).consentId;
+const lodge = async () => (await stack.lodge({ permissions: ['ACCOUNTS_READ', 'RESOURCES_READ'] })).consentId;
 
 /** A request object with full control over its claims, header and key. */
 async function requestObject(

@@ -1,64 +1,33 @@
 // The OFB journey with the customer in real headless Chromium: the bank's login, second factor and
 // consent pages as a person uses them (labels, keyboard), and openid-client as the recipient.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Client } from '@temporalio/client';
 import * as oidc from 'openid-client';
 import type { Browser } from 'playwright-core';
-import { lodgeOfbConsent } from '../../api/consents/lodge.js';
-import { temporalConsentDecisions } from '../../auth/consent-decisions.js';
-import { DEMO_CUSTOMERS, seedDemoCustomers } from '../../auth/idp/demo-customers.js';
-import { consentWorker } from '../../workers/consent.js';
-import { startTestAuthServer, type TestAuthServer } from '../helpers/auth-server.js';
+import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
 import { launchBrowser, withScreenshot } from '../helpers/browser.js';
-import { uniqueNames } from '../helpers/env.js';
-import { pushAuthorization, REDIRECT, registerRecipient, type Recipient } from '../helpers/ofb-journey.js';
-import { startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
+import { pushAuthorization, REDIRECT, startOfbStack, type OfbStack } from '../helpers/ofb-journey.js';
 
-const names = uniqueNames(import.meta.url);
-const dir = mkdtempSync(path.join(os.tmpdir(), 'obp-browser-'));
 const [ana] = DEMO_CUSTOMERS;
-let db: Awaited<ReturnType<typeof testDatabase>>;
-let temporal: Awaited<ReturnType<typeof testClient>>;
-let client: Client;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
-let as: TestAuthServer;
-let rp: Recipient;
+let stack: OfbStack;
 let browser: Browser;
 
 beforeAll(async () => {
-  db = await testDatabase(names.database);
-  temporal = await testClient();
-  client = temporal.client;
-  worker = await startTestWorker(consentWorker({ models: db.models }, names.taskQueue));
-  as = await startTestAuthServer(db, dir, temporalConsentDecisions(client));
-  await seedDemoCustomers(db.models);
-  rp = await registerRecipient(as, 'Exemplo Finanças');
+  stack = await startOfbStack(import.meta.url, 'Exemplo Finanças');
   browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await as?.stop();
-  await worker?.stop();
-  await temporal?.close();
-  await db?.drop();
-  rmSync(dir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 describe('OFB journey in a browser', () => {
   it('login with a second factor and consent in Chromium, then tokens for the consent', async () => {
-    const consent = await lodgeOfbConsent(
-      { client, taskQueue: names.taskQueue, bankId: 'bank', authorisationWindowMs: 60 * 60_000 },
-      {
-        clientId: rp.config.clientMetadata().client_id,
-        permissions: ['ACCOUNTS_READ', 'ACCOUNTS_TRANSACTIONS_READ', 'RESOURCES_READ'],
-        loggedUserDocument: ana!.cpf,
-        expirationDateTime: new Date('2027-06-30T00:00:00Z'),
-      },
-    );
+    const { db, rp } = stack;
+    const consent = await stack.lodge({
+      permissions: ['ACCOUNTS_READ', 'ACCOUNTS_TRANSACTIONS_READ', 'RESOURCES_READ'],
+      expirationDateTime: new Date('2027-06-30T00:00:00Z'),
+    });
     const { url, checks } = await pushAuthorization(rp, consent.consentId);
 
     // The dev CA is not in Chromium's store; the recipient's redirect URI is answered locally.

@@ -3,65 +3,37 @@
 // factor, the consent page, the hybrid callback validated by openid-client, a token by
 // private_key_jwt bound to the certificate, introspection — and revocation ending it all.
 import { generateKeyPairSync, webcrypto } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
 import * as oidc from 'openid-client';
-import { lodgeOfbConsent } from '../../api/consents/lodge.js';
-import { temporalConsentDecisions } from '../../auth/consent-decisions.js';
-import { DEMO_CUSTOMERS, seedDemoCustomers } from '../../auth/idp/demo-customers.js';
-import { consentWorker } from '../../workers/consent.js';
+import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
 import { revokeUpdate } from '../../workflows/consent.js';
-import { startTestAuthServer, type TestAuthServer } from '../helpers/auth-server.js';
-import { uniqueNames } from '../helpers/env.js';
+import type { TestAuthServer } from '../helpers/auth-server.js';
 import {
   customerJourney,
   pushAuthorization,
   registerRecipient,
+  startOfbStack,
+  type OfbStack,
   type Recipient,
 } from '../helpers/ofb-journey.js';
-import { startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
 
-const names = uniqueNames(import.meta.url);
-const dir = mkdtempSync(path.join(os.tmpdir(), 'obp-ofb-'));
 const [ana, bruno] = DEMO_CUSTOMERS;
-let db: Awaited<ReturnType<typeof testDatabase>>;
-let temporal: Awaited<ReturnType<typeof testClient>>;
+let stack: OfbStack;
+let db: OfbStack['db'];
 let client: Client;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
 let as: TestAuthServer;
 let rp: Recipient;
 
 beforeAll(async () => {
-  db = await testDatabase(names.database);
-  temporal = await testClient();
-  client = temporal.client;
-  worker = await startTestWorker(consentWorker({ models: db.models }, names.taskQueue));
-  as = await startTestAuthServer(db, dir, temporalConsentDecisions(client));
-  await seedDemoCustomers(db.models);
-  rp = await registerRecipient(as, 'ofb-recipient');
+  stack = await startOfbStack(import.meta.url, 'ofb-recipient');
+  ({ db, client, as, rp } = stack);
 });
 
-afterAll(async () => {
-  await as?.stop();
-  await worker?.stop();
-  await temporal?.close();
-  await db?.drop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => stack?.stop());
 
 const lodge = (clientId: string, loggedUserDocument = ana!.cpf, expirationDateTime?: Date) =>
-  lodgeOfbConsent(
-    { client, taskQueue: names.taskQueue, bankId: 'bank', authorisationWindowMs: 60 * 60_000 },
-    {
-      clientId,
-      permissions: ['ACCOUNTS_READ', 'ACCOUNTS_BALANCES_READ', 'RESOURCES_READ'],
-      loggedUserDocument,
-      ...(expirationDateTime ? { expirationDateTime } : {}),
-    },
-  );
+  stack.lodge({ clientId, loggedUserDocument, ...(expirationDateTime ? { expirationDateTime } : {}) });
 
 describe('OFB authorisation journey', () => {
   it('takes a lodged consent to tokens bound to it, and revocation kills them', async () => {
