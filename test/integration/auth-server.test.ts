@@ -2,7 +2,6 @@
 // openid-client as the Discovery Agent and data recipients drive it.
 import { createHash, X509Certificate } from 'node:crypto';
 import http from 'node:http';
-import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -17,52 +16,32 @@ import {
   type DevDirectory,
 } from '../../auth/directory/dev-directory.js';
 import { rotateKey } from '../../auth/keys/key-store.js';
-import { ensureDevPki, issueCertificate, type DevPki, type Pem } from '../../auth/pki/dev-pki.js';
-import { createProvider, issueRegistrationToken } from '../../auth/provider.js';
+import { issueCertificate, type DevPki, type Pem } from '../../auth/pki/dev-pki.js';
+import { createProvider } from '../../auth/provider.js';
 import { closeServer } from '../../lib/http/server.js';
-import { freePort } from '../../runtime/ports.js';
 import { uniqueNames } from '../helpers/env.js';
-import { NO_DECISIONS } from '../helpers/auth-server.js';
+import {
+  NO_DECISIONS,
+  startTestAuthServer,
+  TEST_KEK,
+  TEST_RESOURCE,
+  type TestAuthServer,
+} from '../helpers/auth-server.js';
 import { quietLogger, testDatabase } from '../helpers/platform.js';
 import { ps256KeyPair, tlsFetch } from '../helpers/tls-client.js';
 
 const names = uniqueNames(import.meta.url);
-const kek = Buffer.alloc(32, 7);
-const RESOURCE = 'https://localhost:8444';
+const kek = TEST_KEK;
+const RESOURCE = TEST_RESOURCE;
 const pkiDir = mkdtempSync(path.join(os.tmpdir(), 'obp-pki-'));
 let db: Awaited<ReturnType<typeof testDatabase>>;
+let as: TestAuthServer;
 let pki: DevPki;
 let recipientCert: Pem;
 let otherCert: Pem;
 let issuer: string;
-let provider: Awaited<ReturnType<typeof createProvider>>;
-let server: https.Server;
 let registrationToken: string;
 let directory: DevDirectory;
-
-async function startServer(port: number) {
-  provider = await createProvider({
-    issuer,
-    models: db.models,
-    keyEncryptionKey: kek,
-    resourceServer: RESOURCE,
-    certificates: { trustedProxies: [] },
-    registration: { directoryJwks: directory.jwks, requireSoftwareStatement: false },
-    logger: quietLogger,
-  });
-  const app = createAuthApp({ provider, db, decisions: NO_DECISIONS, logger: quietLogger });
-  server = https.createServer(
-    {
-      cert: pki.server.cert,
-      key: pki.server.key,
-      ca: pki.ca.cert,
-      requestCert: true,
-      rejectUnauthorized: false,
-    },
-    app,
-  );
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-}
 
 const withCert = () => tlsFetch({ ca: pki.ca.cert, cert: recipientCert.cert, key: recipientCert.key });
 const withoutCert = () => tlsFetch({ ca: pki.ca.cert });
@@ -84,18 +63,14 @@ const recipientSubject = 'CN=fdx-recipient-1,O=Exemplo Recipient,C=US';
 
 beforeAll(async () => {
   db = await testDatabase(names.database);
-  pki = await ensureDevPki(pkiDir);
-  directory = ensureDevDirectory(path.join(pkiDir, 'directory'));
+  as = await startTestAuthServer(db, pkiDir);
+  ({ pki, directory, issuer, registrationToken } = as);
   recipientCert = await issueCertificate(pki.ca, { subject: recipientSubject, usage: 'client' });
   otherCert = await issueCertificate(pki.ca, { subject: 'CN=someone-else,O=Other', usage: 'client' });
-  const port = await freePort();
-  issuer = `https://localhost:${port}`;
-  await startServer(port);
-  registrationToken = await issueRegistrationToken(provider);
 });
 
 afterAll(async () => {
-  await closeServer(server);
+  await as.stop();
   await db.drop();
   rmSync(pkiDir, { recursive: true, force: true });
 });
@@ -499,9 +474,7 @@ describe('keys and storage', () => {
     const kidsBefore = await kids();
 
     const rotated = await rotateKey(db.models.AuthKey, kek, 'sig', 60_000);
-    const port = Number(new URL(issuer).port);
-    await closeServer(server);
-    await startServer(port);
+    await as.restart();
 
     expect(await kids()).toEqual([rotated, ...kidsBefore]);
     expect(await introspect(before)).toBe(true);
