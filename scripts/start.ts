@@ -11,7 +11,7 @@ import { redactUri } from '../lib/errors.js';
 import { createLogger } from '../lib/logger.js';
 import { runMain } from '../lib/main.js';
 import { connectClient, ensureSearchAttributes } from '../lib/temporal.js';
-import { COMPONENTS } from '../runtime/components.js';
+import { COMPONENTS, type Component } from '../runtime/components.js';
 import { startFerretDb } from '../runtime/ferretdb.js';
 import { assertPortFree } from '../runtime/ports.js';
 import { startProcess, waitUntilReady, type ManagedProcess } from '../runtime/process.js';
@@ -19,6 +19,12 @@ import { startTemporalDevServer } from '../runtime/temporal-dev-server.js';
 import { FERRETDB, TEMPORAL_CLI, resolveTool } from '../runtime/tools.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Where a person opens a component: https ones by the name their certificate carries. */
+function componentUrl(c: Component, port: number): string {
+  const base = c.scheme === 'https' ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
+  return c.title ? base : `${base}/readyz`;
+}
 
 /** GET /readyz on loopback. The certificate is not checked: this is a local liveness probe, not a client. */
 function isReady(scheme: 'http' | 'https', port: number): Promise<boolean> {
@@ -139,9 +145,9 @@ runMain('platform', async () => {
       `  Temporal frontend (gRPC)             ${temporalAddress} (namespace ${cfg.temporal.namespace})`,
       `  MongoDB wire                         ${redactUri(mongoUri)}${ferretBin ? ' (FerretDB)' : ''}`,
       ...COMPONENTS.map(
-        (c) =>
-          `  ${(c.title ?? `${c.name} health`).padEnd(36)} http://127.0.0.1:${c.port(cfg)}${c.title ? '' : '/readyz'}`,
+        (c) => `  ${(c.title ?? `${c.name} health`).padEnd(36)} ${componentUrl(c, c.port(cfg))}`,
       ),
+      `  Development CA (trust it for https)  ${path.join(cfg.tls.pkiDir, 'ca.crt')}`,
       `  Logs of Temporal and FerretDB        ${logDir}`,
       'Press Ctrl-C to stop.',
       '',

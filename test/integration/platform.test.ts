@@ -104,6 +104,11 @@ describe('npm start', () => {
       `Temporal UI                          http://127.0.0.1:${ports.TEMPORAL_UI_PORT}`,
     );
 
+    expect(first.output()).toContain(
+      `Authorization server (OIDC issuer)   https://localhost:${ports.AUTH_PORT}`,
+    );
+    expect(first.output()).toContain(path.join(dataDir, 'pki', 'ca.crt'));
+
     // The authorization server answers over HTTPS with the dev PKI npm start created.
     const jwksKids = async () => {
       const https = tlsFetch({ ca: readFileSync(path.join(dataDir, 'pki', 'ca.crt'), 'utf8') });
