@@ -10,6 +10,8 @@ export interface FerretDbOptions {
   dataDir?: string;
   stateDir: string;
   logFile: string;
+  /** See startProcess: lets a later start stop this server if the supervisor was killed. */
+  pidFile?: string;
   readyTimeoutMs?: number;
 }
 
@@ -35,6 +37,7 @@ export async function startFerretDb(o: FerretDbOptions): Promise<ManagedProcess 
     command: o.binary,
     args: ferretDbArgs(o),
     logFile: o.logFile,
+    pidFile: o.pidFile,
   });
   const uri = `mongodb://127.0.0.1:${o.port}/`;
   try {

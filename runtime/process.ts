@@ -1,7 +1,7 @@
 // Child processes the supervisor and the test harness own: started in their own process group,
 // logged to a file or inherited, and stopped gently then firmly so none is left behind.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface ManagedProcess {
@@ -23,6 +23,8 @@ export interface StartOptions {
   logFile?: string;
   /** Open an IPC channel (Node children): they exit when the parent goes away. */
   ipc?: boolean;
+  /** Record the pid here while it runs, so a later start can stop it if this supervisor was killed. */
+  pidFile?: string;
 }
 
 export function startProcess(opts: StartOptions): ManagedProcess {
@@ -43,6 +45,12 @@ export function startProcess(opts: StartOptions): ManagedProcess {
     detached: true,
   });
   if (fd !== undefined) closeSync(fd);
+  if (opts.pidFile && child.pid !== undefined) {
+    mkdirSync(path.dirname(opts.pidFile), { recursive: true });
+    writeFileSync(opts.pidFile, String(child.pid));
+    const pidFile = opts.pidFile;
+    child.once('exit', () => rmSync(pidFile, { force: true }));
+  }
   if (child.pid === undefined) throw new Error(`could not start ${opts.name} (${opts.command})`);
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
@@ -94,4 +102,26 @@ export async function waitUntilReady(
       throw new Error(`${what} was not ready within ${Math.round(timeoutMs / 1000)} s`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * Stop a process an earlier, killed supervisor left running: the pid file names it, and its
+ * command line must still contain `marker` (so a recycled pid is never signalled). Returns its pid.
+ */
+export async function reapStaleProcess(pidFile: string, marker: string): Promise<number | undefined> {
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  rmSync(pidFile, { force: true });
+  let cmdline = '';
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return undefined; // gone already
+  }
+  if (!Number.isInteger(pid) || !cmdline.includes(marker)) return undefined;
+  const alive = () => existsSync(`/proc/${pid}`);
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+  if (alive()) process.kill(pid, 'SIGKILL');
+  return pid;
 }

@@ -13,6 +13,8 @@ export interface TemporalDevServerOptions {
   dbFile?: string;
   namespace: string;
   logFile: string;
+  /** See startProcess: lets a later start stop this server if the supervisor was killed. */
+  pidFile?: string;
   readyTimeoutMs?: number;
 }
 
@@ -57,6 +59,7 @@ export async function startTemporalDevServer(
     command: o.binary,
     args: devServerArgs(o),
     logFile: o.logFile,
+    pidFile: o.pidFile,
   });
   const address = `127.0.0.1:${o.port}`;
   try {

@@ -14,7 +14,7 @@ import { connectClient, ensureSearchAttributes } from '../lib/temporal.js';
 import { COMPONENTS, type Component } from '../runtime/components.js';
 import { startFerretDb } from '../runtime/ferretdb.js';
 import { assertPortFree } from '../runtime/ports.js';
-import { startProcess, waitUntilReady, type ManagedProcess } from '../runtime/process.js';
+import { reapStaleProcess, startProcess, waitUntilReady, type ManagedProcess } from '../runtime/process.js';
 import { startTemporalDevServer } from '../runtime/temporal-dev-server.js';
 import { FERRETDB, TEMPORAL_CLI, resolveTool } from '../runtime/tools.js';
 
@@ -71,6 +71,13 @@ runMain('platform', async () => {
   };
 
   try {
+    // A supervisor killed with SIGKILL leaves its Go servers running: stop them before anything else.
+    const runDir = path.join(cfg.dataDir, 'run');
+    for (const name of ['temporal', 'ferretdb']) {
+      const pid = await reapStaleProcess(path.join(runDir, `${name}.pid`), cfg.dataDir);
+      if (pid) logger.warn({ process: name, pid }, 'stopped a server an earlier start left running');
+    }
+
     const ports: [number, string][] = COMPONENTS.map((c) => [c.port(cfg), c.portVariable]);
     if (cfg.temporal.embedded)
       ports.push(
@@ -94,6 +101,7 @@ runMain('platform', async () => {
         dbFile: cfg.temporal.devServer.dbFile,
         namespace: cfg.temporal.namespace,
         logFile: path.join(logDir, 'temporal.log'),
+        pidFile: path.join(runDir, 'temporal.pid'),
       });
       watch(server);
       temporalAddress = server.address;
@@ -114,6 +122,7 @@ runMain('platform', async () => {
         dataDir: cfg.mongo.devServer.dataDir,
         stateDir: cfg.mongo.devServer.stateDir,
         logFile: path.join(logDir, 'ferretdb.log'),
+        pidFile: path.join(runDir, 'ferretdb.pid'),
       });
       watch(db);
       mongoUri = db.uri;

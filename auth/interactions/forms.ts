@@ -25,11 +25,22 @@ export async function interactionOrExpired(provider: Provider, req: Request, res
   try {
     return await provider.interactionDetails(req, res);
   } catch {
-    res.status(400).type('html').send(messagePage('Session expired', 'This request has expired. Go back to the application and start again.'));
+    res
+      .status(400)
+      .type('html')
+      .send(
+        messagePage(
+          'Session expired',
+          'This request has expired. Go back to the application and start again.',
+        ),
+      );
     return undefined;
   }
 }
 
 export function refuseForm(res: Response): void {
-  res.status(403).type('html').send(messagePage('Request refused', 'This form is no longer valid. Start again from the application.'));
+  res
+    .status(403)
+    .type('html')
+    .send(messagePage('Request refused', 'This form is no longer valid. Start again from the application.'));
 }

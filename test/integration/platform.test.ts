@@ -21,8 +21,13 @@ let ports: Record<
 >;
 let running: ChildProcess | undefined;
 
-afterAll(() => {
-  if (running?.pid && running.exitCode === null) process.kill(-running.pid, 'SIGKILL');
+afterAll(async () => {
+  // On a failed test the platform may still run: ask it to stop (it stops its servers), then insist.
+  if (running?.pid && running.exitCode === null) {
+    process.kill(running.pid, 'SIGTERM');
+    await new Promise((r) => setTimeout(r, 5000));
+    if (running.exitCode === null) process.kill(-running.pid, 'SIGKILL');
+  }
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -172,6 +177,17 @@ describe('npm start', () => {
     // SIGTERM (as a service manager stops it) is just as clean.
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
+    expect(processesUsing(dataDir)).toEqual([]);
+
+    // A supervisor killed outright leaves its Go servers behind; the next start stops them first.
+    const third = await startPlatform();
+    process.kill(-third.child.pid!, 'SIGKILL');
+    await third.exited;
+    expect(await portOpen(ports.TEMPORAL_PORT)).toBe(true);
+    const fourth = await startPlatform();
+    expect(fourth.output()).toContain('stopped a server an earlier start left running');
+    fourth.child.kill('SIGTERM');
+    expect(await fourth.exited).toBe(0);
     expect(processesUsing(dataDir)).toEqual([]);
   }, 240_000);
 });
