@@ -151,7 +151,10 @@ export function providerConfiguration(p: RuntimePieces): Configuration {
         allowedPolicy: (_ctx, client, token) =>
           token.clientId === client.clientId || p.introspectionClients.includes(client.clientId),
       },
-      revocation: { enabled: true },
+      revocation: {
+        enabled: true,
+        allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
+      },
       dPoP: { enabled: false },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: false },

@@ -216,6 +216,17 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
     });
     expect(peek.status).toBe(200);
     expect(await peek.json()).toEqual({ active: false });
+    // …nor revoke it.
+    const revoke = await otherFetch(`${issuer}/token/revocation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        token: ok.body.access_token as string,
+        client_id: other.body.client_id as string,
+      }),
+    });
+    expect(revoke.status).toBe(200); // RFC 7009: the answer does not tell whether the token was theirs
+    expect((await oidc.tokenIntrospection(config, ok.body.access_token as string)).active).toBe(true);
 
     expect(await token(withoutCert())).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
     const stranger = tlsFetch({ ca: pki.ca.cert, cert: otherCert.cert, key: otherCert.key });
