@@ -36,13 +36,21 @@ export interface AuditEntry {
   reason?: string;
 }
 
+export interface FdxConsentTerms {
+  durationType: 'ONE_TIME' | 'PERSISTENT' | 'TIME_BOUND';
+  durationPeriod?: number;
+  lookbackPeriod?: number;
+  resources: { resourceType: string; dataClusters: string[] }[];
+}
+
 export interface ConsentState {
   consentId: string;
-  standard: 'OFB';
+  standard: 'OFB' | 'FDX';
   clientId: string;
   status: ConsentStatusValue;
   permissions: string[];
-  loggedUserDocument: string;
+  /** OFB: the CPF of the user who may authorise. FDX consents name no user before authorisation. */
+  loggedUserDocument?: string;
   businessEntityDocument?: string;
   customerId?: string;
   accountIds?: string[];
@@ -51,6 +59,8 @@ export interface ConsentState {
   expirationDateTime?: string;
   rejection?: { rejectedBy: RejectedBy; code: RejectionCode; additionalInformation?: string };
   audit: AuditEntry[];
+  /** FDX ConsentRequest terms (fdx_v1.0 authorization details). */
+  fdx?: FdxConsentTerms;
   /** Increases with every change; the projection keeps the highest. */
   revision: number;
 }
@@ -118,7 +128,6 @@ export async function consent(input: ConsentInput): Promise<ConsentState> {
   const state = input.state;
   const createdAt = Date.parse(state.creationDateTime);
   const windowEndsAt = createdAt + input.authorisationWindowMs;
-  const expiresAt = state.expirationDateTime ? Date.parse(state.expirationDateTime) : undefined;
   let pendingWrite = Promise.resolve();
 
   /** Apply a transition and persist it; writes are chained so the projection sees them in order. */
@@ -159,6 +168,10 @@ export async function consent(input: ConsentInput): Promise<ConsentState> {
     async (a) => {
       state.customerId = a.customerId;
       state.accountIds = [...a.accountIds];
+      // FDX TIME_BOUND: the duration runs from the grant.
+      if (state.fdx?.durationType === 'TIME_BOUND' && state.fdx.durationPeriod) {
+        state.expirationDateTime = new Date(Date.now() + state.fdx.durationPeriod * 86_400_000).toISOString();
+      }
       await transition('AUTHORISED', a.actor, 'authorise');
       return state;
     },
@@ -191,6 +204,7 @@ export async function consent(input: ConsentInput): Promise<ConsentState> {
 
   // Authorised: lives until revoked or expired; long lives continue as new to keep history small.
   while (state.status === 'AUTHORISED') {
+    const expiresAt = state.expirationDateTime ? Date.parse(state.expirationDateTime) : undefined;
     const woken = () => state.status !== 'AUTHORISED' || workflowInfo().continueAsNewSuggested;
     const ended =
       expiresAt === undefined

@@ -1,8 +1,8 @@
 // Lodging a consent: start its `consent` workflow and answer once the record exists
 // (update-with-start), so the recipient can read it back at once.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
-import { consent, lodgedUpdate, type ConsentState } from '../../workflows/consent.js';
+import { consent, lodgedUpdate, type ConsentState, type FdxConsentTerms } from '../../workflows/consent.js';
 import { ClientId, ConsentExpiresAt, ConsentStatus, Standard } from '../../workflows/search-attributes.js';
 
 export interface OfbConsentRequest {
@@ -21,14 +21,13 @@ export interface LodgeOptions {
   authorisationWindowMs: number;
 }
 
-export async function lodgeOfbConsent(
+export function lodgeOfbConsent(
   o: LodgeOptions,
   req: OfbConsentRequest,
   now = new Date(),
 ): Promise<ConsentState> {
-  const consentId = `urn:${o.bankId}:${randomUUID()}`;
-  const state: ConsentState = {
-    consentId,
+  return start(o, {
+    consentId: `urn:${o.bankId}:${randomUUID()}`,
     standard: 'OFB',
     clientId: req.clientId,
     status: 'AWAITING_AUTHORISATION',
@@ -40,18 +39,46 @@ export async function lodgeOfbConsent(
     ...(req.expirationDateTime ? { expirationDateTime: req.expirationDateTime.toISOString() } : {}),
     audit: [],
     revision: 0,
-  };
-  const start = new WithStartWorkflowOperation(consent, {
-    workflowId: consentId,
+  });
+}
+
+/**
+ * An FDX consent, created when the recipient pushes its authorization request (PAR + RAR
+ * `fdx_v1.0`). Its id is 24 lowercase hex, as FDX consent ids are; its "permissions" are the
+ * requested data clusters.
+ */
+export function lodgeFdxConsent(
+  o: LodgeOptions,
+  req: { clientId: string; terms: FdxConsentTerms },
+  now = new Date(),
+): Promise<ConsentState> {
+  return start(o, {
+    consentId: randomBytes(12).toString('hex'),
+    standard: 'FDX',
+    clientId: req.clientId,
+    status: 'AWAITING_AUTHORISATION',
+    permissions: [...new Set(req.terms.resources.flatMap((r) => r.dataClusters))],
+    creationDateTime: now.toISOString(),
+    statusUpdateDateTime: now.toISOString(),
+    fdx: req.terms,
+    audit: [],
+    revision: 0,
+  });
+}
+
+function start(o: LodgeOptions, state: ConsentState): Promise<ConsentState> {
+  const expires = state.expirationDateTime ? new Date(state.expirationDateTime) : undefined;
+  const operation = new WithStartWorkflowOperation(consent, {
+    workflowId: state.consentId,
     taskQueue: o.taskQueue,
     args: [{ state, authorisationWindowMs: o.authorisationWindowMs }],
     workflowIdConflictPolicy: 'FAIL',
     typedSearchAttributes: [
       { key: ConsentStatus, value: 'AWAITING_AUTHORISATION' },
-      { key: ClientId, value: req.clientId },
-      { key: Standard, value: ['OFB'] },
-      ...(req.expirationDateTime ? [{ key: ConsentExpiresAt, value: req.expirationDateTime }] : []),
+      { key: ClientId, value: state.clientId },
+      { key: Standard, value: [state.standard] },
+      ...(expires ? [{ key: ConsentExpiresAt, value: expires }] : []),
     ],
   });
-  return o.client.workflow.executeUpdateWithStart(lodgedUpdate, { startWorkflowOperation: start });
+  return o.client.workflow.executeUpdateWithStart(lodgedUpdate, { startWorkflowOperation: operation });
 }

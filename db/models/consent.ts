@@ -41,6 +41,8 @@ const consentSchema = new Schema(
       ),
     },
     audit: { type: [auditSchema], required: true },
+    /** FDX ConsentRequest terms: durationType, durationPeriod, lookbackPeriod, requested resources. */
+    fdx: { type: Schema.Types.Mixed },
     revision: { type: Number, required: true },
   },
   { collection: 'consents', versionKey: false },
