@@ -2,6 +2,7 @@
 // FDX profile (PS256 only, private_key_jwt or tls_client_auth, sender-constrained tokens, PAR,
 // signed request objects, JARM). Runtime pieces (keys, adapter, certificate source) are injected.
 import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { FDX_RAR_TYPE, fdxTerms } from './fdx-authorization-details.js';
 import {
   normalizeDn,
   presentedCertificate,
@@ -145,6 +146,17 @@ export function providerConfiguration(p: RuntimePieces): Configuration {
       },
       jwtResponseModes: { enabled: true },
       encryption: { enabled: true },
+      richAuthorizationRequests: {
+        enabled: true,
+        types: {
+          [FDX_RAR_TYPE]: { validate: (_ctx, detail) => void fdxTerms(detail as Record<string, unknown>) },
+        },
+        authorizationDetailsForGrantSource: (ctx) =>
+          (ctx.oidc as unknown as { grant?: { rar?: unknown } }).grant?.rar as never,
+        authorizationDetailsForAccessToken: (_ctx, _token, source) =>
+          (source as { rar?: unknown } | undefined)?.rar as never,
+        authorizationDetailsForIntrospection: (_ctx, token) => (token as { rar?: unknown }).rar as never,
+      },
       clientCredentials: { enabled: true },
       introspection: {
         enabled: true,

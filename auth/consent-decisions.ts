@@ -1,16 +1,21 @@
-// The consent page's decisions, delivered to the consent workflows as updates: the workflow's
-// validators have the last word on whether a transition is allowed.
+// How the authorization server talks to the consent workflows: the consent page's decisions as
+// updates (the workflow's validators have the last word), and FDX consents lodged at PAR.
 import type { Client } from '@temporalio/client';
-import { authoriseUpdate, revokeUpdate } from '../workflows/consent.js';
+import { lodgeFdxConsent, type LodgeOptions } from '../api/consents/lodge.js';
+import { authoriseUpdate, revokeUpdate, type FdxConsentTerms } from '../workflows/consent.js';
 import type { ConsentDecisions } from './interactions/consent.js';
 
 export function temporalConsentDecisions(client: Client): ConsentDecisions {
   return {
-    async authorise(consentId, a) {
-      await client.workflow.getHandle(consentId).executeUpdate(authoriseUpdate, { args: [a] });
-    },
+    authorise: (consentId, a) =>
+      client.workflow.getHandle(consentId).executeUpdate(authoriseUpdate, { args: [a] }),
     async reject(consentId, r) {
       await client.workflow.getHandle(consentId).executeUpdate(revokeUpdate, { args: [r] });
     },
   };
+}
+
+export function temporalFdxLodging(o: Omit<LodgeOptions, 'bankId'>) {
+  return async (clientId: string, terms: FdxConsentTerms): Promise<string> =>
+    (await lodgeFdxConsent(o, { clientId, terms })).consentId;
 }

@@ -2,10 +2,12 @@
 // the database and the FerretDB-safe adapter.
 import Provider from 'oidc-provider';
 import type { Models } from '../db/models/index.js';
+import type { FdxConsentTerms } from '../workflows/consent.js';
 import type { ClientCertificateSource } from '../lib/http/client-certificate.js';
 import type { Logger } from '../lib/logger.js';
 import { createAdapterClass } from './adapter.js';
 import { consentScopes } from './consent-scope.js';
+import { fdxDetailIn, fdxTerms } from './fdx-authorization-details.js';
 import { requestObjectChecks } from './request-object.js';
 import { providerConfiguration } from './configuration.js';
 import { loadKeySet } from './keys/key-store.js';
@@ -19,6 +21,8 @@ export interface AuthorizationServerOptions {
   resourceServer: string;
   introspectionClients?: string[];
   registration: RegistrationRules;
+  /** Lodges the FDX consent a successful PAR describes; returns its id. */
+  lodgeFdxConsent?: (clientId: string, terms: FdxConsentTerms) => Promise<string>;
   certificates: ClientCertificateSource;
   /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto/-For. */
   proxy?: boolean;
@@ -50,6 +54,24 @@ export async function createProvider(
     }),
   );
   provider.proxy = o.proxy ?? false;
+
+  // FDX: a pushed request with fdx_v1.0 details creates its consent now; the consent page finds
+  // it again through the PAR's id, which the interaction carries (`parJti`).
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.oidc?.route !== 'pushed_authorization_request' || ctx.status !== 201 || !o.lodgeFdxConsent)
+      return;
+    const detail = fdxDetailIn(ctx.oidc.params?.authorization_details);
+    const parJti = (ctx.body as { request_uri?: string } | undefined)?.request_uri?.split(':').pop();
+    if (!detail || !parJti || !ctx.oidc.client) return;
+    const consentId = await o.lodgeFdxConsent(ctx.oidc.client.clientId, fdxTerms(detail));
+    await o.models.OidcRecord.create({
+      _id: pushedConsentKey(parJti),
+      model: 'PushedConsent',
+      payload: JSON.stringify({ consentId }),
+      expiresAt: new Date(Date.now() + 10 * 60_000),
+    });
+  });
 
   // FDX and OFB recipients read the consent id of a token response as `grant_id`.
   provider.use(async (ctx, next) => {
@@ -107,4 +129,9 @@ export async function issueRegistrationToken(provider: Provider, expiresInSecond
     ...(expiresInSeconds ? { expiresIn: expiresInSeconds } : {}),
   });
   return iat.save();
+}
+
+/** Where the consent of a pushed FDX request is found again, by the PAR's id. */
+export function pushedConsentKey(parJti: string): string {
+  return `PushedConsent:${parJti}`;
 }

@@ -14,7 +14,8 @@ import { loadTlsMaterial } from '../lib/tls.js';
 import { Client } from '@temporalio/client';
 import { connectClient } from '../lib/temporal.js';
 import { createAuthApp } from './app.js';
-import { temporalConsentDecisions } from './consent-decisions.js';
+import { temporalConsentDecisions, temporalFdxLodging } from './consent-decisions.js';
+import { TASK_QUEUES } from '../workflows/task-queues.js';
 import { devKeyEncryptionKey } from './dev-secrets.js';
 import { ensureDevDirectory } from './directory/dev-directory.js';
 import { seedDemoCustomers } from './idp/demo-customers.js';
@@ -35,6 +36,8 @@ runMain('auth', async () => {
   const logger = createLogger('auth', cfg);
   const db = await connectDatabase(cfg.mongo, logger);
   const tls = await loadTlsMaterial(cfg);
+  const connection = await connectClient(cfg.temporal);
+  const client = new Client({ connection, namespace: cfg.temporal.namespace });
   const provider = await createProvider({
     issuer: cfg.auth.issuer,
     models: db.models,
@@ -48,6 +51,11 @@ runMain('auth', async () => {
       requireSoftwareStatement: cfg.auth.requireSoftwareStatement,
     },
     proxy: cfg.mtls.trustedProxies.length > 0,
+    lodgeFdxConsent: temporalFdxLodging({
+      client,
+      taskQueue: TASK_QUEUES.consent,
+      authorisationWindowMs: cfg.consent.authorisationWindowMs,
+    }),
     logger,
   });
 
@@ -59,8 +67,7 @@ runMain('auth', async () => {
     writeFileSync(tokenFile, await issueRegistrationToken(provider), { mode: 0o600 });
   }
 
-  const connection = await connectClient(cfg.temporal);
-  const decisions = temporalConsentDecisions(new Client({ connection, namespace: cfg.temporal.namespace }));
+  const decisions = temporalConsentDecisions(client);
   const app = createAuthApp({ provider, db, decisions, logger });
   const server = https.createServer(
     { cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: true, rejectUnauthorized: false },

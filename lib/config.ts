@@ -121,6 +121,13 @@ export const envSchema = z
     SHUTDOWN_GRACE: seconds(10),
     HOUSEKEEPING_INTERVAL: seconds(15 * 60),
 
+    CONSENT_AUTHORISATION_WINDOW: seconds(60 * 60),
+    BANK_ID: z
+      .string()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,31}$/, {
+        error: 'the bank id used in OFB consent URNs: letters, digits and -, up to 32',
+      })
+      .default('bank'),
     ONBOARDING_ADMIN_EMAIL: z.email({ error: 'an email address' }).default('openbanking-admins@bank.example'),
     ONBOARDING_REMINDER_INTERVAL: seconds(2 * 24 * 3600),
     ONBOARDING_REVIEW_TIMEOUT: seconds(30 * 24 * 3600),
@@ -197,6 +204,7 @@ export interface Config {
   worker: { taskQueues?: string[] };
   shutdownGraceMs: number;
   housekeepingIntervalMs: number;
+  consent: { authorisationWindowMs: number; bankId: string };
   onboarding: { bankAdminsEmail: string; reminderIntervalMs: number; reviewTimeoutMs: number };
 }
 
@@ -282,6 +290,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     worker: { taskQueues: e.WORKER_TASK_QUEUES?.split(',') },
     shutdownGraceMs: e.SHUTDOWN_GRACE * 1000,
     housekeepingIntervalMs: e.HOUSEKEEPING_INTERVAL * 1000,
+    consent: { authorisationWindowMs: e.CONSENT_AUTHORISATION_WINDOW * 1000, bankId: e.BANK_ID },
     onboarding: {
       bankAdminsEmail: e.ONBOARDING_ADMIN_EMAIL,
       reminderIntervalMs: e.ONBOARDING_REMINDER_INTERVAL * 1000,

@@ -48,7 +48,7 @@ export function lodgeOfbConsent(
  * requested data clusters.
  */
 export function lodgeFdxConsent(
-  o: LodgeOptions,
+  o: Omit<LodgeOptions, 'bankId'>,
   req: { clientId: string; terms: FdxConsentTerms },
   now = new Date(),
 ): Promise<ConsentState> {
@@ -66,7 +66,7 @@ export function lodgeFdxConsent(
   });
 }
 
-function start(o: LodgeOptions, state: ConsentState): Promise<ConsentState> {
+function start(o: Omit<LodgeOptions, 'bankId'>, state: ConsentState): Promise<ConsentState> {
   const expires = state.expirationDateTime ? new Date(state.expirationDateTime) : undefined;
   const operation = new WithStartWorkflowOperation(consent, {
     workflowId: state.consentId,

@@ -6,21 +6,23 @@ import type Provider from 'oidc-provider';
 import { listAccounts } from '../../connectors/mock-core-banking/accounts.js';
 import type { Models } from '../../db/models/index.js';
 import type { Logger } from '../../lib/logger.js';
-import type { Authorisation, Revocation } from '../../workflows/consent.js';
+import type { Authorisation, ConsentState, FdxConsentTerms, Revocation } from '../../workflows/consent.js';
 import { consentIdsIn } from '../consent-scope.js';
+import { pushedConsentKey } from '../provider.js';
 import { describePermissions } from './permissions.js';
 import { csrfTokens, formBody, interactionOrExpired, refuseForm } from './forms.js';
 import { consentPage } from './views.js';
 
 /** What the consent page asks of the consent workflows. */
 export interface ConsentDecisions {
-  authorise(consentId: string, a: Authorisation): Promise<void>;
+  /** Returns the consent as authorised (FDX TIME_BOUND consents get their expiry then). */
+  authorise(consentId: string, a: Authorisation): Promise<ConsentState>;
   reject(consentId: string, r: Revocation): Promise<void>;
 }
 
 export interface ConsentInteractionDeps {
   provider: Provider;
-  models: Pick<Models, 'Consent' | 'Customer'>;
+  models: Pick<Models, 'Consent' | 'Customer' | 'OidcRecord'>;
   decisions: ConsentDecisions;
   csrfSecret: string;
   logger: Logger;
@@ -35,7 +37,12 @@ export function consentRouter(deps: ConsentInteractionDeps): Router {
     const details = await interactionOrExpired(deps.provider, req, res);
     if (!details) return undefined;
     if (details.prompt.name !== 'consent') return { details };
-    const [consentId] = consentIdsIn(details.params.scope);
+    // OFB names its consent in the scope; an FDX consent was lodged at PAR, found by the PAR's id.
+    const parJti = (details as unknown as { parJti?: string }).parJti;
+    const pushed = parJti ? await deps.models.OidcRecord.findById(pushedConsentKey(parJti)).lean() : null;
+    const consentId =
+      consentIdsIn(details.params.scope)[0] ??
+      (pushed ? (JSON.parse(pushed.payload) as { consentId: string }).consentId : undefined);
     const clientId = String(details.params.client_id);
     const accountId = details.session?.accountId;
     const [consent, customer, client] = await Promise.all([
@@ -62,7 +69,7 @@ export function consentRouter(deps: ConsentInteractionDeps): Router {
     }
     // The consent names who may authorise it: the logged-in customer must be that person (and company).
     if (
-      consent.loggedUserDocument !== customer.cpf ||
+      (consent.standard === 'OFB' && consent.loggedUserDocument !== customer.cpf) ||
       (consent.businessEntityDocument && consent.businessEntityDocument !== customer.cnpj)
     ) {
       deps.logger.info(
@@ -91,7 +98,7 @@ export function consentRouter(deps: ConsentInteractionDeps): Router {
           csrf: csrf.token(uid),
           client: String(loaded.client?.clientName ?? loaded.client?.clientId),
           permissions: describePermissions(loaded.consent!.permissions),
-          expires: loaded.consent!.expirationDateTime?.toISOString().slice(0, 10),
+          duration: describeDuration(loaded.consent!),
           accounts: loaded.accounts!,
           error,
         }),
@@ -128,18 +135,25 @@ export function consentRouter(deps: ConsentInteractionDeps): Router {
     }
     const chosen = [body.accountIds ?? []].flat();
     const own = new Set(accounts.map((a) => a.accountId));
-    const needsAccounts = consent.permissions.some(
-      (p) => p.startsWith('ACCOUNTS_') || p.startsWith('CREDIT_CARDS_'),
-    );
+    const needsAccounts =
+      consent.standard === 'FDX'
+        ? ((consent.fdx as FdxConsentTerms | undefined)?.resources ?? []).some(
+            (r) => r.resourceType === 'ACCOUNT',
+          )
+        : consent.permissions.some((p) => p.startsWith('ACCOUNTS_') || p.startsWith('CREDIT_CARDS_'));
     if (chosen.some((id) => !own.has(id)) || (needsAccounts && chosen.length === 0)) {
       return render(res, details.uid, loaded, 400, 'Choose at least one of your accounts to share.');
     }
-    await deps.decisions.authorise(consent._id, { customerId: customer._id, accountIds: chosen, actor });
+    const authorised = await deps.decisions.authorise(consent._id, {
+      customerId: customer._id,
+      accountIds: chosen,
+      actor,
+    });
 
     // oidc-provider keeps a given jti: the grant id is the consent id (typings omit `jti`). The
     // grant ends with the consent's expirationDateTime, and its refresh tokens with it.
-    const expiresIn = consent.expirationDateTime
-      ? Math.max(1, Math.floor((consent.expirationDateTime.getTime() - Date.now()) / 1000))
+    const expiresIn = authorised.expirationDateTime
+      ? Math.max(1, Math.floor((Date.parse(authorised.expirationDateTime) - Date.now()) / 1000))
       : undefined;
     const grant = new deps.provider.Grant({
       jti: consent._id,
@@ -156,6 +170,9 @@ export function consentRouter(deps: ConsentInteractionDeps): Router {
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
     for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
       grant.addResourceScope(resource, scopes.join(' '));
+    // FDX: the pushed authorization details (the consent request) become part of the grant.
+    for (const detail of (details.prompt.details as { rar?: unknown[] }).rar ?? [])
+      grant.addRar(detail as never);
     const grantId = await grant.save();
     deps.logger.info({ interaction: details.uid, consentId: consent._id }, 'consent authorised');
     return deps.provider.interactionFinished(
@@ -167,4 +184,15 @@ export function consentRouter(deps: ConsentInteractionDeps): Router {
   });
 
   return router;
+}
+
+/** "For how long", in the customer's words. */
+function describeDuration(consent: { expirationDateTime?: Date | null; fdx?: unknown }): string {
+  const fdx = consent.fdx as FdxConsentTerms | undefined;
+  if (fdx?.durationType === 'TIME_BOUND')
+    return `For ${fdx.durationPeriod} days from today, unless you revoke it earlier.`;
+  if (fdx?.durationType === 'ONE_TIME') return 'For this one time only.';
+  if (consent.expirationDateTime)
+    return `Until ${consent.expirationDateTime.toISOString().slice(0, 10)}, unless you revoke it earlier.`;
+  return 'Until you revoke it.';
 }

@@ -14,6 +14,21 @@ const DESCRIPTIONS: Record<string, string> = {
   CUSTOMERS_PERSONAL_ADITTIONALINFO_READ: 'Your relationship with the bank and financial details',
   CUSTOMERS_BUSINESS_IDENTIFICATIONS_READ: 'Your company identification details',
   CUSTOMERS_BUSINESS_ADITTIONALINFO_READ: "Your company's relationship with the bank and financial details",
+  // FDX data clusters
+  ACCOUNT_BASIC: 'Your accounts: type, name and masked number',
+  ACCOUNT_DETAILED: 'Your account details and balances',
+  ACCOUNT_PAYMENTS: 'Account and routing numbers for payments',
+  PAYMENT_SUPPORT: 'Account and routing numbers for payments',
+  TRANSACTIONS: 'Your transactions',
+  STATEMENTS: 'Your statements',
+  CUSTOMER_CONTACT: 'Your name, address, email and phone',
+  CUSTOMER_PERSONAL: 'Your personal information',
+  BILLS: 'Your bills',
+  INVESTMENTS: 'Your investments',
+  REWARDS: 'Your rewards',
+  TAX: 'Your tax documents',
+  IMAGES: 'Images of your checks',
+  NOTIFICATIONS: 'Notifications about your accounts',
 };
 
 export function describePermissions(permissions: string[]): string[] {

@@ -131,7 +131,8 @@ export interface ConsentView {
   csrf: string;
   client: string;
   permissions: string[];
-  expires?: string;
+  /** "For how long", already in words. */
+  duration: string;
   accounts: { accountId: string; label: string }[];
   error?: string;
 }
@@ -148,7 +149,7 @@ export function consentPage(o: ConsentView): string {
           ${o.permissions.map((p) => html`<li>${p}</li>`)}
         </ul>
         <h2>For how long</h2>
-        <p>${o.expires ? `Until ${o.expires}, unless you revoke it earlier.` : 'Until you revoke it.'}</p>
+        <p>${o.duration}</p>
         <fieldset>
           <legend>Accounts to share</legend>
           ${o.accounts.map(

@@ -3,6 +3,7 @@ import https from 'node:https';
 import path from 'node:path';
 import { createAuthApp } from '../../auth/app.js';
 import type { ConsentDecisions } from '../../auth/interactions/consent.js';
+import type { FdxConsentTerms } from '../../workflows/consent.js';
 import { ensureDevDirectory, type DevDirectory } from '../../auth/directory/dev-directory.js';
 import { ensureDevPki, type DevPki } from '../../auth/pki/dev-pki.js';
 import { createProvider, issueRegistrationToken } from '../../auth/provider.js';
@@ -34,6 +35,7 @@ export async function startTestAuthServer(
   db: Awaited<ReturnType<typeof testDatabase>>,
   dir: string,
   decisions: ConsentDecisions = NO_DECISIONS,
+  lodgeFdxConsent?: (clientId: string, terms: FdxConsentTerms) => Promise<string>,
 ): Promise<TestAuthServer> {
   const pki = await ensureDevPki(path.join(dir, 'pki'));
   const directory = ensureDevDirectory(path.join(dir, 'directory'));
@@ -49,6 +51,7 @@ export async function startTestAuthServer(
       resourceServer: TEST_RESOURCE,
       certificates: { trustedProxies: [] },
       registration: { directoryJwks: directory.jwks, requireSoftwareStatement: false },
+      ...(lodgeFdxConsent ? { lodgeFdxConsent } : {}),
       logger: quietLogger,
     });
     const app = createAuthApp({ provider, db, decisions, logger: quietLogger });

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as oidc from 'openid-client';
 import { lodgeOfbConsent, type OfbConsentRequest } from '../../api/consents/lodge.js';
-import { temporalConsentDecisions } from '../../auth/consent-decisions.js';
+import { temporalConsentDecisions, temporalFdxLodging } from '../../auth/consent-decisions.js';
 import { DEMO_CUSTOMERS, seedDemoCustomers } from '../../auth/idp/demo-customers.js';
 import { issueCertificate } from '../../auth/pki/dev-pki.js';
 import { consentWorker } from '../../workers/consent.js';
@@ -130,7 +130,16 @@ export async function startOfbStack(testFileUrl: string, recipientName: string) 
   const db = await testDatabase(names.database);
   const temporal = await testClient();
   const worker = await startTestWorker(consentWorker({ models: db.models }, names.taskQueue));
-  const as = await startTestAuthServer(db, dir, temporalConsentDecisions(temporal.client));
+  const as = await startTestAuthServer(
+    db,
+    dir,
+    temporalConsentDecisions(temporal.client),
+    temporalFdxLodging({
+      client: temporal.client,
+      taskQueue: names.taskQueue,
+      authorisationWindowMs: 60 * 60_000,
+    }),
+  );
   await seedDemoCustomers(db.models);
   const rp = await registerRecipient(as, recipientName);
   const lodge = (req: Partial<OfbConsentRequest> = {}) =>

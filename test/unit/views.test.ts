@@ -26,6 +26,7 @@ describe('server-rendered pages', () => {
         csrf: 't',
         client: '<img src=x onerror=alert(1)>',
         permissions: ['Your accounts'],
+        duration: 'Until you revoke it.',
         accounts: [{ accountId: 'acc-1', label: 'Checking "1"' }],
       }),
     );
