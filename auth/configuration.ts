@@ -219,7 +219,11 @@ export function providerConfiguration(p: RuntimePieces): Configuration {
     // The grant id is the consent id: tokens say which consent they act under.
     extraTokenClaims: async (_ctx, token) => {
       const grantId = 'grantId' in token ? token.grantId : undefined;
-      return grantId ? { consent_id: grantId } : undefined;
+      if (!grantId) return undefined;
+      // FDX recipients read the consent id from `fdxConsentId` (FDX consent ids are 24 hex digits).
+      return /^[0-9a-f]{24}$/.test(grantId)
+        ? { consent_id: grantId, fdxConsentId: grantId }
+        : { consent_id: grantId };
     },
     // The consent, not `offline_access`, decides how long access lasts: recipients allowed the
     // refresh_token grant get one, ending with the consent.

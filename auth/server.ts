@@ -43,6 +43,7 @@ runMain('auth', async () => {
     models: db.models,
     keyEncryptionKey: cfg.auth.keyEncryptionKey ?? devKeyEncryptionKey(cfg.auth.dir),
     resourceServer: cfg.auth.resourceServer,
+    introspectionClients: cfg.auth.introspectionClients,
     certificates: cfg.mtls,
     registration: {
       directoryJwks: cfg.auth.directoryJwksPath

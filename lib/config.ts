@@ -99,6 +99,12 @@ export const envSchema = z
       .min(1, { error: 'a path to the directory of participants JWKS (JSON)' })
       .optional(),
     AUTH_REQUIRE_SOFTWARE_STATEMENT: bool.default(false),
+    AUTH_INTROSPECTION_CLIENTS: z
+      .string()
+      .regex(/^[\w.-]+(,[\w.-]+)*$/, {
+        error: 'a comma-separated list of client ids (the gateway) allowed to introspect any token',
+      })
+      .optional(),
     TLS_CERT: z.string().min(1, { error: 'a path to the PEM server certificate' }).optional(),
     TLS_KEY: z.string().min(1, { error: 'a path to the PEM server private key' }).optional(),
     MTLS_CLIENT_CA: z
@@ -198,6 +204,8 @@ export interface Config {
     directoryJwksPath?: string;
     directoryDir: string;
     requireSoftwareStatement: boolean;
+    /** Clients (the gateway) that may introspect any token. */
+    introspectionClients: string[];
   };
   tls: { certPath?: string; keyPath?: string; clientCaPath?: string; pkiDir: string };
   mtls: { proxyHeader?: string; trustedProxies: string[] };
@@ -279,6 +287,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       directoryJwksPath: e.OFB_DIRECTORY_JWKS,
       directoryDir: path.join(dataDir, 'directory'),
       requireSoftwareStatement: e.AUTH_REQUIRE_SOFTWARE_STATEMENT,
+      introspectionClients: e.AUTH_INTROSPECTION_CLIENTS?.split(',') ?? [],
     },
     tls: {
       certPath: e.TLS_CERT,

@@ -175,3 +175,55 @@ export async function startOfbStack(testFileUrl: string, recipientName: string) 
 }
 
 export type OfbStack = Awaited<ReturnType<typeof startOfbStack>>;
+
+/** An FDX recipient: tls_client_auth, signed request objects, JARM, fdx_v1.0 details. */
+export async function registerFdxRecipient(as: TestAuthServer, name: string, subject: string) {
+  const cert = await issueCertificate(as.pki.ca, { subject, usage: 'client' });
+  const mtls = tlsFetch({ ca: as.pki.ca.cert, cert: cert.cert, key: cert.key });
+  // Request objects are signed (PAR requires them); the client authenticates by its certificate.
+  const { publicJwk, privateKey } = await ps256KeyPair(`${name}-request-signing`);
+  const config = await oidc.dynamicClientRegistration(
+    new URL(as.issuer),
+    {
+      client_name: name,
+      redirect_uris: [REDIRECT],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_subject_dn: subject,
+      request_object_signing_alg: 'PS256',
+      authorization_signed_response_alg: 'PS256',
+      authorization_details_types: ['fdx_v1.0'],
+      jwks: { keys: [publicJwk] },
+    },
+    oidc.TlsClientAuth(),
+    { initialAccessToken: as.registrationToken, [oidc.customFetch]: mtls },
+  );
+  config[oidc.customFetch] = mtls;
+  oidc.useJwtResponseMode(config);
+  return { config, key: privateKey, cert };
+}
+
+export type FdxRecipient = Awaited<ReturnType<typeof registerFdxRecipient>>;
+
+/** PAR with RAR fdx_v1.0 details in a signed request object, JARM response mode. */
+export async function pushFdxAuthorization(recipient: FdxRecipient, details: unknown) {
+  const pkceCodeVerifier = oidc.randomPKCECodeVerifier();
+  const expectedState = oidc.randomState();
+  const { searchParams } = await oidc.buildAuthorizationUrlWithJAR(
+    recipient.config,
+    {
+      redirect_uri: REDIRECT,
+      response_type: 'code',
+      response_mode: 'jwt',
+      scope: 'fdx:accountdetailed:read fdx:transactions:read fdx:statements:read',
+      state: expectedState,
+      code_challenge: await oidc.calculatePKCECodeChallenge(pkceCodeVerifier),
+      code_challenge_method: 'S256',
+      authorization_details: JSON.stringify(details),
+    },
+    recipient.key,
+  );
+  const url = await oidc.buildAuthorizationUrlWithPAR(recipient.config, searchParams);
+  return { url, checks: { pkceCodeVerifier, expectedState } };
+}

@@ -5,18 +5,19 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as oidc from 'openid-client';
 import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
-import { issueCertificate } from '../../auth/pki/dev-pki.js';
-import { customerJourney, REDIRECT, startOfbStack, type OfbStack } from '../helpers/ofb-journey.js';
-import { ps256KeyPair, tlsFetch } from '../helpers/tls-client.js';
+import {
+  customerJourney,
+  pushFdxAuthorization,
+  registerFdxRecipient,
+  startOfbStack,
+  type FdxRecipient,
+  type OfbStack,
+} from '../helpers/ofb-journey.js';
 
 const [ana] = DEMO_CUSTOMERS;
 const SUBJECT = 'CN=fdx-recipient,O=Exemplo Recipient Inc,C=US';
 let stack: OfbStack;
-let fdx: {
-  config: oidc.Configuration;
-  key: { kid: string; key: oidc.CryptoKey };
-  cert: { cert: string; key: string };
-};
+let fdx: FdxRecipient;
 
 const consentRequest = {
   durationType: 'TIME_BOUND',
@@ -27,55 +28,12 @@ const consentRequest = {
 
 beforeAll(async () => {
   stack = await startOfbStack(import.meta.url, 'unused-ofb-recipient');
-  const { as } = stack;
-  const cert = await issueCertificate(as.pki.ca, { subject: SUBJECT, usage: 'client' });
-  const mtls = tlsFetch({ ca: as.pki.ca.cert, cert: cert.cert, key: cert.key });
-  // Request objects are signed (PAR requires them); the client authenticates by its certificate.
-  const { publicJwk, privateKey } = await ps256KeyPair('fdx-request-signing');
-  const config = await oidc.dynamicClientRegistration(
-    new URL(as.issuer),
-    {
-      client_name: 'FDX Recipient',
-      redirect_uris: [REDIRECT],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'tls_client_auth',
-      tls_client_auth_subject_dn: SUBJECT,
-      request_object_signing_alg: 'PS256',
-      authorization_signed_response_alg: 'PS256',
-      authorization_details_types: ['fdx_v1.0'],
-      jwks: { keys: [publicJwk] },
-    },
-    oidc.TlsClientAuth(),
-    { initialAccessToken: as.registrationToken, [oidc.customFetch]: mtls },
-  );
-  config[oidc.customFetch] = mtls;
-  oidc.useJwtResponseMode(config);
-  fdx = { config, key: privateKey, cert };
+  fdx = await registerFdxRecipient(stack.as, 'FDX Recipient', SUBJECT);
 });
 
 afterAll(() => stack?.stop());
 
-async function pushFdx(details: unknown) {
-  const pkceCodeVerifier = oidc.randomPKCECodeVerifier();
-  const expectedState = oidc.randomState();
-  const { searchParams } = await oidc.buildAuthorizationUrlWithJAR(
-    fdx.config,
-    {
-      redirect_uri: REDIRECT,
-      response_type: 'code',
-      response_mode: 'jwt',
-      scope: 'fdx:accountdetailed:read fdx:transactions:read fdx:statements:read',
-      state: expectedState,
-      code_challenge: await oidc.calculatePKCECodeChallenge(pkceCodeVerifier),
-      code_challenge_method: 'S256',
-      authorization_details: JSON.stringify(details),
-    },
-    fdx.key,
-  );
-  const url = await oidc.buildAuthorizationUrlWithPAR(fdx.config, searchParams);
-  return { url, checks: { pkceCodeVerifier, expectedState } };
-}
+const pushFdx = (details: unknown) => pushFdxAuthorization(fdx, details);
 
 describe('FDX authorisation journey', () => {
   it('creates the consent at PAR and ends with a certificate-bound token whose grant_id is the consent id', async () => {

@@ -1,11 +1,18 @@
-// The OFB journey with the customer in real headless Chromium: the bank's login, second factor and
-// consent pages as a person uses them (labels, keyboard), and openid-client as the recipient.
+// The OFB and FDX journeys with the customer in real headless Chromium: the bank's login, second
+// factor and consent pages as a person uses them (labels, keyboard), and openid-client as the recipient.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as oidc from 'openid-client';
 import type { Browser } from 'playwright-core';
 import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
 import { launchBrowser, withScreenshot } from '../helpers/browser.js';
-import { pushAuthorization, REDIRECT, startOfbStack, type OfbStack } from '../helpers/ofb-journey.js';
+import {
+  pushAuthorization,
+  pushFdxAuthorization,
+  REDIRECT,
+  registerFdxRecipient,
+  startOfbStack,
+  type OfbStack,
+} from '../helpers/ofb-journey.js';
 
 const [ana] = DEMO_CUSTOMERS;
 let stack: OfbStack;
@@ -81,6 +88,49 @@ describe('OFB journey in a browser', () => {
       status: 'AUTHORISED',
       accountIds: ['acc-ana-checking'],
     });
+    await context.close();
+  });
+
+  it('FDX: PAR with RAR, the same login and consent in Chromium, a JARM response and a bound token', async () => {
+    const fdx = await registerFdxRecipient(
+      stack.as,
+      'Exemplo Budget App',
+      'CN=exemplo-budget,O=Exemplo Inc,C=US',
+    );
+    const consentRequest = {
+      durationType: 'PERSISTENT',
+      lookbackPeriod: 30,
+      resources: [{ resourceType: 'ACCOUNT', dataClusters: ['ACCOUNT_BASIC', 'TRANSACTIONS'] }],
+    };
+    const { url, checks } = await pushFdxAuthorization(fdx, [{ type: 'fdx_v1.0', consentRequest }]);
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    await context.route(`${REDIRECT}**`, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<p>back</p>' }),
+    );
+    const page = await context.newPage();
+
+    await withScreenshot(page, 'fdx-journey', async () => {
+      await page.goto(url.href);
+      await page.getByLabel('CPF').fill(ana!.username);
+      await page.getByLabel('Password').fill(ana!.password);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.waitForURL(/\/code$/);
+      const note = await stack.db.models.Notification.findOne({ to: ana!.email, template: 'one-time-code' })
+        .sort({ sentAt: -1 })
+        .lean();
+      await page.getByLabel('One-time code').fill(/is (\d{6})/.exec(note!.body)![1]!);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Share your data with Exemplo Budget App?' }).waitFor();
+      await expect(page.getByText('Your transactions').isVisible()).resolves.toBe(true);
+      await page.getByRole('button', { name: 'Share', exact: true }).click();
+      await page.waitForURL((u) => u.href.startsWith(REDIRECT));
+    });
+
+    const tokens = await oidc.authorizationCodeGrant(fdx.config, new URL(page.url()), checks);
+    expect(tokens.grant_id).toMatch(/^[0-9a-f]{24}$/);
+    const info = await oidc.tokenIntrospection(fdx.config, tokens.access_token);
+    expect(info).toMatchObject({ active: true, consent_id: tokens.grant_id, fdxConsentId: tokens.grant_id });
+    expect(info.cnf).toHaveProperty(['x5t#S256']);
     await context.close();
   });
 });

@@ -73,6 +73,25 @@ describe('configuration', () => {
     expect(() => loadConfig({ MONGODB_URI: secret })).not.toThrow(/hunter2/);
   });
 
+  it('reads the authorization server settings', () => {
+    const cfg = loadConfig({
+      AUTH_INTROSPECTION_CLIENTS: 'gateway-1,gateway-2',
+      AUTH_PORT: '9443',
+      CONSENT_AUTHORISATION_WINDOW: '120',
+    });
+    expect(cfg.auth).toMatchObject({
+      issuer: 'https://localhost:9443',
+      introspectionClients: ['gateway-1', 'gateway-2'],
+    });
+    expect(cfg.consent.authorisationWindowMs).toBe(120_000);
+    expect(() => loadConfig({ AUTH_ISSUER: 'http://auth.bank.example' })).toThrow(
+      /AUTH_ISSUER must be an https URL/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /AUTH_KEY_ENCRYPTION_KEY must be set in production/,
+    );
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ MARKETPLACE_PORT: '', TEMPORAL_ADDRESS: '' })).toMatchObject({
       http: { marketplacePort: 3000 },
