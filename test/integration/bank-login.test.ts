@@ -8,12 +8,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import * as oidc from 'openid-client';
 import { LOCKOUT } from '../../auth/idp/authenticate.js';
 import { DEMO_CUSTOMERS, seedDemoCustomers } from '../../auth/idp/demo-customers.js';
-import { issueCertificate } from '../../auth/pki/dev-pki.js';
 import { startTestAuthServer, type TestAuthServer } from '../helpers/auth-server.js';
 import { hiddenField, UserAgent } from '../helpers/browser-agent.js';
 import { uniqueNames } from '../helpers/env.js';
+import { registerRecipient, type Recipient } from '../helpers/ofb-journey.js';
 import { testDatabase } from '../helpers/platform.js';
-import { ps256KeyPair, tlsFetch } from '../helpers/tls-client.js';
 
 const names = uniqueNames(import.meta.url);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'obp-login-'));
@@ -21,35 +20,14 @@ const [ana] = DEMO_CUSTOMERS;
 let db: Awaited<ReturnType<typeof testDatabase>>;
 let as: TestAuthServer;
 let config: oidc.Configuration;
+let rp: Recipient;
 
 beforeAll(async () => {
   db = await testDatabase(names.database);
   as = await startTestAuthServer(db, dir);
   await seedDemoCustomers(db.models);
-  const cert = await issueCertificate(as.pki.ca, {
-    subject: 'CN=ofb-recipient,O=Recipient',
-    usage: 'client',
-  });
-  const mtls = tlsFetch({ ca: as.pki.ca.cert, cert: cert.cert, key: cert.key });
-  const { publicJwk, privateKey } = await ps256KeyPair('login-test');
-  config = await oidc.dynamicClientRegistration(
-    new URL(as.issuer),
-    {
-      client_name: 'Recipient App',
-      redirect_uris: ['https://recipient.example/cb'],
-      grant_types: ['authorization_code', 'implicit'],
-      response_types: ['code id_token'],
-      token_endpoint_auth_method: 'private_key_jwt',
-      token_endpoint_auth_signing_alg: 'PS256',
-      request_object_signing_alg: 'PS256',
-      jwks: { keys: [publicJwk] },
-    },
-    oidc.PrivateKeyJwt(privateKey),
-    { initialAccessToken: as.registrationToken, [oidc.customFetch]: mtls },
-  );
-  config[oidc.customFetch] = mtls;
-  oidc.useCodeIdTokenResponseType(config);
-  (config as unknown as { privateKey: typeof privateKey }).privateKey = privateKey;
+  rp = await registerRecipient(as, 'Recipient App');
+  config = rp.config;
 });
 
 afterAll(async () => {
@@ -64,7 +42,6 @@ beforeEach(async () => {
 
 /** PAR with a signed request object, then the authorization endpoint: returns the login page URL. */
 async function startAuthorization(agent: UserAgent): Promise<string> {
-  const privateKey = (config as unknown as { privateKey: oidc.CryptoKey | oidc.PrivateKey }).privateKey;
   const { searchParams } = await oidc.buildAuthorizationUrlWithJAR(
     config,
     {
@@ -75,7 +52,7 @@ async function startAuthorization(agent: UserAgent): Promise<string> {
       code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
       code_challenge_method: 'S256',
     },
-    privateKey,
+    rp.key,
   );
   const url = await oidc.buildAuthorizationUrlWithPAR(config, searchParams);
   const res = await agent.request(url.href);
