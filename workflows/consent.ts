@@ -63,6 +63,8 @@ export interface ConsentState {
   fdx?: FdxConsentTerms;
   /** Increases with every change; the projection keeps the highest. */
   revision: number;
+  /** Bank-side hold: the consent stays AUTHORISED, but no data flows while it is held. */
+  onHold?: boolean;
 }
 
 export interface ConsentInput {
@@ -88,6 +90,14 @@ export interface Revocation {
 export const authoriseUpdate = defineUpdate<ConsentState, [Authorisation]>('authorise');
 /** Reject while awaiting authorisation, or revoke once authorised. */
 export const revokeUpdate = defineUpdate<ConsentState, [Revocation]>('revoke');
+
+export interface Hold {
+  onHold: boolean;
+  actor: string;
+  reason: string;
+}
+/** Bank staff put an authorised consent on hold, or release it. */
+export const holdUpdate = defineUpdate<ConsentState, [Hold]>('hold');
 export const stateQuery = defineQuery<ConsentState>('state');
 /** Resolves once the lodged consent is on record: update-with-start answers the API with it. */
 export const lodgedUpdate = defineUpdate<ConsentState>('lodged');
@@ -121,6 +131,23 @@ export function revokeError(state: ConsentState, r: Revocation): string | undefi
   if (state.status === 'REJECTED') return 'the consent is already REJECTED';
   if (!r || !['USER', 'ASPSP', 'TPP'].includes(r.rejectedBy)) return 'rejectedBy must be USER, ASPSP or TPP';
   if (typeof r.actor !== 'string' || r.actor === '') return 'actor is required';
+  return undefined;
+}
+
+export function holdError(state: ConsentState, h: Hold): string | undefined {
+  if (state.status !== 'AUTHORISED')
+    return `only an AUTHORISED consent can be held or released; it is ${state.status}`;
+  if (typeof h?.onHold !== 'boolean') return 'onHold must be true or false';
+  if (Boolean(state.onHold) === h.onHold)
+    return h.onHold ? 'the consent is already on hold' : 'the consent is not on hold';
+  if (
+    typeof h.actor !== 'string' ||
+    h.actor === '' ||
+    typeof h.reason !== 'string' ||
+    h.reason.trim() === ''
+  ) {
+    return 'actor and reason are required';
+  }
   return undefined;
 }
 
@@ -159,6 +186,15 @@ export async function consent(input: ConsentInput): Promise<ConsentState> {
 
   let lodged = state.revision > 0;
   setHandler(stateQuery, () => state);
+  setHandler(
+    holdUpdate,
+    async (h) => {
+      state.onHold = h.onHold;
+      await transition(state.status, h.actor, h.onHold ? 'hold' : 'release', h.reason);
+      return state;
+    },
+    { validator: (h) => throwIf(holdError(state, h)) },
+  );
   setHandler(lodgedUpdate, async () => {
     await condition(() => lodged);
     return state;

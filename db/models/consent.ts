@@ -44,6 +44,7 @@ const consentSchema = new Schema(
     /** FDX ConsentRequest terms: durationType, durationPeriod, lookbackPeriod, requested resources. */
     fdx: { type: Schema.Types.Mixed },
     revision: { type: Number, required: true },
+    onHold: { type: Boolean },
   },
   { collection: 'consents', versionKey: false },
 );

@@ -7,7 +7,13 @@ import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@te
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { lodgeOfbConsent, type OfbConsentRequest } from '../../api/consents/lodge.js';
 import { consentWorker } from '../../workers/consent.js';
-import { authoriseUpdate, revokeUpdate, stateQuery, type ConsentState } from '../../workflows/consent.js';
+import {
+  authoriseUpdate,
+  holdUpdate,
+  revokeUpdate,
+  stateQuery,
+  type ConsentState,
+} from '../../workflows/consent.js';
 import { uniqueNames } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
@@ -133,6 +139,49 @@ describe('OFB consent lifecycle', () => {
     await expect(
       h.executeUpdate(authoriseUpdate, { args: [{ customerId: 'c', accountIds: ['a'], actor: 'x' }] }),
     ).rejects.toThrow();
+  });
+
+  it('lets the bank hold and release an authorised consent, with the reason in the audit trail', async () => {
+    const lodged = await lodge();
+    const h = handle(lodged);
+    await expect(
+      h.executeUpdate(holdUpdate, { args: [{ onHold: true, actor: 'bank:ops', reason: 'fraud check' }] }),
+    ).rejects.toThrow(WorkflowUpdateFailedError);
+    await h.executeUpdate(authoriseUpdate, {
+      args: [{ customerId: 'cust-3', accountIds: ['acc-3'], actor: 'customer:cust-3' }],
+    });
+    await expect(
+      h.executeUpdate(holdUpdate, { args: [{ onHold: true, actor: 'bank:ops', reason: '' }] }),
+    ).rejects.toThrow(WorkflowUpdateFailedError);
+
+    expect(
+      await h.executeUpdate(holdUpdate, {
+        args: [{ onHold: true, actor: 'bank:ops', reason: 'fraud check' }],
+      }),
+    ).toMatchObject({
+      status: 'AUTHORISED',
+      onHold: true,
+    });
+    expect(await db.models.Consent.findById(lodged.consentId).lean()).toMatchObject({
+      status: 'AUTHORISED',
+      onHold: true,
+    });
+    await expect(
+      h.executeUpdate(holdUpdate, { args: [{ onHold: true, actor: 'bank:ops', reason: 'again' }] }),
+    ).rejects.toThrow(WorkflowUpdateFailedError);
+
+    const released = await h.executeUpdate(holdUpdate, {
+      args: [{ onHold: false, actor: 'bank:ops', reason: 'cleared' }],
+    });
+    expect(released.onHold).toBe(false);
+    expect(released.audit.slice(-2).map((a) => `${a.action}:${a.reason}`)).toEqual([
+      'hold:fraud check',
+      'release:cleared',
+    ]);
+    await h.executeUpdate(revokeUpdate, {
+      args: [{ rejectedBy: 'ASPSP', code: 'INTERNAL_SECURITY_REASON', actor: 'bank:ops' }],
+    });
+    expect((await h.result()).rejection).toEqual({ rejectedBy: 'ASPSP', code: 'INTERNAL_SECURITY_REASON' });
   });
 
   it('expires when not authorised within the window (CONSENT_EXPIRED)', async () => {
