@@ -19,6 +19,12 @@ export function createConsentActivities({ models }: { models: Pick<Models, 'Cons
       await models.Consent.replaceOne({ _id: state.consentId }, doc, { upsert: true });
     },
 
+    /** Ids of a customer's consents that are authorised now (sorted, so runs are repeatable). */
+    async listAuthorisedConsents(customerId: string): Promise<string[]> {
+      const rows = await models.Consent.find({ customerId, status: 'AUTHORISED' }, { _id: 1 }).lean();
+      return rows.map((r) => String(r._id)).sort();
+    },
+
     async revokeGrantTokens(consentId: string): Promise<number> {
       return revokeGrantRecords(models.OidcRecord, consentId);
     },

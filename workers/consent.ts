@@ -5,7 +5,7 @@ import { createConsentActivities } from '../activities/consent.js';
 import type { Models } from '../db/models/index.js';
 import { TASK_QUEUES } from '../workflows/task-queues.js';
 
-export const consentWorkflowsPath = fileURLToPath(new URL('../workflows/consent.ts', import.meta.url));
+export const consentWorkflowsPath = fileURLToPath(new URL('../workflows/consent-queue.ts', import.meta.url));
 
 export function consentWorker(deps: { models: Models }, taskQueue: string = TASK_QUEUES.consent) {
   return {

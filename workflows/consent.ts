@@ -8,7 +8,9 @@ import {
   condition,
   continueAsNew,
   defineQuery,
+  defineSignal,
   defineUpdate,
+  log,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -96,6 +98,9 @@ export interface Hold {
   actor: string;
   reason: string;
 }
+/** The same as `revoke`, for senders that cannot wait for an answer (other workflows, the Temporal UI). */
+export const revokeSignal = defineSignal<[Revocation]>('revokeSignal');
+
 /** Bank staff put an authorised consent on hold, or release it. */
 export const holdUpdate = defineUpdate<ConsentState, [Hold]>('hold');
 export const stateQuery = defineQuery<ConsentState>('state');
@@ -184,6 +189,12 @@ export async function consent(input: ConsentInput): Promise<ConsentState> {
     await transition('REJECTED', actor, 'reject', code);
   };
 
+  const revoke = (r: Revocation) => {
+    const code =
+      r.code ?? (state.status === 'AUTHORISED' ? 'CUSTOMER_MANUALLY_REVOKED' : 'CUSTOMER_MANUALLY_REJECTED');
+    return reject(r.rejectedBy, code, r.actor, r.additionalInformation);
+  };
+
   let lodged = state.revision > 0;
   setHandler(stateQuery, () => state);
   setHandler(
@@ -216,14 +227,16 @@ export async function consent(input: ConsentInput): Promise<ConsentState> {
   setHandler(
     revokeUpdate,
     async (r) => {
-      const code =
-        r.code ??
-        (state.status === 'AUTHORISED' ? 'CUSTOMER_MANUALLY_REVOKED' : 'CUSTOMER_MANUALLY_REJECTED');
-      await reject(r.rejectedBy, code, r.actor, r.additionalInformation);
+      await revoke(r);
       return state;
     },
     { validator: (r) => throwIf(revokeError(state, r)) },
   );
+  setHandler(revokeSignal, async (r) => {
+    const error = revokeError(state, r);
+    if (error) log.warn('revoke signal ignored', { error });
+    else await revoke(r);
+  });
 
   if (state.revision === 0) await transition('AWAITING_AUTHORISATION', state.clientId, 'lodge');
   lodged = true;

@@ -7,6 +7,7 @@ import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@te
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { lodgeOfbConsent, type OfbConsentRequest } from '../../api/consents/lodge.js';
 import { consentWorker } from '../../workers/consent.js';
+import { revokeCustomerConsents } from '../../workflows/customer-consents.js';
 import {
   authoriseUpdate,
   holdUpdate,
@@ -182,6 +183,42 @@ describe('OFB consent lifecycle', () => {
       args: [{ rejectedBy: 'ASPSP', code: 'INTERNAL_SECURITY_REASON', actor: 'bank:ops' }],
     });
     expect((await h.result()).rejection).toEqual({ rejectedBy: 'ASPSP', code: 'INTERNAL_SECURITY_REASON' });
+  });
+
+  it("revokes every authorised consent of one customer, and no one else's", async () => {
+    const authorise = async (customerId: string) => {
+      const lodged = await lodge();
+      await handle(lodged).executeUpdate(authoriseUpdate, {
+        args: [{ customerId, accountIds: ['acc'], actor: `customer:${customerId}` }],
+      });
+      return lodged.consentId;
+    };
+    const customer = `cust-${names.prefix}`;
+    const mine = [await authorise(customer), await authorise(customer)].sort();
+    const theirs = await authorise(`other-${names.prefix}`);
+
+    const run = await client.workflow.start(revokeCustomerConsents, {
+      taskQueue: names.taskQueue,
+      workflowId: `revoke-customer-${customer}`,
+      args: [
+        {
+          customerId: customer,
+          actor: 'bank:ops',
+          code: 'INTERNAL_SECURITY_REASON',
+          reason: 'device reported stolen',
+        },
+      ],
+    });
+    expect(await run.result()).toEqual({ revoked: mine });
+    for (const id of mine) {
+      expect((await client.workflow.getHandle(id).result()).rejection).toEqual({
+        rejectedBy: 'ASPSP',
+        code: 'INTERNAL_SECURITY_REASON',
+        additionalInformation: 'device reported stolen',
+      });
+    }
+    expect((await db.models.Consent.findById(theirs).lean())!.status).toBe('AUTHORISED');
+    await recordHistory('revokeCustomerConsents-two', run);
   });
 
   it('expires when not authorised within the window (CONSENT_EXPIRED)', async () => {

@@ -16,6 +16,7 @@ const WORKFLOWS_PATH: Record<string, string> = {
   onboarding: onboardingWorkflowsPath,
   housekeeping: housekeepingWorkflowsPath,
   consent: consentWorkflowsPath,
+  revokeCustomerConsents: consentWorkflowsPath,
 };
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
