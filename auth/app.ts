@@ -13,6 +13,8 @@ export interface AuthAppDeps {
   provider: Provider & { csrfSecret: string };
   db: Database;
   decisions: ConsentDecisions;
+  /** The bank's limit of authorised consents per customer and recipient (default 10). */
+  maxConsentsPerRecipient?: number;
   logger: Logger;
 }
 
@@ -33,6 +35,7 @@ export function createAuthApp(deps: AuthAppDeps): Express {
       decisions: deps.decisions,
       csrfSecret: provider.csrfSecret,
       logger,
+      maxConsentsPerRecipient: deps.maxConsentsPerRecipient ?? 10,
     }),
   );
   // No body parser in front: oidc-provider reads the raw request itself.

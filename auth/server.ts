@@ -69,7 +69,13 @@ runMain('auth', async () => {
   }
 
   const decisions = temporalConsentDecisions(client);
-  const app = createAuthApp({ provider, db, decisions, logger });
+  const app = createAuthApp({
+    provider,
+    db,
+    decisions,
+    maxConsentsPerRecipient: cfg.consent.maxPerRecipient,
+    logger,
+  });
   const server = https.createServer(
     { cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: true, rejectUnauthorized: false },
     app,

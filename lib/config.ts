@@ -128,6 +128,11 @@ export const envSchema = z
     HOUSEKEEPING_INTERVAL: seconds(15 * 60),
 
     CONSENT_AUTHORISATION_WINDOW: seconds(60 * 60),
+    CONSENT_MAX_PER_RECIPIENT: z.coerce
+      .number({ error: 'a whole number of consents (at least 1)' })
+      .int({ error: 'a whole number of consents (at least 1)' })
+      .min(1, { error: 'a whole number of consents (at least 1)' })
+      .default(10),
     BANK_ID: z
       .string()
       .regex(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,31}$/, {
@@ -212,7 +217,7 @@ export interface Config {
   worker: { taskQueues?: string[] };
   shutdownGraceMs: number;
   housekeepingIntervalMs: number;
-  consent: { authorisationWindowMs: number; bankId: string };
+  consent: { authorisationWindowMs: number; bankId: string; maxPerRecipient: number };
   onboarding: { bankAdminsEmail: string; reminderIntervalMs: number; reviewTimeoutMs: number };
 }
 
@@ -299,7 +304,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     worker: { taskQueues: e.WORKER_TASK_QUEUES?.split(',') },
     shutdownGraceMs: e.SHUTDOWN_GRACE * 1000,
     housekeepingIntervalMs: e.HOUSEKEEPING_INTERVAL * 1000,
-    consent: { authorisationWindowMs: e.CONSENT_AUTHORISATION_WINDOW * 1000, bankId: e.BANK_ID },
+    consent: {
+      authorisationWindowMs: e.CONSENT_AUTHORISATION_WINDOW * 1000,
+      bankId: e.BANK_ID,
+      maxPerRecipient: e.CONSENT_MAX_PER_RECIPIENT,
+    },
     onboarding: {
       bankAdminsEmail: e.ONBOARDING_ADMIN_EMAIL,
       reminderIntervalMs: e.ONBOARDING_REMINDER_INTERVAL * 1000,

@@ -25,6 +25,8 @@ export interface ConsentInteractionDeps {
   models: Pick<Models, 'Consent' | 'Customer' | 'OidcRecord'>;
   decisions: ConsentDecisions;
   csrfSecret: string;
+  /** The bank's limit of authorised consents per customer and recipient. */
+  maxConsentsPerRecipient: number;
   logger: Logger;
 }
 
@@ -131,6 +133,20 @@ export function consentRouter(deps: ConsentInteractionDeps): Router {
         res,
         { error: 'access_denied', error_description: 'the customer did not authorise the consent' },
         { mergeWithLastSubmission: false },
+      );
+    }
+    const active = await deps.models.Consent.countDocuments({
+      customerId: customer._id,
+      clientId: consent.clientId,
+      status: 'AUTHORISED',
+    });
+    if (active >= deps.maxConsentsPerRecipient) {
+      return render(
+        res,
+        details.uid,
+        loaded,
+        409,
+        `You already share data with this application through ${active} consent${active === 1 ? '' : 's'}, the most this bank allows. Revoke one of them first, or choose not to share.`,
       );
     }
     const chosen = [body.accountIds ?? []].flat();

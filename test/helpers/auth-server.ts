@@ -34,9 +34,13 @@ export const NO_DECISIONS: ConsentDecisions = {
 export async function startTestAuthServer(
   db: Awaited<ReturnType<typeof testDatabase>>,
   dir: string,
-  decisions: ConsentDecisions = NO_DECISIONS,
-  lodgeFdxConsent?: (clientId: string, terms: FdxConsentTerms) => Promise<string>,
+  opts: {
+    decisions?: ConsentDecisions;
+    lodgeFdxConsent?: (clientId: string, terms: FdxConsentTerms) => Promise<string>;
+    maxConsentsPerRecipient?: number;
+  } = {},
 ): Promise<TestAuthServer> {
+  const { decisions = NO_DECISIONS, lodgeFdxConsent, maxConsentsPerRecipient } = opts;
   const pki = await ensureDevPki(path.join(dir, 'pki'));
   const directory = ensureDevDirectory(path.join(dir, 'directory'));
   const port = await freePort();
@@ -54,7 +58,7 @@ export async function startTestAuthServer(
       ...(lodgeFdxConsent ? { lodgeFdxConsent } : {}),
       logger: quietLogger,
     });
-    const app = createAuthApp({ provider, db, decisions, logger: quietLogger });
+    const app = createAuthApp({ provider, db, decisions, maxConsentsPerRecipient, logger: quietLogger });
     server = https.createServer(
       {
         cert: pki.server.cert,

@@ -107,16 +107,17 @@ export async function customerJourney(
     const res = await agent.request(next);
     if (res.status === 200 && res.text.includes('Share your data')) {
       consentPage = res.text;
-      next = (
-        await agent.request(`${next}/consent`, {
-          form: { csrf: hiddenField(res.text, 'csrf'), ...decide(res.text) },
-        })
-      ).location!;
+      const decided = await agent.request(`${next}/consent`, {
+        form: { csrf: hiddenField(res.text, 'csrf'), ...decide(res.text) },
+      });
+      // A page instead of a redirect: the bank refused the decision and says why.
+      if (!decided.location) return { callback: undefined as unknown as URL, consentPage, refusal: decided };
+      next = decided.location;
     } else {
       next = res.location!;
     }
   }
-  return { callback: new URL(next), consentPage };
+  return { callback: new URL(next), consentPage, refusal: undefined };
 }
 
 /**
@@ -124,22 +125,25 @@ export async function customerJourney(
  * Temporal server, the authorization server deciding through it, the demo customers, and one
  * registered recipient.
  */
-export async function startOfbStack(testFileUrl: string, recipientName: string) {
+export async function startOfbStack(
+  testFileUrl: string,
+  recipientName: string,
+  options: { maxConsentsPerRecipient?: number } = {},
+) {
   const names = uniqueNames(testFileUrl);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'obp-ofb-'));
   const db = await testDatabase(names.database);
   const temporal = await testClient();
   const worker = await startTestWorker(consentWorker({ models: db.models }, names.taskQueue));
-  const as = await startTestAuthServer(
-    db,
-    dir,
-    temporalConsentDecisions(temporal.client),
-    temporalFdxLodging({
+  const as = await startTestAuthServer(db, dir, {
+    decisions: temporalConsentDecisions(temporal.client),
+    lodgeFdxConsent: temporalFdxLodging({
       client: temporal.client,
       taskQueue: names.taskQueue,
       authorisationWindowMs: 60 * 60_000,
     }),
-  );
+    ...options,
+  });
   await seedDemoCustomers(db.models);
   const rp = await registerRecipient(as, recipientName);
   const lodge = (req: Partial<OfbConsentRequest> = {}) =>

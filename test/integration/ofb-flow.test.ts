@@ -169,3 +169,29 @@ describe('OFB authorisation journey', () => {
     expect(tokens.claims()).toMatchObject({ sub: ana!._id });
   });
 });
+
+describe('the bank’s limit of consents per customer and recipient', () => {
+  let limited: OfbStack;
+  beforeAll(async () => {
+    limited = await startOfbStack(import.meta.url, 'limited-recipient', { maxConsentsPerRecipient: 1 });
+  });
+  afterAll(() => limited?.stop());
+
+  it('refuses to authorise one more consent than the limit, and says why', async () => {
+    const first = await limited.lodge();
+    const one = await pushAuthorization(limited.rp, first.consentId);
+    await customerJourney(limited.as, limited.db, one.url, ana!);
+    expect((await limited.db.models.Consent.findById(first.consentId).lean())!.status).toBe('AUTHORISED');
+
+    const second = await limited.lodge();
+    const two = await pushAuthorization(limited.rp, second.consentId);
+    const { refusal } = await customerJourney(limited.as, limited.db, two.url, ana!);
+    expect(refusal?.status).toBe(409);
+    expect(refusal?.text).toContain(
+      'You already share data with this application through 1 consent, the most this bank allows.',
+    );
+    expect((await limited.db.models.Consent.findById(second.consentId).lean())!.status).toBe(
+      'AWAITING_AUTHORISATION',
+    );
+  });
+});
