@@ -18,7 +18,7 @@ export const TEMPLATES: Record<TemplateId, (org: Org) => { subject: string; body
   }),
   'review-requested': (o) => ({
     subject: `Enrolment to review: ${o.legalName}`,
-    body: `Organization ${o._id} (${o.legalName}) asks to join the developer marketplace. Approve or reject it in the admin console.`,
+    body: `Organization ${o._id} (${o.legalName}) asks to join the developer marketplace. Approve or reject it in the Temporal UI: open its onboarding workflow and send the review signal.`,
   }),
   'review-reminder': (o) => ({
     subject: `Reminder: enrolment of ${o.legalName} awaits review`,
