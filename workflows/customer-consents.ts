@@ -1,5 +1,5 @@
 // `revokeCustomerConsents`: the bank revokes every authorised consent of one customer (a lost
-// device, a deceased customer, fraud). Ops start it from the Temporal UI or the admin console;
+// device, a deceased customer, fraud). Ops start it from the Temporal UI (later the admin console);
 // each consent's own workflow does the revocation and its clean-up.
 import { getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
 import type { ConsentActivities } from '../activities/consent.js';

@@ -1,7 +1,7 @@
 // `onboarding`: a data-recipient organization's enrolment, from submission to the bank's review
 // decision. It is the single writer of the organization's record. Ops see it in the Temporal UI
 // (search attributes OrganizationId, OnboardingStatus, Standard) and may decide there with the
-// `review` signal; the admin console uses the `review` update, which rejects bad input.
+// `review` signal; API callers (the admin console, when built) use the `review` update, which rejects bad input.
 import {
   allHandlersFinished,
   condition,
