@@ -28,6 +28,16 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** A fresh browser for the customer. The dev CA is not in Chromium's store; the recipient's
+ * redirect URI is answered locally, so the test reads the response from the page's URL. */
+async function customerBrowser() {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  await context.route(`${REDIRECT}**`, (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html', body: '<p>back at the app</p>' }),
+  );
+  return { context, page: await context.newPage() };
+}
+
 describe('OFB journey in a browser', () => {
   it('login with a second factor and consent in Chromium, then tokens for the consent', async () => {
     const { db, rp } = stack;
@@ -37,12 +47,7 @@ describe('OFB journey in a browser', () => {
     });
     const { url, checks } = await pushAuthorization(rp, consent.consentId);
 
-    // The dev CA is not in Chromium's store; the recipient's redirect URI is answered locally.
-    const context = await browser.newContext({ ignoreHTTPSErrors: true });
-    await context.route(`${REDIRECT}**`, (route) =>
-      route.fulfill({ status: 200, contentType: 'text/html', body: '<p>back at the app</p>' }),
-    );
-    const page = await context.newPage();
+    const { context, page } = await customerBrowser();
 
     await withScreenshot(page, 'ofb-login', async () => {
       await page.goto(url.href);
@@ -103,11 +108,7 @@ describe('OFB journey in a browser', () => {
       resources: [{ resourceType: 'ACCOUNT', dataClusters: ['ACCOUNT_BASIC', 'TRANSACTIONS'] }],
     };
     const { url, checks } = await pushFdxAuthorization(fdx, [{ type: 'fdx_v1.0', consentRequest }]);
-    const context = await browser.newContext({ ignoreHTTPSErrors: true });
-    await context.route(`${REDIRECT}**`, (route) =>
-      route.fulfill({ status: 200, contentType: 'text/html', body: '<p>back</p>' }),
-    );
-    const page = await context.newPage();
+    const { context, page } = await customerBrowser();
 
     await withScreenshot(page, 'fdx-journey', async () => {
       await page.goto(url.href);
