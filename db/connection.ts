@@ -4,6 +4,7 @@ import mongoose, { type Connection } from 'mongoose';
 import type { MongoConfig } from '../lib/config.js';
 import { DependencyUnreachableError, errorMessage, redactUri } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
+import { retryUntilDeadline } from '../lib/retry.js';
 import { registerModels, type Models } from './models/index.js';
 
 // Index options FerretDB v1 rejects (TTL, partial, collation) are never used: autoIndex is off
@@ -23,27 +24,29 @@ export async function connectDatabase(
   logger: Logger,
 ): Promise<Database> {
   const connection = mongoose.createConnection();
-  const deadline = Date.now() + cfg.connectTimeoutMs;
-  for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 3000)) {
-    try {
-      await connection.openUri(cfg.uri, {
+  await retryUntilDeadline(
+    {
+      timeoutMs: cfg.connectTimeoutMs,
+      attemptMs: { min: 1000, max: 5000 },
+      delayMs: { first: 250, max: 3000 },
+      onRetry: (attempt, err) =>
+        logger.warn({ attempt, err: errorMessage(err) }, 'database not reachable yet, retrying'),
+      giveUp: (err) =>
+        new DependencyUnreachableError(
+          `Cannot reach MongoDB at ${redactUri(cfg.uri)} (MONGODB_URI) within ${Math.round(cfg.connectTimeoutMs / 1000)} s: ${errorMessage(err)}`,
+        ),
+    },
+    (serverSelectionTimeoutMS) =>
+      connection.openUri(cfg.uri, {
         dbName: cfg.database,
-        serverSelectionTimeoutMS: Math.max(1000, Math.min(5000, deadline - Date.now())),
+        serverSelectionTimeoutMS,
         // FerretDB has no sessions or retryable writes; real MongoDB keeps its defaults otherwise.
         retryWrites: false,
-      });
-      break;
-    } catch (err) {
-      if (Date.now() + delay >= deadline) {
-        await connection.close().catch(() => undefined);
-        throw new DependencyUnreachableError(
-          `Cannot reach MongoDB at ${redactUri(cfg.uri)} (MONGODB_URI) within ${Math.round(cfg.connectTimeoutMs / 1000)} s: ${errorMessage(err)}`,
-        );
-      }
-      logger.warn({ attempt, err: errorMessage(err) }, 'database not reachable yet, retrying');
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
+      }),
+  ).catch(async (err: unknown) => {
+    await connection.close().catch(() => undefined);
+    throw err;
+  });
   const models = registerModels(connection);
   await Promise.all(Object.values(models).map((m) => m.createIndexes()));
   logger.info({ database: cfg.database }, 'database connected');

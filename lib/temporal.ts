@@ -6,6 +6,7 @@ import { NativeConnection, type NativeConnectionOptions } from '@temporalio/work
 import type { TemporalConfig } from './config.js';
 import { DependencyUnreachableError, StartupError, errorMessage } from './errors.js';
 import type { Logger } from './logger.js';
+import { retryUntilDeadline } from './retry.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 
 function readPem(file: string | undefined, variable: string): Buffer | undefined {
@@ -38,26 +39,24 @@ function connectionOptions(cfg: TemporalConfig): ConnectionOptions & NativeConne
   };
 }
 
-async function retrying<T>(
+function retrying<T>(
   what: string,
   cfg: TemporalConfig,
   timeoutMs: number,
   connect: (attemptTimeoutMs: number) => Promise<T>,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (let delay = 200; ; delay = Math.min(delay * 2, 2000)) {
-    try {
-      return await connect(Math.max(500, Math.min(5000, deadline - Date.now())));
-    } catch (err) {
-      if (err instanceof StartupError) throw err;
-      if (Date.now() + delay > deadline) {
-        throw new DependencyUnreachableError(
+  return retryUntilDeadline(
+    {
+      timeoutMs,
+      attemptMs: { min: 500, max: 5000 },
+      delayMs: { first: 200, max: 2000 },
+      giveUp: (err) =>
+        new DependencyUnreachableError(
           `Cannot reach Temporal at ${cfg.address} (TEMPORAL_ADDRESS) for ${what} within ${Math.round(timeoutMs / 1000)} s: ${errorMessage(err)}`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
+        ),
+    },
+    connect,
+  );
 }
 
 /** Client connection (gRPC-js), retried until `timeoutMs` so components may start before the server. */
