@@ -4,7 +4,11 @@ import { revokeGrantRecords } from '../auth/adapter.js';
 import type { Models } from '../db/models/index.js';
 import type { ConsentState } from '../workflows/consent.js';
 
-export function createConsentActivities({ models }: { models: Pick<Models, 'Consent' | 'OidcRecord'> }) {
+export function createConsentActivities({
+  models,
+}: {
+  models: Pick<Models, 'Consent' | 'OidcRecord' | 'AnalyticsEvent'>;
+}) {
   return {
     async recordConsent(state: ConsentState): Promise<void> {
       const doc = {
@@ -17,6 +21,25 @@ export function createConsentActivities({ models }: { models: Pick<Models, 'Cons
       };
       delete (doc as Partial<typeof doc>).consentId;
       await models.Consent.replaceOne({ _id: state.consentId }, doc, { upsert: true });
+      // Each transition is an analytics event, once: its id is the consent's revision.
+      const last = state.audit.at(-1);
+      if (!last) return;
+      await models.AnalyticsEvent.updateOne(
+        { _id: `consent:${state.consentId}:${state.revision}` },
+        {
+          $setOnInsert: {
+            type: `consent.${last.action}`,
+            at: new Date(last.at),
+            standard: state.standard,
+            clientId: state.clientId,
+            consentId: state.consentId,
+            ...(last.action === 'reject' && state.rejection ? { code: state.rejection.code } : {}),
+            // Customer and client ids are ids; staff are named by email, which stays out.
+            actor: last.actor.startsWith('staff:') ? 'staff' : last.actor,
+          },
+        },
+        { upsert: true },
+      );
     },
 
     /** Ids of a customer's consents that are authorised now (sorted, so runs are repeatable). */

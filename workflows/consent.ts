@@ -4,6 +4,7 @@
 // updates whose validators refuse illegal ones without touching history. Every end revokes the
 // grant's tokens at the authorization server and leaves an audit entry.
 import {
+  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -17,7 +18,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ConsentActivities } from '../activities/consent.js';
-import { ConsentStatus, CustomerId } from './search-attributes.js';
+import { ConsentExpiresAt, ConsentStatus, CustomerId } from './search-attributes.js';
 
 export type ConsentStatusValue = 'AWAITING_AUTHORISATION' | 'AUTHORISED' | 'REJECTED';
 export type RejectedBy = 'USER' | 'ASPSP' | 'TPP';
@@ -45,6 +46,25 @@ export interface FdxConsentTerms {
   resources: { resourceType: string; dataClusters: string[] }[];
 }
 
+/** OFB `POST /consents/{consentId}/extends`: a renewal without redirection, as the extensions list shows it. */
+export interface Extension {
+  /** Absent: the consent no longer expires. */
+  expirationDateTime?: string;
+  previousExpirationDateTime?: string;
+  loggedUserDocument: string;
+  businessEntityDocument?: string;
+  requestDateTime: string;
+  xFapiCustomerIpAddress: string;
+  xCustomerUserAgent: string;
+}
+
+/** FDX `PUT /consents/{consentId}/revocation` terms, kept for `GET …/revocation`. */
+export interface FdxRevocation {
+  reason: 'USER_ACTION' | 'BUSINESS_RULE';
+  initiator: string;
+  updatedTime: string;
+}
+
 export interface ConsentState {
   consentId: string;
   standard: 'OFB' | 'FDX';
@@ -67,6 +87,10 @@ export interface ConsentState {
   revision: number;
   /** Bank-side hold: the consent stays AUTHORISED, but no data flows while it is held. */
   onHold?: boolean;
+  /** OFB renewals, oldest first. */
+  extensions?: Extension[];
+  /** FDX: who revoked it and why. */
+  fdxRevocation?: FdxRevocation;
 }
 
 export interface ConsentInput {
@@ -74,6 +98,10 @@ export interface ConsentInput {
   state: ConsentState;
   /** How long the customer has to authorise (OFB: 60 minutes). An input so tests run in seconds. */
   authorisationWindowMs: number;
+  /** FDX ONE_TIME consents: how long the single access lasts after authorisation (default 1 hour). */
+  oneTimeAccessMs?: number;
+  /** The length of a day of FDX durationPeriod (default 24 h); tests shorten it. */
+  dayMs?: number;
 }
 
 export interface Authorisation {
@@ -87,7 +115,15 @@ export interface Revocation {
   code?: RejectionCode;
   actor: string;
   additionalInformation?: string;
+  /** FDX revocation terms, as the recipient or the bank gave them. */
+  fdx?: Omit<FdxRevocation, 'updatedTime'>;
 }
+
+export type ExtensionRequest = Omit<Extension, 'previousExpirationDateTime'> & { actor: string };
+
+/** Why an extension is refused, as OFB's 422 codes name it. */
+export type ExtensionErrorCode =
+  'ESTADO_CONSENTIMENTO_INVALIDO' | 'DATA_EXPIRACAO_INVALIDA' | 'ERRO_NAO_MAPEADO';
 
 export const authoriseUpdate = defineUpdate<ConsentState, [Authorisation]>('authorise');
 /** Reject while awaiting authorisation, or revoke once authorised. */
@@ -104,6 +140,8 @@ export const revokeSignal = defineSignal<[Revocation]>('revokeSignal');
 /** Bank staff put an authorised consent on hold, or release it. */
 export const holdUpdate = defineUpdate<ConsentState, [Hold]>('hold');
 export const stateQuery = defineQuery<ConsentState>('state');
+/** OFB renewal of an authorised consent; refusals are ApplicationFailures typed with the OFB 422 code. */
+export const extendUpdate = defineUpdate<ConsentState, [ExtensionRequest]>('extend');
 /** Resolves once the lodged consent is on record: update-with-start answers the API with it. */
 export const lodgedUpdate = defineUpdate<ConsentState>('lodged');
 
@@ -136,6 +174,29 @@ export function revokeError(state: ConsentState, r: Revocation): string | undefi
   if (state.status === 'REJECTED') return 'the consent is already REJECTED';
   if (!r || !['USER', 'ASPSP', 'TPP'].includes(r.rejectedBy)) return 'rejectedBy must be USER, ASPSP or TPP';
   if (typeof r.actor !== 'string' || r.actor === '') return 'actor is required';
+  return undefined;
+}
+
+/** OFB renewals may only lengthen an authorised consent, to at most a year from now. */
+export function extensionError(
+  state: ConsentState,
+  e: ExtensionRequest,
+  now: number,
+): { code: ExtensionErrorCode; message: string } | undefined {
+  if (state.standard !== 'OFB' || state.status !== 'AUTHORISED')
+    return { code: 'ESTADO_CONSENTIMENTO_INVALIDO', message: `the consent is ${state.status}` };
+  if (e.loggedUserDocument !== state.loggedUserDocument && !state.businessEntityDocument)
+    return { code: 'ERRO_NAO_MAPEADO', message: 'only the user who gave this consent can renew it' };
+  if ((e.businessEntityDocument ?? undefined) !== (state.businessEntityDocument ?? undefined))
+    return { code: 'ERRO_NAO_MAPEADO', message: "businessEntity does not match the consent's" };
+  if (e.expirationDateTime === undefined) return undefined;
+  const next = Date.parse(e.expirationDateTime);
+  const current = state.expirationDateTime ? Date.parse(state.expirationDateTime) : Infinity;
+  if (!Number.isFinite(next) || next <= now || next <= current || next > now + 365 * 86_400_000)
+    return {
+      code: 'DATA_EXPIRACAO_INVALIDA',
+      message: 'expirationDateTime must be after the current one and within a year from now',
+    };
   return undefined;
 }
 
@@ -190,6 +251,7 @@ export async function consent(input: ConsentInput): Promise<ConsentState> {
   };
 
   const revoke = (r: Revocation) => {
+    if (r.fdx) state.fdxRevocation = { ...r.fdx, updatedTime: new Date().toISOString() };
     const code =
       r.code ?? (state.status === 'AUTHORISED' ? 'CUSTOMER_MANUALLY_REVOKED' : 'CUSTOMER_MANUALLY_REJECTED');
     return reject(r.rejectedBy, code, r.actor, r.additionalInformation);
@@ -215,14 +277,46 @@ export async function consent(input: ConsentInput): Promise<ConsentState> {
     async (a) => {
       state.customerId = a.customerId;
       state.accountIds = [...a.accountIds];
-      // FDX TIME_BOUND: the duration runs from the grant.
-      if (state.fdx?.durationType === 'TIME_BOUND' && state.fdx.durationPeriod) {
-        state.expirationDateTime = new Date(Date.now() + state.fdx.durationPeriod * 86_400_000).toISOString();
+      // FDX TIME_BOUND: the duration runs from the grant; ONE_TIME: one access session.
+      const fdxLife =
+        state.fdx?.durationType === 'TIME_BOUND' && state.fdx.durationPeriod
+          ? state.fdx.durationPeriod * (input.dayMs ?? 86_400_000)
+          : state.fdx?.durationType === 'ONE_TIME'
+            ? (input.oneTimeAccessMs ?? 3_600_000)
+            : undefined;
+      if (fdxLife !== undefined) {
+        state.expirationDateTime = new Date(Date.now() + fdxLife).toISOString();
+        upsertSearchAttributes([{ key: ConsentExpiresAt, value: new Date(state.expirationDateTime) }]);
       }
       await transition('AUTHORISED', a.actor, 'authorise');
       return state;
     },
     { validator: (a) => throwIf(authoriseError(state, a, Date.now(), windowEndsAt)) },
+  );
+  setHandler(
+    extendUpdate,
+    async (e) => {
+      const { actor, ...extension } = e;
+      const previous = state.expirationDateTime;
+      state.extensions = [
+        ...(state.extensions ?? []),
+        { ...extension, ...(previous ? { previousExpirationDateTime: previous } : {}) },
+      ];
+      if (e.expirationDateTime) state.expirationDateTime = e.expirationDateTime;
+      else delete state.expirationDateTime;
+      upsertSearchAttributes([
+        { key: ConsentExpiresAt, value: e.expirationDateTime ? new Date(e.expirationDateTime) : null },
+      ]);
+      await transition('AUTHORISED', actor, 'extend', e.expirationDateTime ?? 'no expiry');
+      return state;
+    },
+    {
+      validator: (e) => {
+        const error = extensionError(state, e, Date.now());
+        if (error)
+          throw ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true });
+      },
+    },
   );
   setHandler(
     revokeUpdate,
@@ -253,13 +347,19 @@ export async function consent(input: ConsentInput): Promise<ConsentState> {
 
   // Authorised: lives until revoked or expired; long lives continue as new to keep history small.
   while (state.status === 'AUTHORISED') {
-    const expiresAt = state.expirationDateTime ? Date.parse(state.expirationDateTime) : undefined;
-    const woken = () => state.status !== 'AUTHORISED' || workflowInfo().continueAsNewSuggested;
+    const expiry = state.expirationDateTime;
+    const expiresAt = expiry ? Date.parse(expiry) : undefined;
+    const woken = () =>
+      state.status !== 'AUTHORISED' ||
+      state.expirationDateTime !== expiry ||
+      workflowInfo().continueAsNewSuggested;
     const ended =
       expiresAt === undefined
         ? (await condition(woken), true)
         : await condition(woken, Math.max(1, expiresAt - Date.now()));
     if (state.status !== 'AUTHORISED') break;
+    // Renewed: wait again for the new expiry.
+    if (state.expirationDateTime !== expiry) continue;
     if (!ended) {
       await reject('ASPSP', 'CONSENT_MAX_DATE_REACHED', 'bank', 'expirationDateTime reached');
       break;

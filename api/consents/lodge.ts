@@ -19,6 +19,9 @@ export interface LodgeOptions {
   /** The bank's id in consent URNs, `urn:<bankId>:<uuid>`. */
   bankId: string;
   authorisationWindowMs: number;
+  /** FDX: ONE_TIME access length and the day of durationPeriod (tests shorten both). */
+  oneTimeAccessMs?: number;
+  dayMs?: number;
 }
 
 export function lodgeOfbConsent(
@@ -71,7 +74,14 @@ function start(o: Omit<LodgeOptions, 'bankId'>, state: ConsentState): Promise<Co
   const operation = new WithStartWorkflowOperation(consent, {
     workflowId: state.consentId,
     taskQueue: o.taskQueue,
-    args: [{ state, authorisationWindowMs: o.authorisationWindowMs }],
+    args: [
+      {
+        state,
+        authorisationWindowMs: o.authorisationWindowMs,
+        ...(o.oneTimeAccessMs ? { oneTimeAccessMs: o.oneTimeAccessMs } : {}),
+        ...(o.dayMs ? { dayMs: o.dayMs } : {}),
+      },
+    ],
     workflowIdConflictPolicy: 'FAIL',
     typedSearchAttributes: [
       { key: ConsentStatus, value: 'AWAITING_AUTHORISATION' },

@@ -45,6 +45,35 @@ const consentSchema = new Schema(
     fdx: { type: Schema.Types.Mixed },
     revision: { type: Number, required: true },
     onHold: { type: Boolean },
+    /** OFB renewals (`POST …/extends`), oldest first; they carry the user's IP address and user agent. */
+    extensions: {
+      type: [
+        new Schema(
+          {
+            expirationDateTime: { type: String },
+            previousExpirationDateTime: { type: String },
+            loggedUserDocument: { type: String, required: true },
+            businessEntityDocument: { type: String },
+            requestDateTime: { type: String, required: true },
+            xFapiCustomerIpAddress: { type: String, required: true },
+            xCustomerUserAgent: { type: String, required: true },
+          },
+          { _id: false },
+        ),
+      ],
+      default: undefined,
+    },
+    /** FDX revocation terms: reason, initiator, updatedTime. */
+    fdxRevocation: {
+      type: new Schema(
+        {
+          reason: { type: String, required: true },
+          initiator: { type: String, required: true },
+          updatedTime: { type: String, required: true },
+        },
+        { _id: false },
+      ),
+    },
   },
   { collection: 'consents', versionKey: false },
 );

@@ -1,10 +1,8 @@
 // The OFB consent lifecycle on the real Temporal dev server and database: lodging, authorisation,
 // rejection, revocation, both timers, the audit trail, the search attributes ops filter on, and the
 // revocation of the grant's tokens on every end.
-import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { lodgeOfbConsent, type OfbConsentRequest } from '../../api/consents/lodge.js';
 import { consentWorker } from '../../workers/consent.js';
 import { revokeCustomerConsents } from '../../workflows/customer-consents.js';
@@ -18,6 +16,7 @@ import {
 import { uniqueNames } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
+import { recordHistory } from '../helpers/histories.js';
 
 const names = uniqueNames(import.meta.url);
 let db: Awaited<ReturnType<typeof testDatabase>>;
@@ -250,9 +249,3 @@ describe('OFB consent lifecycle', () => {
     });
   });
 });
-
-async function recordHistory(name: string, h: WorkflowHandle) {
-  if (!process.env.RECORD_HISTORIES) return;
-  const file = new URL(`../fixtures/histories/${name}.json`, import.meta.url);
-  writeFileSync(file, `${JSON.stringify(JSON.parse(historyToJSON(await h.fetchHistory())), null, 2)}\n`);
-}

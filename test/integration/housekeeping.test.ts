@@ -1,14 +1,13 @@
 // The housekeeping workflow and its schedule, on the real Temporal dev server and database.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Client, WorkflowHandle } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { writeFileSync } from 'node:fs';
+import type { Client } from '@temporalio/client';
 import { createAdapterClass } from '../../auth/adapter.js';
 import { housekeepingWorker } from '../../workers/housekeeping.js';
 import { ensureHousekeepingSchedule, HOUSEKEEPING_SCHEDULE_ID } from '../../workers/schedules.js';
 import { housekeeping } from '../../workflows/housekeeping.js';
 import { uniqueNames } from '../helpers/env.js';
 import { quietLogger, startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
+import { recordHistory } from '../helpers/histories.js';
 
 const names = uniqueNames(import.meta.url);
 let db: Awaited<ReturnType<typeof testDatabase>>;
@@ -58,7 +57,7 @@ describe('housekeeping', () => {
     expect(await handle.result()).toEqual({ expiredOidcRecords: 1, retiredKeys: 1 });
     expect(await db.models.OidcRecord.distinct('_id')).toEqual(['Session:live']);
     expect(await db.models.AuthKey.distinct('_id')).toEqual(['sig-current']);
-    await recordHistory(handle);
+    await recordHistory('housekeeping-swept', handle);
   });
 
   it('creates its schedule once, and updates it when the interval changes', async () => {
@@ -81,9 +80,3 @@ describe('housekeeping', () => {
     expect(described.spec.intervals?.[0]?.every).toBe(120_000);
   });
 });
-
-async function recordHistory(handle: WorkflowHandle) {
-  if (!process.env.RECORD_HISTORIES) return;
-  const file = new URL('../fixtures/histories/housekeeping-swept.json', import.meta.url);
-  writeFileSync(file, `${JSON.stringify(JSON.parse(historyToJSON(await handle.fetchHistory())), null, 2)}\n`);
-}

@@ -1,11 +1,9 @@
 // The `onboarding` workflow end to end: enrolment over real HTTP, a real worker on the real
 // Temporal dev server, the record in a real MongoDB-wire database.
-import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Client, WorkflowHandle } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import type { Client } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { createMarketplaceApp } from '../../api/marketplace/app.js';
@@ -15,6 +13,7 @@ import { reviewSignal, reviewUpdate, stateQuery, type OnboardingState } from '..
 import { uniqueNames } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
 import { quietLogger, startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
+import { recordHistory } from '../helpers/histories.js';
 
 const names = uniqueNames(import.meta.url);
 let db: Awaited<ReturnType<typeof testDatabase>>;
@@ -50,13 +49,6 @@ function enrolment(overrides: Record<string, unknown> = {}) {
     standards: ['OFB', 'FDX'],
     ...overrides,
   };
-}
-
-/** `RECORD_HISTORIES=1 npm run test:jest` refreshes the replay fixtures (test/unit/workflow-replay.test.ts). */
-async function recordHistory(name: string, handle: WorkflowHandle) {
-  if (!process.env.RECORD_HISTORIES) return;
-  const file = new URL(`../fixtures/histories/${name}.json`, import.meta.url);
-  writeFileSync(file, `${JSON.stringify(JSON.parse(historyToJSON(await handle.fetchHistory())), null, 2)}\n`);
 }
 
 async function enrol(body: unknown) {

@@ -1,0 +1,28 @@
+// Analytics events: what happened, to which consent, client or organization, and when — ids only,
+// never personal data. Writers give deterministic ids so a retried write records an event once.
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+const analyticsEventSchema = new Schema(
+  {
+    /** Deterministic: e.g. `consent:<consentId>:<revision>`. */
+    _id: { type: String, required: true },
+    /** e.g. `consent.AUTHORISED`, `consent.REJECTED`. */
+    type: { type: String, required: true },
+    at: { type: Date, required: true },
+    standard: { type: String },
+    clientId: { type: String },
+    consentId: { type: String },
+    /** For consent ends: the OFB rejection code (CONSENT_EXPIRED, CUSTOMER_MANUALLY_REVOKED, …). */
+    code: { type: String },
+    actor: { type: String },
+  },
+  { collection: 'analytics_events', versionKey: false },
+);
+analyticsEventSchema.index({ type: 1, at: 1 });
+analyticsEventSchema.index({ clientId: 1, at: 1 });
+
+export type AnalyticsEvent = InferSchemaType<typeof analyticsEventSchema>;
+
+export function analyticsEventModel(connection: Connection) {
+  return connection.model('AnalyticsEvent', analyticsEventSchema);
+}
