@@ -1,7 +1,7 @@
 // oidc-provider configuration as data: the FAPI 1.0 Advanced shape both Open Finance Brasil and
 // FDX profile (PS256 only, private_key_jwt or tls_client_auth, sender-constrained tokens, PAR,
 // signed request objects, JARM). Runtime pieces (keys, adapter, certificate source) are injected.
-import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { errors, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { FDX_RAR_TYPE, fdxTerms } from './fdx-authorization-details.js';
 import {
   normalizeDn,
@@ -82,6 +82,21 @@ export interface RuntimePieces {
   introspectionClients: string[];
   /** Where client certificates come from: the TLS socket, or a trusted proxy's header. */
   certificates: ClientCertificateSource;
+  /** The bank's own clients, such as the gateway that introspects tokens. */
+  staticClients?: Configuration['clients'];
+}
+
+/** The gateway's client: it only introspects, authenticated by its certificate. */
+export function gatewayClient(clientId: string, subjectDn: string): ClientMetadata {
+  return {
+    client_id: clientId,
+    client_name: 'API gateway',
+    token_endpoint_auth_method: 'tls_client_auth' as const,
+    tls_client_auth_subject_dn: subjectDn,
+    grant_types: [],
+    response_types: [],
+    redirect_uris: [],
+  };
 }
 
 export function providerConfiguration(p: RuntimePieces): Configuration {
@@ -89,6 +104,7 @@ export function providerConfiguration(p: RuntimePieces): Configuration {
     presentedCertificate(ctx.socket, ctx.headers, p.certificates);
   return {
     adapter: p.adapter,
+    clients: p.staticClients ?? [],
     findAccount: p.findAccount,
     jwks: p.jwks,
     cookies: { keys: p.cookieKeys },

@@ -9,7 +9,7 @@ import { createAdapterClass } from './adapter.js';
 import { consentScopes } from './consent-scope.js';
 import { fdxDetailIn, fdxTerms } from './fdx-authorization-details.js';
 import { requestObjectChecks } from './request-object.js';
-import { providerConfiguration } from './configuration.js';
+import { gatewayClient, providerConfiguration } from './configuration.js';
 import { loadKeySet } from './keys/key-store.js';
 import { FAPI_CLIENT_POLICY, type RegistrationRules } from './registration-policy.js';
 
@@ -20,6 +20,8 @@ export interface AuthorizationServerOptions {
   keyEncryptionKey: Buffer;
   resourceServer: string;
   introspectionClients?: string[];
+  /** The gateway's client id and certificate subject: a static client allowed to introspect. */
+  gateway?: { clientId: string; subjectDn: string };
   registration: RegistrationRules;
   /** Lodges the FDX consent a successful PAR describes; returns its id. */
   lodgeFdxConsent?: (clientId: string, terms: FdxConsentTerms) => Promise<string>;
@@ -41,7 +43,7 @@ export async function createProvider(
       jwks: keys.jwks as never,
       cookieKeys: keys.cookieKeys,
       resourceServer: o.resourceServer,
-      introspectionClients: o.introspectionClients ?? [],
+      introspectionClients: [...(o.introspectionClients ?? []), ...(o.gateway ? [o.gateway.clientId] : [])],
       registration: o.registration,
       consentScopes: (ctx, clientId) => consentScopes(ctx, clientId, o.models.Consent),
       requestObjectChecks: requestObjectChecks(o.models.OidcRecord) as never,
@@ -51,6 +53,7 @@ export async function createProvider(
           ? { accountId: sub, claims: () => ({ sub }) }
           : undefined,
       certificates: o.certificates,
+      staticClients: o.gateway ? [gatewayClient(o.gateway.clientId, o.gateway.subjectDn)] : [],
     }),
   );
   provider.proxy = o.proxy ?? false;

@@ -19,6 +19,7 @@ import { TASK_QUEUES } from '../workflows/task-queues.js';
 import { devKeyEncryptionKey } from './dev-secrets.js';
 import { ensureDevDirectory } from './directory/dev-directory.js';
 import { seedDemoCustomers } from './idp/demo-customers.js';
+import { DEV_GATEWAY_CLIENT_DN } from './pki/dev-pki.js';
 import { createProvider, issueRegistrationToken } from './provider.js';
 
 function readJson(file: string, variable: string): JSONWebKeySet {
@@ -44,6 +45,10 @@ runMain('auth', async () => {
     keyEncryptionKey: cfg.auth.keyEncryptionKey ?? devKeyEncryptionKey(cfg.auth.dir),
     resourceServer: cfg.auth.resourceServer,
     introspectionClients: cfg.auth.introspectionClients,
+    gateway: {
+      clientId: cfg.gateway.clientId,
+      subjectDn: cfg.gateway.clientDn ?? DEV_GATEWAY_CLIENT_DN,
+    },
     certificates: cfg.mtls,
     registration: {
       directoryJwks: cfg.auth.directoryJwksPath

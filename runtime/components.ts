@@ -30,4 +30,12 @@ export const COMPONENTS: Component[] = [
     title: 'Authorization server (OIDC issuer)',
     scheme: 'https',
   },
+  {
+    name: 'gateway',
+    entry: 'api/gateway/server.ts',
+    port: (c) => c.http.gatewayPort,
+    portVariable: 'GATEWAY_PORT',
+    title: 'API gateway (OFB and FDX APIs, mTLS)',
+    scheme: 'https',
+  },
 ];

@@ -12,6 +12,7 @@ import { createLogger } from '../lib/logger.js';
 import { runMain } from '../lib/main.js';
 import { connectClient, ensureSearchAttributes } from '../lib/temporal.js';
 import { COMPONENTS, type Component } from '../runtime/components.js';
+import { ensureDevPki } from '../auth/pki/dev-pki.js';
 import { startFerretDb } from '../runtime/ferretdb.js';
 import { assertPortFree } from '../runtime/ports.js';
 import { reapStaleProcess, startProcess, waitUntilReady, type ManagedProcess } from '../runtime/process.js';
@@ -130,6 +131,8 @@ runMain('platform', async () => {
     }
 
     const env = { ...process.env, TEMPORAL_ADDRESS: temporalAddress, MONGODB_URI: mongoUri };
+    // The HTTPS components start together: create the development PKI once, before them.
+    if (!cfg.tls.certPath || !cfg.gateway.clientCertPath) await ensureDevPki(cfg.tls.pkiDir);
     await Promise.all(
       COMPONENTS.map(async (c) => {
         const proc = startProcess({

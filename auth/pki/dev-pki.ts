@@ -25,7 +25,11 @@ export interface DevPki {
   dir: string;
   ca: Pem;
   server: Pem;
+  /** The gateway's client certificate: it introspects tokens at the AS with tls_client_auth. */
+  gatewayClient: Pem;
 }
+
+export const DEV_GATEWAY_CLIENT_DN = 'CN=gateway,O=Open Banking Platform (development)';
 
 async function exportKey(key: CryptoKey): Promise<string> {
   const der = await webcrypto.subtle.exportKey('pkcs8', key);
@@ -132,7 +136,14 @@ export async function ensureDevPki(dir: string): Promise<DevPki> {
     });
     writePem(dir, 'server', server);
   }
-  return { dir, ca, server: readPem(dir, 'server') };
+  if (!existsSync(path.join(dir, 'gateway-client.crt'))) {
+    writePem(
+      dir,
+      'gateway-client',
+      await issueCertificate(ca, { subject: DEV_GATEWAY_CLIENT_DN, usage: 'client' }),
+    );
+  }
+  return { dir, ca, server: readPem(dir, 'server'), gatewayClient: readPem(dir, 'gateway-client') };
 }
 
 /** The certificate's subject DN in RFC 4514-like one-line form (`CN=…,O=…`), as clients register it. */

@@ -39,3 +39,17 @@ export function normalizeEin(input: string): string | undefined {
   if (!/^\d{9}$/.test(v) || !EIN_PREFIXES.has(v.slice(0, 2))) return undefined;
   return v;
 }
+
+/** A CPF (11 digits, two modulus-11 check digits) or undefined when invalid. */
+export function normalizeCpf(input: string): string | undefined {
+  const v = input.replace(/[.\-\s]/g, '');
+  if (!/^\d{11}$/.test(v) || /^(\d)\1{10}$/.test(v)) return undefined;
+  const digit = (body: string) => {
+    const sum = [...body].reduce((acc, ch, i) => acc + Number(ch) * (body.length + 1 - i), 0);
+    const r = (sum * 10) % 11;
+    return r === 10 ? 0 : r;
+  };
+  const d1 = digit(v.slice(0, 9));
+  const d2 = digit(v.slice(0, 9) + d1);
+  return v.endsWith(`${d1}${d2}`) ? v : undefined;
+}

@@ -5,7 +5,7 @@ import { createAuthApp } from '../../auth/app.js';
 import type { ConsentDecisions } from '../../auth/interactions/consent.js';
 import type { FdxConsentTerms } from '../../workflows/consent.js';
 import { ensureDevDirectory, type DevDirectory } from '../../auth/directory/dev-directory.js';
-import { ensureDevPki, type DevPki } from '../../auth/pki/dev-pki.js';
+import { DEV_GATEWAY_CLIENT_DN, ensureDevPki, type DevPki } from '../../auth/pki/dev-pki.js';
 import { createProvider, issueRegistrationToken } from '../../auth/provider.js';
 import { closeServer } from '../../lib/http/server.js';
 import { freePort } from '../../runtime/ports.js';
@@ -13,6 +13,7 @@ import { quietLogger, type testDatabase } from './platform.js';
 
 export const TEST_RESOURCE = 'https://localhost:8444';
 export const TEST_KEK = Buffer.alloc(32, 7);
+export const TEST_GATEWAY_CLIENT_ID = 'gateway';
 
 export interface TestAuthServer {
   issuer: string;
@@ -54,6 +55,7 @@ export async function startTestAuthServer(
       keyEncryptionKey: TEST_KEK,
       resourceServer: TEST_RESOURCE,
       certificates: { trustedProxies: [] },
+      gateway: { clientId: TEST_GATEWAY_CLIENT_ID, subjectDn: DEV_GATEWAY_CLIENT_DN },
       registration: { directoryJwks: directory.jwks, requireSoftwareStatement: false },
       ...(lodgeFdxConsent ? { lodgeFdxConsent } : {}),
       logger: quietLogger,

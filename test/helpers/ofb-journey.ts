@@ -128,7 +128,7 @@ export async function customerJourney(
 export async function startOfbStack(
   testFileUrl: string,
   recipientName: string,
-  options: { maxConsentsPerRecipient?: number } = {},
+  options: { maxConsentsPerRecipient?: number; fdx?: { dayMs?: number; oneTimeAccessMs?: number } } = {},
 ) {
   const names = uniqueNames(testFileUrl);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'obp-ofb-'));
@@ -141,8 +141,9 @@ export async function startOfbStack(
       client: temporal.client,
       taskQueue: names.taskQueue,
       authorisationWindowMs: 60 * 60_000,
+      ...options.fdx,
     }),
-    ...options,
+    ...(options.maxConsentsPerRecipient ? { maxConsentsPerRecipient: options.maxConsentsPerRecipient } : {}),
   });
   await seedDemoCustomers(db.models);
   const rp = await registerRecipient(as, recipientName);
@@ -191,7 +192,8 @@ export async function registerFdxRecipient(as: TestAuthServer, name: string, sub
     {
       client_name: name,
       redirect_uris: [REDIRECT],
-      grant_types: ['authorization_code', 'refresh_token'],
+      // client_credentials: the FDX consent API's token (OAuthFapi1Baseline).
+      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
       response_types: ['code'],
       token_endpoint_auth_method: 'tls_client_auth',
       tls_client_auth_subject_dn: subject,

@@ -2,6 +2,7 @@
 // FerretDB under a fresh DATA_DIR, Ctrl-C stops every process it started, and a second start finds
 // the workflows and records of the first.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -10,13 +11,20 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { Client, Connection } from '@temporalio/client';
 import { reviewUpdate, stateQuery } from '../../workflows/onboarding.js';
 import { freePort } from '../../runtime/ports.js';
+import { issueCertificate } from '../../auth/pki/dev-pki.js';
 import { projectRoot } from '../helpers/env.js';
 import { cleanEnv } from '../helpers/spawn.js';
 import { tlsFetch } from '../helpers/tls-client.js';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'obp-platform-'));
 let ports: Record<
-  'TEMPORAL_PORT' | 'TEMPORAL_UI_PORT' | 'MONGODB_PORT' | 'MARKETPLACE_PORT' | 'WORKER_PORT' | 'AUTH_PORT',
+  | 'TEMPORAL_PORT'
+  | 'TEMPORAL_UI_PORT'
+  | 'MONGODB_PORT'
+  | 'MARKETPLACE_PORT'
+  | 'WORKER_PORT'
+  | 'AUTH_PORT'
+  | 'GATEWAY_PORT',
   number
 >;
 let running: ChildProcess | undefined;
@@ -96,6 +104,7 @@ describe('npm start', () => {
       MARKETPLACE_PORT: await freePort(),
       WORKER_PORT: await freePort(),
       AUTH_PORT: await freePort(),
+      GATEWAY_PORT: await freePort(),
     };
     const marketplace = `http://127.0.0.1:${ports.MARKETPLACE_PORT}`;
 
@@ -120,6 +129,23 @@ describe('npm start', () => {
       const res = await https(`https://localhost:${ports.AUTH_PORT}/jwks`);
       return ((await res.json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
     };
+    // The gateway introspects at the AS as its own client: an unknown token is "not active" (401),
+    // not "authorization server unavailable" (503).
+    const ca = {
+      cert: readFileSync(path.join(dataDir, 'pki', 'ca.crt'), 'utf8'),
+      key: readFileSync(path.join(dataDir, 'pki', 'ca.key'), 'utf8'),
+    };
+    const recipient = await issueCertificate(ca, {
+      subject: 'CN=platform-test,O=Recipient',
+      usage: 'client',
+    });
+    const gateway = await tlsFetch({ ca: ca.cert, ...recipient })(
+      `https://localhost:${ports.GATEWAY_PORT}/open-banking/consents/v3/consents/urn:bank:x`,
+      { headers: { authorization: 'Bearer unknown-token', 'x-fapi-interaction-id': randomUUID() } },
+    );
+    expect(gateway.status).toBe(401);
+    expect(await gateway.json()).toMatchObject({ errors: [{ detail: 'the access token is not active' }] });
+
     const kidsBefore = await jwksKids();
     expect(kidsBefore.length).toBeGreaterThan(0);
 

@@ -92,6 +92,16 @@ describe('configuration', () => {
     );
   });
 
+  it('reads the gateway settings: its port is the default audience of API tokens', () => {
+    const cfg = loadConfig({ GATEWAY_PORT: '9444', GATEWAY_INTROSPECTION_CACHE: '1.5' });
+    expect(cfg.http.gatewayPort).toBe(9444);
+    expect(cfg.auth.resourceServer).toBe('https://localhost:9444');
+    expect(cfg.gateway).toMatchObject({ clientId: 'gateway', introspectionCacheMs: 1500 });
+    expect(() => loadConfig({ GATEWAY_CLIENT_CERT: '/etc/gw.crt' })).toThrow(
+      /GATEWAY_CLIENT_KEY must be set together with its pair/,
+    );
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ MARKETPLACE_PORT: '', TEMPORAL_ADDRESS: '' })).toMatchObject({
       http: { marketplacePort: 3000 },

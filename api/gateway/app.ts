@@ -1,0 +1,73 @@
+// The API gateway's HTTP app: the OFB and FDX APIs behind certificate, token and consent checks.
+// Built from its dependencies so tests run it in-process against the real AS, Temporal and database.
+import type { Client } from '@temporalio/client';
+import type { Express, NextFunction, Request, Response } from 'express';
+import type { Database } from '../../db/connection.js';
+import { pingDatabase } from '../../db/connection.js';
+import { createComponentApp } from '../../lib/http/server.js';
+import type { Logger } from '../../lib/logger.js';
+import { lodgeOfbConsent, type LodgeOptions } from '../consents/lodge.js';
+import { consentTransitions } from '../consents/transitions.js';
+import { fdxConsentsRouter, FDX_BASE } from './fdx/consents/routes.js';
+import type { PartyInfo } from './fdx/consents/mappers.js';
+import { sendFdxError } from './fdx/errors.js';
+import { CONSENTS_BASE, ofbConsentsRouter } from './ofb/consents/routes.js';
+import { sendOfbError } from './ofb/errors.js';
+import type { AccessDeps } from './security/access-token.js';
+
+export interface GatewayDeps {
+  logger: Logger;
+  client: Client;
+  db: Database;
+  access: AccessDeps;
+  lodging: Omit<LodgeOptions, 'client'>;
+  /** Public base URL of the gateway, for `links`. */
+  baseUrl: string;
+  provider: PartyInfo['provider'];
+}
+
+export function createGatewayApp(deps: GatewayDeps): Express {
+  const app = createComponentApp({
+    logger: deps.logger,
+    readiness: [
+      { name: 'database', check: () => pingDatabase(deps.db.connection) },
+      { name: 'temporal', check: async () => void (await deps.client.workflowService.getSystemInfo({})) },
+    ],
+  });
+  const transitions = consentTransitions(deps.client);
+  app.use(
+    CONSENTS_BASE,
+    ofbConsentsRouter({
+      access: deps.access,
+      models: deps.db.models,
+      lodge: (req) => lodgeOfbConsent({ client: deps.client, ...deps.lodging }, req),
+      transitions,
+      baseUrl: deps.baseUrl,
+      logger: deps.logger,
+    }),
+  );
+  app.use(
+    FDX_BASE,
+    fdxConsentsRouter({ access: deps.access, models: deps.db.models, transitions, provider: deps.provider }),
+  );
+
+  // Anything else: each standard's own "not found" and "internal error" bodies.
+  const fdx = (req: Request) => req.path.startsWith(FDX_BASE);
+  app.use((req: Request, res: Response) =>
+    fdx(req)
+      ? sendFdxError(res, 404, 1107, 'Not found', `no endpoint ${req.method} ${req.path}`)
+      : sendOfbError(res, 404, { code: 'NOT_FOUND', title: 'Não encontrado', detail: 'no such endpoint' }),
+  );
+  app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    deps.logger.error({ err }, 'gateway request failed');
+    if (fdx(req)) sendFdxError(res, 500, 500, 'Internal server error');
+    else
+      sendOfbError(res, 500, {
+        code: 'INTERNAL_SERVER_ERROR',
+        title: 'Erro interno',
+        detail: 'internal error',
+      });
+  });
+  return app;
+}

@@ -1,0 +1,110 @@
+// Who is calling: the client certificate, the access token (introspected), and the binding of one
+// to the other (RFC 8705 `cnf.x5t#S256`). Each refusal names its cause; each standard's routes
+// turn it into their own error body.
+import { createHash } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { presentedCertificate, type ClientCertificateSource } from '../../../lib/http/client-certificate.js';
+import { IntrospectionUnavailable, type Introspect, type TokenInfo } from './introspection.js';
+
+export type Refusal =
+  | { status: 401; cause: 'certificate' | 'token' | 'binding'; detail: string }
+  | { status: 403; cause: 'scope'; detail: string }
+  | { status: 503; cause: 'unavailable'; detail: string };
+
+export interface AccessDeps {
+  introspect: Introspect;
+  certificates: ClientCertificateSource;
+  /** The gateway's resource indicator: the audience every token must name. */
+  audience: string;
+  /** The consent's current state, read on every call: a consent's end stops its tokens at once. */
+  consentState: (consentId: string) => Promise<{ status: string; onHold?: boolean | null } | undefined>;
+}
+
+/** What a route needs of the token: a scope, and whether it must act under a consent. */
+export interface AccessRule {
+  /** Absent: any scope (FDX consent API: the recipient's client-credentials token). */
+  scope?: string;
+  grant: 'client_credentials' | 'consent' | 'either';
+}
+
+export type RefusalWriter = (req: Request, res: Response, refusal: Refusal) => void;
+
+export function tokenOf(res: Response): TokenInfo {
+  return res.locals.token as TokenInfo;
+}
+
+export function thumbprint(raw: Buffer): string {
+  return createHash('sha256').update(raw).digest('base64url');
+}
+
+export async function checkAccess(
+  deps: AccessDeps,
+  req: Request,
+  rule: AccessRule,
+): Promise<{ token: TokenInfo } | { refusal: Refusal }> {
+  const presented = presentedCertificate(req.socket, req.headers, deps.certificates);
+  if (!presented?.authorized)
+    return {
+      refusal: {
+        status: 401,
+        cause: 'certificate',
+        detail: 'a client certificate from a trusted CA is required',
+      },
+    };
+  const header = req.headers.authorization ?? '';
+  const match = /^Bearer ([\x21-\x7e]+)$/i.exec(header);
+  if (!match)
+    return { refusal: { status: 401, cause: 'token', detail: 'a Bearer access token is required' } };
+  let token: TokenInfo | undefined;
+  try {
+    token = await deps.introspect(match[1]!);
+  } catch (err) {
+    if (err instanceof IntrospectionUnavailable)
+      return {
+        refusal: { status: 503, cause: 'unavailable', detail: 'the authorization server is unavailable' },
+      };
+    throw err;
+  }
+  if (!token || !token.audience.includes(deps.audience))
+    return { refusal: { status: 401, cause: 'token', detail: 'the access token is not active' } };
+  if (!token.certificateThumbprint || token.certificateThumbprint !== thumbprint(presented.certificate.raw))
+    return {
+      refusal: { status: 401, cause: 'binding', detail: 'the access token is bound to another certificate' },
+    };
+  if (rule.scope && !token.scopes.includes(rule.scope))
+    return {
+      refusal: { status: 403, cause: 'scope', detail: `the access token lacks the ${rule.scope} scope` },
+    };
+  if (rule.grant === 'client_credentials' && token.consentId)
+    return {
+      refusal: { status: 403, cause: 'scope', detail: 'a client_credentials access token is required' },
+    };
+  if (token.consentId) {
+    const consent = await deps.consentState(token.consentId);
+    if (consent?.status !== 'AUTHORISED')
+      return {
+        refusal: { status: 401, cause: 'token', detail: 'the consent of this token is not authorised' },
+      };
+    if (consent.onHold)
+      return { refusal: { status: 403, cause: 'scope', detail: 'the bank has put this consent on hold' } };
+  }
+  if (rule.grant === 'consent' && !token.consentId)
+    return {
+      refusal: {
+        status: 403,
+        cause: 'scope',
+        detail: "an access token of the customer's consent is required",
+      },
+    };
+  return { token };
+}
+
+/** Express middleware: checks access, then leaves the token in res.locals.token. */
+export function requireAccess(deps: AccessDeps, rule: AccessRule, refuse: RefusalWriter) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const result = await checkAccess(deps, req, rule);
+    if ('refusal' in result) return refuse(req, res, result.refusal);
+    res.locals.token = result.token;
+    next();
+  };
+}

@@ -1,0 +1,95 @@
+// Token introspection at the authorization server (RFC 7662), as the gateway's own client
+// (tls_client_auth). Active answers are cached briefly, never past the token's expiry; revocation
+// is still seen at once because every consent-bound call also checks the consent record.
+import { createHash } from 'node:crypto';
+import { Agent, request } from 'undici';
+
+export interface TokenInfo {
+  clientId: string;
+  scopes: string[];
+  /** Seconds since the epoch. */
+  exp: number;
+  /** The consent (OAuth grant) the token acts under; absent for client-credentials tokens. */
+  consentId?: string;
+  /** The customer, for tokens issued by a customer's authorisation. */
+  sub?: string;
+  /** cnf.x5t#S256: the SHA-256 thumbprint of the certificate the token is bound to. */
+  certificateThumbprint?: string;
+  audience: string[];
+}
+
+export interface IntrospectorOptions {
+  endpoint: string;
+  clientId: string;
+  /** The gateway's client certificate and key, and the CA of the AS's server certificate. */
+  tls: { cert: string; key: string; ca?: string };
+  cacheMs: number;
+  /** Bound on cached tokens, so a flood of distinct tokens cannot grow memory. */
+  maxEntries?: number;
+}
+
+export type Introspect = (token: string) => Promise<TokenInfo | undefined>;
+
+export class IntrospectionUnavailable extends Error {
+  override name = 'IntrospectionUnavailable';
+}
+
+export function createIntrospector(o: IntrospectorOptions): {
+  introspect: Introspect;
+  close(): Promise<void>;
+} {
+  const agent = new Agent({
+    connect: { cert: o.tls.cert, key: o.tls.key, ...(o.tls.ca ? { ca: o.tls.ca } : {}) },
+  });
+  const cache = new Map<string, { info: TokenInfo; until: number }>();
+  const maxEntries = o.maxEntries ?? 10_000;
+
+  async function ask(token: string): Promise<TokenInfo | undefined> {
+    let res;
+    try {
+      res = await request(o.endpoint, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: new URLSearchParams({ token, client_id: o.clientId }).toString(),
+        headersTimeout: 5000,
+        bodyTimeout: 5000,
+      });
+    } catch (err) {
+      throw new IntrospectionUnavailable(`introspection request failed: ${(err as Error).message}`);
+    }
+    const body = (await res.body.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+    if (res.statusCode !== 200 || !body)
+      throw new IntrospectionUnavailable(`introspection answered ${res.statusCode}`);
+    if (body.active !== true || typeof body.client_id !== 'string' || typeof body.exp !== 'number')
+      return undefined;
+    const cnf = body.cnf as Record<string, unknown> | undefined;
+    const aud = body.aud;
+    return {
+      clientId: body.client_id,
+      scopes: typeof body.scope === 'string' ? body.scope.split(' ').filter(Boolean) : [],
+      exp: body.exp,
+      ...(typeof body.consent_id === 'string' ? { consentId: body.consent_id } : {}),
+      ...(typeof body.sub === 'string' ? { sub: body.sub } : {}),
+      ...(typeof cnf?.['x5t#S256'] === 'string' ? { certificateThumbprint: cnf['x5t#S256'] } : {}),
+      audience: typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.map(String) : [],
+    };
+  }
+
+  async function introspect(token: string): Promise<TokenInfo | undefined> {
+    // Keyed by a hash: raw tokens are not kept in memory longer than the request.
+    const key = createHash('sha256').update(token).digest('base64url');
+    const now = Date.now();
+    const hit = cache.get(key);
+    if (hit && hit.until > now) return hit.info;
+    cache.delete(key);
+    const info = await ask(token);
+    if (info) {
+      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
+      cache.set(key, { info, until: Math.min(now + o.cacheMs, info.exp * 1000) });
+    }
+    return info;
+  }
+
+  return { introspect, close: () => agent.close() };
+}

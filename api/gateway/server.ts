@@ -1,0 +1,76 @@
+// API gateway process: HTTPS with mTLS on GATEWAY_PORT. Client certificates are requested, and the
+// routes refuse requests without a trusted one in each standard's error format.
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { Client } from '@temporalio/client';
+import { ensureDevPki } from '../../auth/pki/dev-pki.js';
+import { connectDatabase } from '../../db/connection.js';
+import { loadConfig } from '../../lib/config.js';
+import { closeServer, listen } from '../../lib/http/server.js';
+import { createLogger } from '../../lib/logger.js';
+import { runMain } from '../../lib/main.js';
+import { connectClient } from '../../lib/temporal.js';
+import { loadTlsMaterial } from '../../lib/tls.js';
+import { TASK_QUEUES } from '../../workflows/task-queues.js';
+import { ENDPOINTS } from '../../auth/configuration.js';
+import { createGatewayApp } from './app.js';
+import { consentStateReader } from './security/consent-state.js';
+import { createIntrospector } from './security/introspection.js';
+
+runMain('gateway', async () => {
+  const cfg = loadConfig();
+  const logger = createLogger('gateway', cfg);
+  const db = await connectDatabase(cfg.mongo, logger);
+  const tls = await loadTlsMaterial(cfg);
+  const dev = cfg.gateway.clientCertPath ? undefined : await ensureDevPki(cfg.tls.pkiDir);
+  const introspector = createIntrospector({
+    endpoint: `${cfg.auth.issuer}${ENDPOINTS.introspection_endpoint}`,
+    clientId: cfg.gateway.clientId,
+    tls: {
+      cert: cfg.gateway.clientCertPath
+        ? readFileSync(cfg.gateway.clientCertPath, 'utf8')
+        : dev!.gatewayClient.cert,
+      key: cfg.gateway.clientKeyPath
+        ? readFileSync(cfg.gateway.clientKeyPath, 'utf8')
+        : dev!.gatewayClient.key,
+      ...(cfg.gateway.authCaPath
+        ? { ca: readFileSync(cfg.gateway.authCaPath, 'utf8') }
+        : dev
+          ? { ca: dev.ca.cert }
+          : {}),
+    },
+    cacheMs: cfg.gateway.introspectionCacheMs,
+  });
+  const connection = await connectClient(cfg.temporal);
+  const client = new Client({ connection, namespace: cfg.temporal.namespace });
+  const app = createGatewayApp({
+    logger,
+    client,
+    db,
+    access: {
+      introspect: introspector.introspect,
+      certificates: cfg.mtls,
+      audience: cfg.auth.resourceServer,
+      consentState: consentStateReader(db.models),
+    },
+    lodging: {
+      taskQueue: TASK_QUEUES.consent,
+      bankId: cfg.consent.bankId,
+      authorisationWindowMs: cfg.consent.authorisationWindowMs,
+    },
+    baseUrl: cfg.auth.resourceServer,
+    provider: { name: cfg.consent.bankName, homeUri: cfg.consent.bankHomeUri, id: cfg.consent.bankId },
+  });
+  const server = https.createServer(
+    { cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: true, rejectUnauthorized: false },
+    app,
+  );
+  await listen(server, cfg.http.gatewayPort, cfg.host, 'GATEWAY_PORT');
+  logger.info({ url: cfg.auth.resourceServer }, 'gateway ready');
+  return async () => {
+    await closeServer(server);
+    await introspector.close();
+    await connection.close();
+    await db.close();
+  };
+});

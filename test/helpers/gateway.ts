@@ -1,0 +1,70 @@
+// The API gateway in-process over real HTTPS with mTLS, introspecting at the test AS as its own
+// static client, on the stack's database and Temporal task queue.
+import https from 'node:https';
+import { createGatewayApp } from '../../api/gateway/app.js';
+import { consentStateReader } from '../../api/gateway/security/consent-state.js';
+import { createIntrospector } from '../../api/gateway/security/introspection.js';
+import { ENDPOINTS } from '../../auth/configuration.js';
+import { closeServer } from '../../lib/http/server.js';
+import { freePort } from '../../runtime/ports.js';
+import { TEST_GATEWAY_CLIENT_ID, TEST_RESOURCE } from './auth-server.js';
+import type { OfbStack } from './ofb-journey.js';
+import { quietLogger } from './platform.js';
+import { tlsFetch } from './tls-client.js';
+
+export const OFB_CONSENTS = '/open-banking/consents/v3';
+
+export async function startTestGateway(
+  stack: Pick<OfbStack, 'as' | 'db' | 'client' | 'names'>,
+  opts: { authorisationWindowMs?: number; introspectionCacheMs?: number } = {},
+) {
+  const { pki } = stack.as;
+  const introspector = createIntrospector({
+    endpoint: `${stack.as.issuer}${ENDPOINTS.introspection_endpoint}`,
+    clientId: TEST_GATEWAY_CLIENT_ID,
+    tls: { cert: pki.gatewayClient.cert, key: pki.gatewayClient.key, ca: pki.ca.cert },
+    cacheMs: opts.introspectionCacheMs ?? 2000,
+  });
+  const port = await freePort();
+  const url = `https://localhost:${port}`;
+  const app = createGatewayApp({
+    logger: quietLogger,
+    client: stack.client,
+    db: stack.db,
+    access: {
+      introspect: introspector.introspect,
+      certificates: { trustedProxies: [] },
+      consentState: consentStateReader(stack.db.models),
+      audience: TEST_RESOURCE,
+    },
+    lodging: {
+      taskQueue: stack.names.taskQueue,
+      bankId: 'bank',
+      authorisationWindowMs: opts.authorisationWindowMs ?? 60 * 60_000,
+    },
+    baseUrl: url,
+    provider: { name: 'Test Bank', homeUri: 'https://bank.example', id: 'bank' },
+  });
+  const server = https.createServer(
+    {
+      cert: pki.server.cert,
+      key: pki.server.key,
+      ca: pki.ca.cert,
+      requestCert: true,
+      rejectUnauthorized: false,
+    },
+    app,
+  );
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return {
+    url,
+    /** fetch with a client certificate (or none), trusting the dev CA. */
+    fetcher: (cert?: { cert: string; key: string }) => tlsFetch({ ca: pki.ca.cert, ...(cert ?? {}) }),
+    async stop() {
+      await closeServer(server);
+      await introspector.close();
+    },
+  };
+}
+
+export type TestGateway = Awaited<ReturnType<typeof startTestGateway>>;
