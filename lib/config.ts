@@ -66,6 +66,12 @@ export const envSchema = z
     TEMPORAL_CONNECT_TIMEOUT: seconds(30),
     TEMPORAL_PORT: port(7233),
     TEMPORAL_UI_PORT: port(8233),
+    TEMPORAL_UI_URL: z
+      .url({
+        protocol: /^https?$/,
+        error: 'the http(s) URL of the Temporal UI, e.g. https://temporal.bank.example',
+      })
+      .optional(),
     TEMPORAL_CLI_PATH: z.string().min(1, { error: 'a path to the temporal binary' }).optional(),
 
     MONGODB_URI: z
@@ -119,6 +125,25 @@ export const envSchema = z
       .string()
       .regex(/^[0-9a-fA-F.:]+(,[0-9a-fA-F.:]+)*$/, { error: 'a comma-separated list of proxy IP addresses' })
       .optional(),
+    GATEWAY_PORT: port(8444),
+    GATEWAY_CLIENT_ID: z
+      .string()
+      .regex(/^[\w.-]{1,128}$/, { error: "the gateway's client id at the authorization server" })
+      .default('gateway'),
+    GATEWAY_CLIENT_CERT: z
+      .string()
+      .min(1, { error: "a path to the gateway's PEM client certificate (tls_client_auth at the AS)" })
+      .optional(),
+    GATEWAY_CLIENT_KEY: z.string().min(1, { error: "a path to the gateway's PEM client key" }).optional(),
+    AUTH_GATEWAY_CLIENT_DN: z
+      .string()
+      .min(3, { error: "the subject DN of the gateway's client certificate, e.g. CN=gateway,O=Bank" })
+      .optional(),
+    GATEWAY_AUTH_CA: z
+      .string()
+      .min(1, { error: "a path to the PEM CA bundle that signed the authorization server's certificate" })
+      .optional(),
+    GATEWAY_INTROSPECTION_CACHE: seconds(2),
     WORKER_PORT: port(9400),
     WORKER_TASK_QUEUES: z
       .string()
@@ -133,6 +158,13 @@ export const envSchema = z
       .int({ error: 'a whole number of consents (at least 1)' })
       .min(1, { error: 'a whole number of consents (at least 1)' })
       .default(10),
+    BANK_NAME: z
+      .string()
+      .min(1, { error: "the bank's name, as recipients see it" })
+      .default('Open Banking Platform Bank'),
+    BANK_HOME_URI: z
+      .url({ error: "the bank's public web site, an https URL" })
+      .default('https://bank.example'),
     BANK_ID: z
       .string()
       .regex(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,31}$/, {
@@ -142,6 +174,11 @@ export const envSchema = z
     ONBOARDING_ADMIN_EMAIL: z.email({ error: 'an email address' }).default('openbanking-admins@bank.example'),
     ONBOARDING_REMINDER_INTERVAL: seconds(2 * 24 * 3600),
     ONBOARDING_REVIEW_TIMEOUT: seconds(30 * 24 * 3600),
+
+    SELF_SERVICE_ENABLED: bool.default(true),
+    SESSION_COOKIE_SECURE: bool.optional(),
+    ADMIN_SESSION_TTL: seconds(30 * 60),
+    SELF_SERVICE_SESSION_TTL: seconds(10 * 60),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.TLS_CERT) !== Boolean(env.TLS_KEY)) {
@@ -157,6 +194,14 @@ export const envSchema = z
         path: ['AUTH_KEY_ENCRYPTION_KEY'],
         message:
           'set in production: 32 random bytes in base64 that encrypt the authorization server keys at rest',
+      });
+    }
+    if (Boolean(env.GATEWAY_CLIENT_CERT) !== Boolean(env.GATEWAY_CLIENT_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.GATEWAY_CLIENT_CERT ? 'GATEWAY_CLIENT_KEY' : 'GATEWAY_CLIENT_CERT'],
+        message:
+          'set together with its pair: the gateway needs both GATEWAY_CLIENT_CERT and GATEWAY_CLIENT_KEY',
       });
     }
     if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
@@ -198,7 +243,18 @@ export interface Config {
   host: string;
   temporal: TemporalConfig;
   mongo: MongoConfig;
-  http: { marketplacePort: number; workerPort: number; authPort: number };
+  http: { marketplacePort: number; workerPort: number; authPort: number; gatewayPort: number };
+  gateway: {
+    /** The gateway's own client at the AS, which introspects every token (tls_client_auth). */
+    clientId: string;
+    /** Undefined in development: the dev PKI's gateway client certificate is used. */
+    clientCertPath?: string;
+    clientKeyPath?: string;
+    /** Subject DN the AS expects of that certificate; undefined in development. */
+    clientDn?: string;
+    authCaPath?: string;
+    introspectionCacheMs: number;
+  };
   auth: {
     issuer: string;
     resourceServer: string;
@@ -217,8 +273,26 @@ export interface Config {
   worker: { taskQueues?: string[] };
   shutdownGraceMs: number;
   housekeepingIntervalMs: number;
-  consent: { authorisationWindowMs: number; bankId: string; maxPerRecipient: number };
+  consent: {
+    authorisationWindowMs: number;
+    bankId: string;
+    /** The data provider party of FDX consent grants. */
+    bankName: string;
+    bankHomeUri: string;
+    maxPerRecipient: number;
+  };
   onboarding: { bankAdminsEmail: string; reminderIntervalMs: number; reviewTimeoutMs: number };
+  /** The bank's consent console (/admin) and the customers' self-service pages (/my). */
+  consoles: {
+    /** Base URL of the Temporal UI, for links to a consent's workflow. */
+    temporalUiUrl: string;
+    selfServiceEnabled: boolean;
+    /** Session cookies only over https (true in production: the marketplace sits behind TLS). */
+    secureCookies: boolean;
+    /** Idle time after which a session ends. */
+    adminSessionTtlMs: number;
+    selfServiceSessionTtlMs: number;
+  };
 }
 
 function describe(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string {
@@ -281,10 +355,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         binaryPath: e.FERRETDB_PATH,
       },
     },
-    http: { marketplacePort: e.MARKETPLACE_PORT, workerPort: e.WORKER_PORT, authPort: e.AUTH_PORT },
+    http: {
+      marketplacePort: e.MARKETPLACE_PORT,
+      workerPort: e.WORKER_PORT,
+      authPort: e.AUTH_PORT,
+      gatewayPort: e.GATEWAY_PORT,
+    },
+    gateway: {
+      clientId: e.GATEWAY_CLIENT_ID,
+      clientCertPath: e.GATEWAY_CLIENT_CERT,
+      clientKeyPath: e.GATEWAY_CLIENT_KEY,
+      clientDn: e.AUTH_GATEWAY_CLIENT_DN,
+      authCaPath: e.GATEWAY_AUTH_CA,
+      introspectionCacheMs: e.GATEWAY_INTROSPECTION_CACHE * 1000,
+    },
     auth: {
       issuer: (e.AUTH_ISSUER ?? `https://localhost:${e.AUTH_PORT}`).replace(/\/$/, ''),
-      resourceServer: (e.GATEWAY_URL ?? 'https://localhost:8444').replace(/\/$/, ''),
+      resourceServer: (e.GATEWAY_URL ?? `https://localhost:${e.GATEWAY_PORT}`).replace(/\/$/, ''),
       ...(e.AUTH_KEY_ENCRYPTION_KEY
         ? { keyEncryptionKey: Buffer.from(e.AUTH_KEY_ENCRYPTION_KEY, 'base64') }
         : {}),
@@ -307,12 +394,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     consent: {
       authorisationWindowMs: e.CONSENT_AUTHORISATION_WINDOW * 1000,
       bankId: e.BANK_ID,
+      bankName: e.BANK_NAME,
+      bankHomeUri: e.BANK_HOME_URI,
       maxPerRecipient: e.CONSENT_MAX_PER_RECIPIENT,
     },
     onboarding: {
       bankAdminsEmail: e.ONBOARDING_ADMIN_EMAIL,
       reminderIntervalMs: e.ONBOARDING_REMINDER_INTERVAL * 1000,
       reviewTimeoutMs: e.ONBOARDING_REVIEW_TIMEOUT * 1000,
+    },
+    consoles: {
+      temporalUiUrl: (e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`).replace(/\/$/, ''),
+      selfServiceEnabled: e.SELF_SERVICE_ENABLED,
+      secureCookies: e.SESSION_COOKIE_SECURE ?? e.NODE_ENV === 'production',
+      adminSessionTtlMs: e.ADMIN_SESSION_TTL * 1000,
+      selfServiceSessionTtlMs: e.SELF_SERVICE_SESSION_TTL * 1000,
     },
   };
 }

@@ -7,7 +7,21 @@ import { pingDatabase } from '../../db/connection.js';
 import { problemErrorHandler, sendProblem } from '../../lib/http/problem.js';
 import { createComponentApp } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/logger.js';
+import { consentAdminRouter } from '../consent-admin/index.js';
+import { selfServiceRouter } from '../self-service/index.js';
 import { organizationsRouter, type OrganizationsDeps } from './routes/organizations.js';
+
+/** The bank's consent console (/admin) and the customers' self-service (/my). */
+export interface ConsolesOptions {
+  /** The consent task queue, where `revokeCustomerConsents` runs. */
+  consentTaskQueue: string;
+  temporalUiUrl: string;
+  /** Off: every /my route answers 404. */
+  selfServiceEnabled: boolean;
+  secureCookies: boolean;
+  adminSessionTtlMs: number;
+  selfServiceSessionTtlMs: number;
+}
 
 export interface MarketplaceDeps {
   logger: Logger;
@@ -15,6 +29,8 @@ export interface MarketplaceDeps {
   db: Database;
   taskQueues: { onboarding: string };
   onboarding: OrganizationsDeps['onboarding'];
+  /** Without it the app serves neither console (tests of other parts). */
+  consoles?: ConsolesOptions;
 }
 
 export function createMarketplaceApp(deps: MarketplaceDeps): Express {
@@ -24,6 +40,11 @@ export function createMarketplaceApp(deps: MarketplaceDeps): Express {
       { name: 'database', check: () => pingDatabase(deps.db.connection) },
       { name: 'temporal', check: async () => void (await deps.client.workflowService.getSystemInfo({})) },
     ],
+    // Served over plain http (development, or HOST=0.0.0.0 in a container), the consoles' form
+    // posts must not be rewritten to https by helmet's default upgrade-insecure-requests.
+    ...(deps.consoles && !deps.consoles.secureCookies
+      ? { csp: { 'upgrade-insecure-requests': null as unknown as string[] } }
+      : {}),
   });
   app.use(
     organizationsRouter({
@@ -33,6 +54,30 @@ export function createMarketplaceApp(deps: MarketplaceDeps): Express {
       onboarding: deps.onboarding,
     }),
   );
+  const consoles = deps.consoles;
+  if (consoles) {
+    const { client } = deps;
+    const models = deps.db.models;
+    app.use(
+      consentAdminRouter({
+        client,
+        models,
+        consentTaskQueue: consoles.consentTaskQueue,
+        temporalUiUrl: consoles.temporalUiUrl,
+        secureCookies: consoles.secureCookies,
+        sessionTtlMs: consoles.adminSessionTtlMs,
+      }),
+    );
+    if (consoles.selfServiceEnabled)
+      app.use(
+        selfServiceRouter({
+          client,
+          models,
+          secureCookies: consoles.secureCookies,
+          sessionTtlMs: consoles.selfServiceSessionTtlMs,
+        }),
+      );
+  }
   app.use((_req, res) => sendProblem(res, 404, 'Not found'));
   app.use(problemErrorHandler);
   return app;

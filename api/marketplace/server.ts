@@ -1,4 +1,5 @@
-// Marketplace process: the developer marketplace and bank pages on MARKETPLACE_PORT.
+// Marketplace process: the developer marketplace, the bank's consent console (/admin) and the
+// customers' self-service pages (/my) on MARKETPLACE_PORT.
 import { Client } from '@temporalio/client';
 import { connectDatabase } from '../../db/connection.js';
 import { loadConfig } from '../../lib/config.js';
@@ -7,6 +8,7 @@ import { createLogger } from '../../lib/logger.js';
 import { runMain } from '../../lib/main.js';
 import { connectClient } from '../../lib/temporal.js';
 import { TASK_QUEUES } from '../../workflows/task-queues.js';
+import { seedDemoStaff } from '../consent-admin/demo-staff.js';
 import { createMarketplaceApp } from './app.js';
 
 runMain('marketplace', async () => {
@@ -21,9 +23,20 @@ runMain('marketplace', async () => {
     db,
     taskQueues: TASK_QUEUES,
     onboarding: cfg.onboarding,
+    consoles: { consentTaskQueue: TASK_QUEUES.consent, ...cfg.consoles },
   });
+  // Development: demo staff for the consent console (the README lists them). Production: none.
+  if (cfg.env !== 'production') await seedDemoStaff(db.models);
   const server = await listen(app, cfg.http.marketplacePort, cfg.host, 'MARKETPLACE_PORT');
-  logger.info({ url: `http://${cfg.host}:${cfg.http.marketplacePort}` }, 'marketplace ready');
+  const url = `http://${cfg.host}:${cfg.http.marketplacePort}`;
+  logger.info(
+    {
+      url,
+      consentConsole: `${url}/admin`,
+      ...(cfg.consoles.selfServiceEnabled ? { selfService: `${url}/my` } : {}),
+    },
+    'marketplace ready',
+  );
   return async () => {
     await closeServer(server);
     await connection.close();

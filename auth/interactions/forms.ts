@@ -1,24 +1,12 @@
 // What the login and consent pages share: their form parser, CSRF tokens bound to the
-// interaction, and the answers for an expired interaction or a refused form.
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { urlencoded, type Request, type Response } from 'express';
+// interaction (both from lib/http/forms.ts), and the answers for an expired interaction or a
+// refused form.
+import type { Request, Response } from 'express';
 import type Provider from 'oidc-provider';
 import { messagePage } from './views.js';
 
-export const formBody = urlencoded({ extended: false, limit: '8kb' });
-
-/** CSRF tokens for one page's forms: an HMAC of the interaction uid under the server's secret. */
-export function csrfTokens(secret: string, purpose: string) {
-  const token = (uid: string) => createHmac('sha256', secret).update(`${purpose}:${uid}`).digest('base64url');
-  return {
-    token,
-    valid(req: Request, uid: string): boolean {
-      const given = Buffer.from(String((req.body as Record<string, unknown>)?.csrf ?? ''));
-      const expected = Buffer.from(token(uid));
-      return given.length === expected.length && timingSafeEqual(given, expected);
-    },
-  };
-}
+// The generic parts live in lib/http/forms.ts (the marketplace consoles use them too).
+export { csrfTokens, formBody } from '../../lib/http/forms.js';
 
 /** The interaction behind this request, or undefined once an "expired" page has been sent. */
 export async function interactionOrExpired(provider: Provider, req: Request, res: Response) {

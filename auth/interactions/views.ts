@@ -1,59 +1,8 @@
 // Server-rendered pages of the bank's identity provider. Plain HTML with labels and a logical
 // focus order; nothing is loaded from outside the server.
-export type Html = { __html: string };
+import { html, page } from '../../lib/http/html.js';
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-const escape = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-
-/** Tagged template that escapes every interpolated value unless it is already Html. */
-export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
-  let out = strings[0]!;
-  values.forEach((v, i) => {
-    // A list is joined as markup: its strings are escaped, its Html items kept.
-    const part = Array.isArray(v)
-      ? { __html: v.map((x: Html | string) => (typeof x === 'string' ? escape(x) : x.__html)).join('') }
-      : v;
-    out +=
-      (part && typeof part === 'object' && '__html' in part ? (part as Html).__html : escape(part ?? '')) +
-      strings[i + 1]!;
-  });
-  return { __html: out };
-}
-
-const STYLE = `
-body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.5}
-h1{font-size:1.4rem}label{display:block;margin-top:1rem;font-weight:600}
-input{width:100%;padding:.6rem;font-size:1rem;box-sizing:border-box;border:1px solid #555;border-radius:4px}
-input[type=checkbox]{width:auto;margin-right:.5rem}
-button{margin-top:1.5rem;padding:.7rem 1.2rem;font-size:1rem;border-radius:4px;border:0;background:#0b5394;color:#fff;cursor:pointer}
-button.secondary{background:#eee;color:#1b1b1b;border:1px solid #555}
-:focus-visible{outline:3px solid #f1a208;outline-offset:2px}
-.error{color:#a40000;font-weight:600}.hint{color:#444;font-size:.9rem}
-`;
-
-export function page(title: string, body: Html): string {
-  return `<!doctype html>${
-    html`<html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title} — Bank</title>
-        <style>
-          ${{ __html: STYLE }}
-        </style>
-      </head>
-      <body>
-        <main>${body}</main>
-      </body>
-    </html>`.__html
-  }`;
-}
+export { html, page, type Html } from '../../lib/http/html.js';
 
 export function loginPage(o: {
   action: string;

@@ -1,5 +1,6 @@
 // Every collection of the platform, one model each. connectDatabase() builds their indexes at start.
 import type { Connection } from 'mongoose';
+import { analyticsEventModel } from './analytics-event.js';
 import { authKeyModel } from './auth-key.js';
 import { consentModel } from './consent.js';
 import { customerModel } from './customer.js';
@@ -7,6 +8,8 @@ import { loginChallengeModel } from './login-challenge.js';
 import { notificationModel } from './notification.js';
 import { oidcRecordModel } from './oidc-record.js';
 import { organizationModel } from './organization.js';
+import { customerSessionModel, staffSessionModel } from './web-sessions.js';
+import { staffUserModel } from './staff-user.js';
 
 export function registerModels(connection: Connection) {
   return {
@@ -17,6 +20,10 @@ export function registerModels(connection: Connection) {
     Customer: customerModel(connection),
     LoginChallenge: loginChallengeModel(connection),
     Consent: consentModel(connection),
+    StaffUser: staffUserModel(connection),
+    StaffSession: staffSessionModel(connection),
+    CustomerSession: customerSessionModel(connection),
+    AnalyticsEvent: analyticsEventModel(connection),
   };
 }
 

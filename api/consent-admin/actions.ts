@@ -1,0 +1,102 @@
+// What bank staff and customers do to a consent, through its workflow: hold, release, revoke, and
+// revoke every consent of one customer. A refusal comes back as an outcome carrying the workflow's
+// own reason (its update validators), for a 409 or an error banner.
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { holdUpdate, revokeUpdate, type ConsentState, type Revocation } from '../../workflows/consent.js';
+import {
+  revokeCustomerConsents,
+  type RevokeCustomerConsentsInput,
+} from '../../workflows/customer-consents.js';
+
+export const STAFF_ACTIONS = ['hold', 'resume', 'revoke'] as const;
+export type StaffAction = (typeof STAFF_ACTIONS)[number];
+export const isStaffAction = (a: unknown): a is StaffAction => STAFF_ACTIONS.includes(a as StaffAction);
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; status: 409; message: string };
+
+async function refusalOf<T>(run: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError)
+      return { ok: false, status: 409, message: err.cause?.message ?? err.message };
+    if (err instanceof WorkflowNotFoundError)
+      return { ok: false, status: 409, message: 'the consent has ended: its workflow is closed' };
+    throw err;
+  }
+}
+
+export function holdConsent(
+  client: Client,
+  consentId: string,
+  hold: { onHold: boolean; actor: string; reason: string },
+): Promise<Outcome<ConsentState>> {
+  return refusalOf(() => client.workflow.getHandle(consentId).executeUpdate(holdUpdate, { args: [hold] }));
+}
+
+export function revokeConsent(
+  client: Client,
+  consentId: string,
+  revocation: Revocation,
+): Promise<Outcome<ConsentState>> {
+  return refusalOf(() =>
+    client.workflow.getHandle(consentId).executeUpdate(revokeUpdate, { args: [revocation] }),
+  );
+}
+
+/** A staff action on one consent: hold and resume keep it authorised, revoke ends it. */
+export function staffAction(
+  client: Client,
+  action: StaffAction,
+  consentId: string,
+  actor: string,
+  reason: string,
+): Promise<Outcome<ConsentState>> {
+  if (action === 'revoke')
+    return revokeConsent(client, consentId, {
+      rejectedBy: 'ASPSP',
+      code: 'INTERNAL_SECURITY_REASON',
+      actor,
+      additionalInformation: reason,
+    });
+  return holdConsent(client, consentId, { onHold: action === 'hold', actor, reason });
+}
+
+/** The reason staff give: required, kept in the audit trail. */
+export function reasonError(reason: unknown): string | undefined {
+  if (typeof reason !== 'string' || reason.trim() === '') return 'a reason is required';
+  if (reason.trim().length > 500) return 'the reason must have at most 500 characters';
+  return undefined;
+}
+
+/** The bank revokes every authorised consent of a customer; one run at a time per customer. */
+export async function revokeAllConsentsOf(
+  client: Client,
+  taskQueue: string,
+  input: RevokeCustomerConsentsInput,
+): Promise<Outcome<{ workflowId: string; runId: string }>> {
+  const workflowId = `revoke-customer-consents-${input.customerId}`;
+  try {
+    const handle = await client.workflow.start(revokeCustomerConsents, {
+      taskQueue,
+      workflowId,
+      args: [input],
+      // A double click or a second admin gets a 409, not a second run.
+      workflowIdConflictPolicy: 'FAIL',
+    });
+    return { ok: true, value: { workflowId, runId: handle.firstExecutionRunId } };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError)
+      return {
+        ok: false,
+        status: 409,
+        message: "a revocation of this customer's consents is already running",
+      };
+    throw err;
+  }
+}

@@ -1,0 +1,31 @@
+// What the consent console needs from the platform.
+import type { Client } from '@temporalio/client';
+import type { Models } from '../../db/models/index.js';
+
+export interface ConsentAdminDeps {
+  client: Client;
+  models: Pick<Models, 'Consent' | 'StaffUser' | 'StaffSession' | 'OidcRecord'>;
+  /** Where `revokeCustomerConsents` runs (the consent task queue). */
+  consentTaskQueue: string;
+  /** Base URL of the Temporal UI, e.g. http://localhost:8233. */
+  temporalUiUrl: string;
+  secureCookies: boolean;
+  /** Idle time after which a staff session ends. */
+  sessionTtlMs: number;
+}
+
+/** The consent's workflow in the Temporal UI (workflow id = consent id). */
+export const temporalWorkflowUrl = (deps: Pick<ConsentAdminDeps, 'client' | 'temporalUiUrl'>, id: string) =>
+  `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.client.options.namespace)}/workflows/${encodeURIComponent(id)}`;
+
+/** Messages after a successful action, chosen by a fixed key (nothing from the URL is shown). */
+export const NOTICES: Record<string, string> = {
+  hold: 'The consent is on hold: no data flows until it is released.',
+  resume: 'The hold is released.',
+  revoke: 'The consent is revoked.',
+  customer:
+    'Revocation of every authorised consent of this customer has started; their statuses change within seconds.',
+};
+
+export const noticeFor = (done: unknown) =>
+  typeof done === 'string' && Object.hasOwn(NOTICES, done) ? NOTICES[done] : undefined;

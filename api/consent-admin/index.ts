@@ -1,0 +1,31 @@
+// The bank's consent console at /admin: staff log-in, the consent pages and forms, and the JSON
+// API under /admin/api. Nothing here is cached by browsers or proxies.
+import { Router } from 'express';
+import { staffAccess } from './access.js';
+import { consentActionsRouter } from './action-routes.js';
+import { consentApiRouter } from './api-routes.js';
+import type { ConsentAdminDeps } from './config.js';
+import { adminLoginRouter } from './login-routes.js';
+import { consentPagesRouter } from './page-routes.js';
+import { sessionStore } from './sessions.js';
+
+export type { ConsentAdminDeps } from './config.js';
+
+export function consentAdminRouter(deps: ConsentAdminDeps): Router {
+  const sessions = sessionStore({
+    model: deps.models.StaffSession,
+    cookie: { name: 'obp_admin_session', path: '/admin', secure: deps.secureCookies },
+    idleTtlMs: deps.sessionTtlMs,
+  });
+  const access = staffAccess({ models: deps.models, sessions });
+  const router = Router();
+  router.use('/admin', (_req, res, next) => {
+    res.set('cache-control', 'no-store');
+    next();
+  });
+  router.use(adminLoginRouter({ models: deps.models, sessions, access, secureCookies: deps.secureCookies }));
+  router.use(consentApiRouter(deps, access));
+  router.use(consentPagesRouter(deps, access));
+  router.use(consentActionsRouter(deps, access));
+  return router;
+}

@@ -1,0 +1,111 @@
+// Staff log-in and log-out of the consent console. The log-in form is protected by a
+// double-submit token (there is no session yet); log-out by the session's CSRF token.
+import { Router, type Request, type Response } from 'express';
+import type { Models } from '../../db/models/index.js';
+import { doubleSubmitCsrf, formBody, sameToken } from '../../lib/http/forms.js';
+import { html } from '../../lib/http/html.js';
+import type { StaffAccess } from './access.js';
+import type { SessionStore } from './sessions.js';
+import { checkStaffPassword } from './staff-auth.js';
+import { banner, consolePage, messagePage } from './views.js';
+
+export interface LoginDeps {
+  models: Pick<Models, 'StaffUser'>;
+  sessions: SessionStore;
+  access: StaffAccess;
+  secureCookies: boolean;
+}
+
+/** Where to go after log-in: only a console path, never another site. */
+const safeNext = (next: unknown) =>
+  typeof next === 'string' && /^\/admin(\/[\w\-./?=&%:+~]*)?$/.test(next) ? next : '/admin/consents';
+
+function loginPage(o: { csrf: string; next: string; error?: string; email?: string }): string {
+  return consolePage(
+    'Log in',
+    html`<h1>Staff log-in</h1>
+      ${banner({ error: o.error })}
+      <form method="post" action="/admin/login" novalidate>
+        <input type="hidden" name="csrf" value="${o.csrf}" />
+        <input type="hidden" name="next" value="${o.next}" />
+        <label for="email">Email</label>
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autocomplete="username"
+          required
+          value="${o.email ?? ''}"
+        />
+        <label for="password">Password</label>
+        <input id="password" name="password" type="password" autocomplete="current-password" required />
+        <button type="submit">Log in</button>
+      </form>`,
+  );
+}
+
+export function adminLoginRouter(deps: LoginDeps): Router {
+  const router = Router();
+  const csrf = doubleSubmitCsrf({ name: 'obp_admin_login', path: '/admin', secure: deps.secureCookies });
+
+  const show = (req: Request, res: Response, status = 200, error?: string, email?: string) =>
+    res
+      .status(status)
+      .type('html')
+      .send(
+        loginPage({
+          csrf: csrf.issue(req, res),
+          next: safeNext(req.body?.next ?? req.query.next),
+          error,
+          email,
+        }),
+      );
+
+  router.get('/admin/login', async (req, res) => {
+    if (await deps.access.identify(req, res)) return res.redirect(303, safeNext(req.query.next));
+    show(req, res);
+  });
+
+  router.post('/admin/login', formBody, async (req, res) => {
+    if (!csrf.valid(req)) return show(req, res, 403, 'The form expired. Try again.');
+    const { email = '', password = '' } = req.body as Record<string, string>;
+    const result = await checkStaffPassword(deps.models, String(email), String(password));
+    if (!result.ok) {
+      req.log.info({ reason: result.reason }, 'staff log-in refused');
+      return result.reason === 'locked'
+        ? show(req, res, 423, 'Too many failed attempts. Try again in 15 minutes.', String(email))
+        : show(req, res, 401, 'The email or password is not correct.', String(email));
+    }
+    await deps.sessions.create(req, res, result.staff._id);
+    req.log.info({ staff: result.staff._id }, 'staff logged in');
+    res.redirect(303, safeNext(req.body.next));
+  });
+
+  router.get('/admin/logout', deps.access.page, (_req, res) => {
+    const staff = res.locals.staff;
+    res.type('html').send(
+      consolePage(
+        'Log out',
+        html`<h1>Log out</h1>
+          <form method="post" action="/admin/logout">
+            <input type="hidden" name="csrf" value="${staff.csrf}" />
+            <button type="submit">Log out</button>
+          </form>`,
+        staff,
+      ),
+    );
+  });
+
+  router.post('/admin/logout', formBody, async (req, res) => {
+    const staff = await deps.access.identify(req, res);
+    if (staff && !sameToken(req.body?.csrf, staff.csrf))
+      return res
+        .status(403)
+        .type('html')
+        .send(messagePage('Request refused', 'This form is no longer valid.', staff));
+    await deps.sessions.destroy(req, res);
+    res.redirect(303, '/admin/login');
+  });
+
+  return router;
+}

@@ -1,0 +1,46 @@
+// The console's page frame: a header with who is logged in and a log-out button, a skip link,
+// and the message pages. Plain HTML, no scripts, nothing from outside the server.
+import { html, page, type Html } from '../../lib/http/html.js';
+import type { Staff } from './access.js';
+
+export const SITE = 'Bank consent console';
+
+export function consolePage(title: string, body: Html, staff?: Staff): string {
+  const header = html`<header>
+    <p><strong>${SITE}</strong></p>
+    ${
+      staff
+        ? html`<nav aria-label="Console"><a href="/admin/consents">Consents</a></nav>
+            <p>${staff.name} (${staff.email}, ${staff.role})</p>
+            <form method="post" action="/admin/logout">
+              <input type="hidden" name="csrf" value="${staff.csrf}" />
+              <button type="submit" class="secondary">Log out</button>
+            </form>`
+        : ''
+    }
+  </header>`;
+  return page(title, body, { site: SITE, header, wide: true });
+}
+
+export function messagePage(title: string, message: string, staff?: Staff, back?: string): string {
+  return consolePage(
+    title,
+    html`<h1>${title}</h1>
+      <p role="alert">${message}</p>
+      ${back ? html`<p><a href="${back}">Back</a></p>` : ''}`,
+    staff,
+  );
+}
+
+export const banner = (o: { notice?: string; error?: string }) =>
+  html`${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}${
+    o.error ? html`<p class="error-banner" role="alert" id="error">${o.error}</p>` : ''
+  }`;
+
+export const fmt = (d: Date | string | null | undefined) =>
+  d
+    ? new Date(d)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d{3}Z$/, ' UTC')
+    : '—';

@@ -1,0 +1,90 @@
+// The customer's consents: the list, one consent, and revoking it (rejected by the USER,
+// CUSTOMER_MANUALLY_REVOKED) through its workflow. Only the customer's own consents exist here:
+// any other id answers 404, whoever it belongs to.
+import { Router, type Response } from 'express';
+import { listAccounts } from '../../connectors/mock-core-banking/accounts.js';
+import { formBody, sameToken } from '../../lib/http/forms.js';
+import { revokeConsent } from '../consent-admin/actions.js';
+import { CONSENT_SORT } from '../consent-admin/query.js';
+import { clientNames } from '../consent-admin/recipients.js';
+import type { ConsentRecord } from '../consent-admin/search.js';
+import { meOf, type MyAccess } from './access.js';
+import type { SelfServiceDeps } from './config.js';
+import { myConsentPage, myConsentsPage, type MyConsent } from './consent-pages.js';
+import { messagePage } from './views.js';
+
+export function myConsentsRouter(deps: SelfServiceDeps, access: MyAccess): Router {
+  const router = Router();
+  const { Consent } = deps.models;
+
+  /** With the recipients' names and the accounts' labels. */
+  const described = async (customerId: string, consents: ConsentRecord[]): Promise<MyConsent[]> => {
+    const names = await clientNames(
+      deps.models,
+      consents.map((c) => c.clientId),
+    );
+    const labels = new Map((await listAccounts(customerId)).map((a) => [a.accountId, a.label]));
+    return consents.map((consent) => ({
+      consent,
+      recipient: names.get(consent.clientId) ?? consent.clientId,
+      accounts: (consent.accountIds ?? []).map((id) => labels.get(id) ?? id),
+    }));
+  };
+
+  const mine = (res: Response, id: string) =>
+    Consent.findOne({ _id: id, customerId: meOf(res).customerId }).lean<ConsentRecord>();
+
+  const notFound = (res: Response) =>
+    res
+      .status(404)
+      .type('html')
+      .send(messagePage('Consent not found', 'You have no consent with this id.', meOf(res), '/my/consents'));
+
+  router.get('/my', access.page, (_req, res) => res.redirect(303, '/my/consents'));
+
+  router.get('/my/consents', access.page, async (_req, res) => {
+    const me = meOf(res);
+    const consents = await Consent.find({ customerId: me.customerId })
+      .sort(CONSENT_SORT)
+      .lean<ConsentRecord[]>();
+    res.type('html').send(myConsentsPage(me, await described(me.customerId, consents)));
+  });
+
+  router.get('/my/consents/:id', access.page, async (req, res) => {
+    const consent = await mine(res, req.params.id as string);
+    if (!consent) return notFound(res);
+    const [item] = await described(meOf(res).customerId, [consent]);
+    const notice = req.query.done === 'revoked' ? 'Done: this app no longer receives your data.' : undefined;
+    res.type('html').send(myConsentPage(meOf(res), item!, { notice }));
+  });
+
+  router.post('/my/consents/:id/revoke', access.page, formBody, async (req, res) => {
+    const me = meOf(res);
+    if (!sameToken((req.body as Record<string, unknown>)?.csrf, me.csrf))
+      return res
+        .status(403)
+        .type('html')
+        .send(
+          messagePage('Request refused', 'This form is no longer valid. Reload the page and try again.', me),
+        );
+    const id = req.params.id as string;
+    const consent = await mine(res, id);
+    if (!consent) return notFound(res);
+    const outcome = await revokeConsent(deps.client, id, {
+      rejectedBy: 'USER',
+      code: 'CUSTOMER_MANUALLY_REVOKED',
+      actor: `customer:${me.customerId}`,
+    });
+    if (!outcome.ok) {
+      const [item] = await described(me.customerId, [(await mine(res, id)) ?? consent]);
+      return res
+        .status(outcome.status)
+        .type('html')
+        .send(myConsentPage(me, item!, { error: `This consent could not be stopped: ${outcome.message}.` }));
+    }
+    req.log.info({ consentId: id, customerId: me.customerId }, 'consent revoked by its customer');
+    res.redirect(303, `/my/consents/${encodeURIComponent(id)}?done=revoked`);
+  });
+
+  return router;
+}

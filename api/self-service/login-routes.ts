@@ -1,0 +1,104 @@
+// Customer log-in to self-service with the bank's identity checks: CPF and password, then a
+// one-time code sent to the customer (auth/idp/authenticate.ts, with its lockout). Between the two
+// steps a short-lived cookie names the pending log-in; only the code step opens a session.
+import { Router, type Request, type Response } from 'express';
+import {
+  checkOneTimeCode,
+  checkPassword,
+  ONE_TIME_CODE,
+  sendOneTimeCode,
+} from '../../auth/idp/authenticate.js';
+import {
+  clearCookie,
+  doubleSubmitCsrf,
+  formBody,
+  randomToken,
+  readCookie,
+  sameToken,
+  setCookie,
+} from '../../lib/http/forms.js';
+import type { SessionStore } from '../consent-admin/sessions.js';
+import type { SelfServiceDeps } from './config.js';
+import type { MyAccess } from './access.js';
+import { messagePage, myCodePage, myLoginPage } from './views.js';
+
+const LOCKED = 'Too many failed attempts. For your security, try again in 15 minutes.';
+
+export function myLoginRouter(deps: SelfServiceDeps, sessions: SessionStore, access: MyAccess): Router {
+  const router = Router();
+  const csrf = doubleSubmitCsrf({ name: 'obp_my_login_csrf', path: '/my', secure: deps.secureCookies });
+  const pending = { name: 'obp_my_login', path: '/my', secure: deps.secureCookies };
+
+  const login = (req: Request, res: Response, status = 200, error?: string, notice?: string) =>
+    res
+      .status(status)
+      .type('html')
+      .send(myLoginPage({ csrf: csrf.issue(req, res), error, notice }));
+  const code = (req: Request, res: Response, status = 200, error?: string) =>
+    res
+      .status(status)
+      .type('html')
+      .send(myCodePage({ csrf: csrf.issue(req, res), error }));
+
+  router.get('/my/login', async (req, res) => {
+    if (await access.identify(req, res)) return res.redirect(303, '/my/consents');
+    login(req, res, 200, undefined, req.query.done === 'out' ? 'You are logged out.' : undefined);
+  });
+
+  router.post('/my/login', formBody, async (req, res) => {
+    if (!csrf.valid(req)) return login(req, res, 403, 'The form expired. Try again.');
+    const { username = '', password = '' } = req.body as Record<string, string>;
+    const result = await checkPassword(deps.models, String(username).replace(/\D/g, ''), String(password));
+    if (!result.ok) {
+      req.log.info({ reason: result.reason }, 'self-service log-in refused');
+      return result.reason === 'locked'
+        ? login(req, res, 423, LOCKED)
+        : login(req, res, 401, 'The CPF or password is not correct.');
+    }
+    const uid = `self-service:${randomToken()}`;
+    await sendOneTimeCode(deps.models, uid, result.customer);
+    setCookie(req, res, pending, uid, ONE_TIME_CODE.ttlMs);
+    res.redirect(303, '/my/login/code');
+  });
+
+  router.get('/my/login/code', (req, res) => {
+    if (!readCookie(req, pending.name)) return res.redirect(303, '/my/login');
+    code(req, res);
+  });
+
+  router.post('/my/login/code', formBody, async (req, res) => {
+    const uid = readCookie(req, pending.name);
+    if (!uid) return login(req, res, 401, 'The code expired or was used up. Log in again to get a new one.');
+    if (!csrf.valid(req)) return code(req, res, 403, 'The form expired. Try again.');
+    const result = await checkOneTimeCode(
+      deps.models,
+      uid,
+      String((req.body as Record<string, unknown>).code ?? '').trim(),
+    );
+    if (result.ok) {
+      clearCookie(req, res, pending);
+      await sessions.create(req, res, result.customerId);
+      req.log.info({ customerId: result.customerId }, 'self-service log-in');
+      return res.redirect(303, '/my/consents');
+    }
+    req.log.info({ reason: result.reason }, 'self-service one-time code refused');
+    if (result.reason === 'invalid') return code(req, res, 401, 'That code is not correct.');
+    clearCookie(req, res, pending);
+    if (result.reason === 'locked')
+      return res.status(423).type('html').send(messagePage('Account locked', LOCKED));
+    login(req, res, 401, 'The code expired or was used up. Log in again to get a new one.');
+  });
+
+  router.post('/my/logout', formBody, async (req, res) => {
+    const me = await access.identify(req, res);
+    if (me && !sameToken((req.body as Record<string, unknown>)?.csrf, me.csrf))
+      return res
+        .status(403)
+        .type('html')
+        .send(messagePage('Request refused', 'This form is no longer valid.', me));
+    await sessions.destroy(req, res);
+    res.redirect(303, '/my/login?done=out');
+  });
+
+  return router;
+}

@@ -1,0 +1,87 @@
+// Server-rendered pages: an escaping `html` tagged template and one plain layout, shared by the
+// bank's login and consent pages, the consent console and the customers' self-service pages.
+// Nothing is loaded from outside the server: no CDN, no scripts, one inline style sheet.
+export type Html = { __html: string };
+
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+const escape = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+
+/** Tagged template that escapes every interpolated value unless it is already Html. */
+export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
+  let out = strings[0]!;
+  values.forEach((v, i) => {
+    // A list is joined as markup: its strings are escaped, its Html items kept.
+    const part = Array.isArray(v)
+      ? { __html: v.map((x: Html | string) => (typeof x === 'string' ? escape(x) : x.__html)).join('') }
+      : v;
+    out +=
+      (part && typeof part === 'object' && '__html' in part ? (part as Html).__html : escape(part ?? '')) +
+      strings[i + 1]!;
+  });
+  return { __html: out };
+}
+
+const STYLE = `
+body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.5}
+h1{font-size:1.4rem}label{display:block;margin-top:1rem;font-weight:600}
+input{width:100%;padding:.6rem;font-size:1rem;box-sizing:border-box;border:1px solid #555;border-radius:4px}
+input[type=checkbox]{width:auto;margin-right:.5rem}
+button{margin-top:1.5rem;padding:.7rem 1.2rem;font-size:1rem;border-radius:4px;border:0;background:#0b5394;color:#fff;cursor:pointer}
+button.secondary{background:#eee;color:#1b1b1b;border:1px solid #555}
+:focus-visible{outline:3px solid #f1a208;outline-offset:2px}
+.error{color:#a40000;font-weight:600}.hint{color:#444;font-size:.9rem}
+`;
+
+// Consoles: wider pages with tables, a header and a skip link.
+const WIDE_STYLE = `
+body{max-width:75rem;margin:1rem auto}
+select{width:100%;padding:.55rem;font-size:1rem;border:1px solid #555;border-radius:4px;background:#fff}
+table{border-collapse:collapse;width:100%;margin:1rem 0}caption{text-align:left;font-weight:600;padding:.4rem 0}
+th,td{border-bottom:1px solid #bbb;padding:.4rem .5rem;text-align:left;vertical-align:top}th{background:#f2f2f2}
+td code,dd code{word-break:break-all}
+header{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;justify-content:space-between;border-bottom:2px solid #0b5394;padding-bottom:.5rem}
+header form button{margin-top:0}
+.skip{position:absolute;left:-10000px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem;z-index:1}
+.filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:0 1rem}
+.notice{background:#e7f1fa;border-left:4px solid #0b5394;padding:.5rem 1rem}
+.error-banner{background:#fbeaea;border-left:4px solid #a40000;padding:.5rem 1rem}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{font-weight:600}dd{margin:0}
+.actions{display:grid;grid-template-columns:repeat(auto-fill,minmax(20rem,1fr));gap:1rem}
+.actions form{border:1px solid #bbb;border-radius:4px;padding:0 1rem 1rem}
+nav.pages a{margin-right:1rem}
+`;
+
+export interface LayoutOptions {
+  /** Shown after the title in the window title. */
+  site?: string;
+  /** A header (site name, navigation, log-out); pages that have one also get a skip link. */
+  header?: Html;
+  /** The wider console layout, for tables. */
+  wide?: boolean;
+}
+
+export function page(title: string, body: Html, o: LayoutOptions = {}): string {
+  const style = o.wide ? STYLE + WIDE_STYLE : STYLE;
+  return `<!doctype html>${
+    html`<html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} — ${o.site ?? 'Bank'}</title>
+        <style>
+          ${{ __html: style }}
+        </style>
+      </head>
+      <body>
+        ${o.header ? html`<a class="skip" href="#main">Skip to main content</a>${o.header}` : ''}
+        <main${o.header ? html` id="main" tabindex="-1"` : ''}>${body}</main>
+      </body>
+    </html>`.__html
+  }`;
+}
