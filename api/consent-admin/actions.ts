@@ -1,17 +1,13 @@
 // What bank staff and customers do to a consent, through its workflow: hold, release, revoke, and
 // revoke every consent of one customer. A refusal comes back as an outcome carrying the workflow's
 // own reason (its update validators), for a 409 or an error banner.
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
-import { holdUpdate, revokeUpdate, type ConsentState, type Revocation } from '../../workflows/consent.js';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { ConsentState, Revocation } from '../../workflows/consent.js';
 import {
   revokeCustomerConsents,
   type RevokeCustomerConsentsInput,
 } from '../../workflows/customer-consents.js';
+import { ConsentRefused, consentTransitions } from '../consents/transitions.js';
 
 export const STAFF_ACTIONS = ['hold', 'resume', 'revoke'] as const;
 export type StaffAction = (typeof STAFF_ACTIONS)[number];
@@ -23,10 +19,7 @@ async function refusalOf<T>(run: () => Promise<T>): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await run() };
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError)
-      return { ok: false, status: 409, message: err.cause?.message ?? err.message };
-    if (err instanceof WorkflowNotFoundError)
-      return { ok: false, status: 409, message: 'the consent has ended: its workflow is closed' };
+    if (err instanceof ConsentRefused) return { ok: false, status: 409, message: err.message };
     throw err;
   }
 }
@@ -36,7 +29,7 @@ export function holdConsent(
   consentId: string,
   hold: { onHold: boolean; actor: string; reason: string },
 ): Promise<Outcome<ConsentState>> {
-  return refusalOf(() => client.workflow.getHandle(consentId).executeUpdate(holdUpdate, { args: [hold] }));
+  return refusalOf(() => consentTransitions(client).hold(consentId, hold));
 }
 
 export function revokeConsent(
@@ -44,9 +37,7 @@ export function revokeConsent(
   consentId: string,
   revocation: Revocation,
 ): Promise<Outcome<ConsentState>> {
-  return refusalOf(() =>
-    client.workflow.getHandle(consentId).executeUpdate(revokeUpdate, { args: [revocation] }),
-  );
+  return refusalOf(() => consentTransitions(client).revoke(consentId, revocation));
 }
 
 /** A staff action on one consent: hold and resume keep it authorised, revoke ends it. */

@@ -4,7 +4,9 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import {
   extendUpdate,
+  holdUpdate,
   revokeUpdate,
+  type Hold,
   type ConsentState,
   type ExtensionRequest,
   type Revocation,
@@ -40,6 +42,7 @@ async function refusing<T>(work: Promise<T>): Promise<T> {
 export interface ConsentTransitions {
   revoke(consentId: string, r: Revocation): Promise<ConsentState>;
   extend(consentId: string, e: ExtensionRequest): Promise<ConsentState>;
+  hold(consentId: string, h: Hold): Promise<ConsentState>;
 }
 
 export function consentTransitions(client: Client): ConsentTransitions {
@@ -47,5 +50,6 @@ export function consentTransitions(client: Client): ConsentTransitions {
   return {
     revoke: (id, r) => refusing(handle(id).executeUpdate(revokeUpdate, { args: [r] })),
     extend: (id, e) => refusing(handle(id).executeUpdate(extendUpdate, { args: [e] })),
+    hold: (id, h) => refusing(handle(id).executeUpdate(holdUpdate, { args: [h] })),
   };
 }
