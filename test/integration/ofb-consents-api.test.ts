@@ -31,15 +31,16 @@ let gw: TestGateway;
 let rp: Recipient;
 let call: ReturnType<typeof caller>;
 
-function caller(recipient: Recipient, token: () => Promise<string>) {
-  const fetcher = gw.fetcher(recipient.cert);
+function caller(recipient: Recipient, token: () => Promise<string>, gateway?: TestGateway) {
+  const target = gateway ?? gw;
+  const fetcher = target.fetcher(recipient.cert);
   return async (
     method: string,
     route: string,
     opts: { body?: unknown; headers?: Record<string, string>; bearer?: string; template?: string } = {},
   ) => {
     const interactionId = randomUUID();
-    const res = await fetcher(`${gw.url}${OFB_CONSENTS}${route}`, {
+    const res = await fetcher(`${target.url}${OFB_CONSENTS}${route}`, {
       method,
       headers: {
         authorization: `Bearer ${opts.bearer ?? (await token())}`,
@@ -377,5 +378,52 @@ describe('an authorised consent: renewal, renewals list, revocation', () => {
     await recordHistory('consent-extended-revoked', stack.client.workflow.getHandle(id));
     const late = await extend(new Date(Date.now() + 200 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z'));
     expect(late.status).toBe(401);
+  });
+});
+
+describe('the OFB clock through the API', () => {
+  it('rejects a consent not authorised within the window as CONSENT_EXPIRED', async () => {
+    const quick = await startTestGateway(stack, { authorisationWindowMs: 1500 });
+    try {
+      const created = await caller(rp, clientCredentials(rp), quick)('POST', '/consents', {
+        body: createBody(),
+      });
+      const id = created.body.data.consentId as string;
+      await eventually(async () => {
+        const read = await call('GET', `/consents/${id}`, { template: '/consents/{consentId}' });
+        expect(read.body.data).toMatchObject({
+          status: 'REJECTED',
+          rejection: { rejectedBy: 'ASPSP', reason: { code: 'CONSENT_EXPIRED' } },
+        });
+      }, 15_000);
+    } finally {
+      await quick.stop();
+    }
+  });
+
+  it('ends an authorised consent at expirationDateTime as CONSENT_MAX_DATE_REACHED', async () => {
+    const expirationDateTime = new Date(Date.now() + 4000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const id = (await call('POST', '/consents', { body: createBody({ expirationDateTime }) })).body.data
+      .consentId as string;
+    const { url, checks } = await pushAuthorization(rp, id);
+    const { callback } = await customerJourney(stack.as, stack.db, url, ana!);
+    const tokens = await oidc.authorizationCodeGrant(rp.config, callback, checks);
+    await eventually(async () => {
+      const read = await call('GET', `/consents/${id}`, { template: '/consents/{consentId}' });
+      expect(read.body.data).toMatchObject({
+        status: 'REJECTED',
+        expirationDateTime,
+        rejection: { rejectedBy: 'ASPSP', reason: { code: 'CONSENT_MAX_DATE_REACHED' } },
+      });
+    }, 15_000);
+    // Expiry, like revocation, ends the grant's tokens at the AS within a second.
+    const expiredAt = Date.now();
+    await eventually(async () => {
+      expect((await oidc.tokenIntrospection(rp.config, tokens.access_token)).active).toBe(false);
+    }, 1000);
+    console.info(
+      `introspection refused the expired consent's token ${Date.now() - expiredAt} ms after the record said REJECTED`,
+    );
+    expect(Date.now() - expiredAt).toBeLessThan(1000);
   });
 });
