@@ -52,13 +52,21 @@ function caller(recipient: Recipient, token: () => Promise<string>, gateway?: Te
     });
     const text = await res.text();
     const body: unknown = text ? JSON.parse(text) : undefined;
-    if (opts.template)
-      SPEC.assertResponse(method, opts.template, { status: res.status, headers: res.headers, body });
+    // Every answer, success or error, must match the official file.
+    SPEC.assertResponse(method, opts.template ?? templateOf(route), {
+      status: res.status,
+      headers: res.headers,
+      body,
+    });
     // The OpenAPI check above types the body; the assertions read it freely.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return { status: res.status, headers: res.headers, body: body as Record<string, any>, interactionId };
   };
 }
+
+/** `/consents/urn:bank:…/extends` → `/consents/{consentId}/extends`, as the file names its paths. */
+const templateOf = (route: string) =>
+  route.split('?')[0]!.replace(/^\/consents\/[^/]+/, '/consents/{consentId}');
 
 const clientCredentials = (r: Recipient) => async () =>
   (await oidc.clientCredentialsGrant(r.config, { scope: 'consents' })).access_token;
