@@ -21,7 +21,7 @@ import {
 } from '../helpers/ofb-journey.js';
 
 const SPEC = loadOpenApi(
-  path.resolve(new URL('../../../shared/specs/ofb/consents/3.3.1.yml', import.meta.url).pathname),
+  path.resolve(new URL('../../specs/ofb/consents/3.3.1.yml', import.meta.url).pathname),
 );
 const [ana] = DEMO_CUSTOMERS;
 const ACCOUNTS = ['ACCOUNTS_READ', 'ACCOUNTS_BALANCES_READ', 'RESOURCES_READ'];

@@ -4,10 +4,13 @@ import { describe, expect, it } from '@jest/globals';
 import { projectRoot } from '../helpers/env.js';
 import { loadOpenApi } from '../helpers/openapi.js';
 
-// The specs live outside the repository (licences): read them in place, never copy them.
-const specs = path.resolve(projectRoot, '../shared/specs');
-const ofbConsents = loadOpenApi(path.join(specs, 'ofb/consents/3.3.1.yml'));
-const fdxCore = loadOpenApi(path.join(specs, 'fdx/plaid-core-exchange/6.4/corex.yaml'));
+// OFB files are vendored (Apache-2.0, specs/ofb/); FDX files carry FDX's licence and are read in
+// place from ../shared/specs/fdx, never copied.
+const ofbSpecs = path.join(projectRoot, 'specs/ofb');
+const ofbConsents = loadOpenApi(path.join(ofbSpecs, 'consents/3.3.1.yml'));
+const fdxCore = loadOpenApi(
+  path.resolve(projectRoot, '../shared/specs/fdx/plaid-core-exchange/6.4/corex.yaml'),
+);
 
 const headers = { 'X-V': '3.3.1', 'x-fapi-interaction-id': 'd78fc4e5-37ca-4da3-adf2-9b082bf92280' };
 const consentBody = (creationDateTime = '2021-05-21T08:30:00Z') => ({
@@ -100,7 +103,7 @@ describe('OpenAPI response validation: OFB consents 3.3.1', () => {
 });
 
 describe('OpenAPI loading', () => {
-  const ofbFiles = readdirSync(path.join(specs, 'ofb'), { recursive: true, encoding: 'utf8' })
+  const ofbFiles = readdirSync(ofbSpecs, { recursive: true, encoding: 'utf8' })
     .filter((f) => /\.ya?ml$/.test(f))
     .sort();
 
@@ -109,7 +112,7 @@ describe('OpenAPI loading', () => {
   });
 
   it.each(ofbFiles)('loads ofb/%s and compiles all its response schemas', (file) => {
-    expect(loadOpenApi(path.join(specs, 'ofb', file)).compileResponseSchemas()).toBeGreaterThan(0);
+    expect(loadOpenApi(path.join(ofbSpecs, file)).compileResponseSchemas()).toBeGreaterThan(0);
   });
 });
 
