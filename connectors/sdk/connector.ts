@@ -1,0 +1,55 @@
+// The contract every bank connector implements. The worker wraps a connector's methods as Temporal
+// activities (timeouts, retries, circuit breaker); the gateway never calls a connector directly.
+// Every call names the customer: a connector returns only that customer's data, and the caller
+// filters further to the consented accounts before anything leaves the worker.
+import type {
+  Account,
+  Balance,
+  Bill,
+  CardTransaction,
+  CreditCardAccount,
+  Customer,
+  Page,
+  Statement,
+  Transaction,
+} from './model.js';
+
+export interface TimeRange {
+  /** Inclusive ISO dates (YYYY-MM-DD) or date-times. */
+  from: string;
+  to: string;
+}
+
+export interface PageRequest {
+  /** Opaque cursor from the previous page; absent for the first page. */
+  cursor?: string;
+  limit: number;
+}
+
+export interface BankConnector {
+  /** Registry name, e.g. `mock-core-banking`, `rest-core-banking`. */
+  readonly name: string;
+  getCustomer(customerId: string): Promise<Customer | undefined>;
+  listAccounts(customerId: string): Promise<Account[]>;
+  getBalance(customerId: string, accountId: string): Promise<Balance | undefined>;
+  listTransactions(
+    customerId: string,
+    accountId: string,
+    range: TimeRange,
+    page: PageRequest,
+  ): Promise<Page<Transaction>>;
+  listStatements(customerId: string, accountId: string, range: TimeRange): Promise<Statement[]>;
+  listCreditCardAccounts(customerId: string): Promise<CreditCardAccount[]>;
+  listBills(customerId: string, creditCardAccountId: string, range: TimeRange): Promise<Bill[]>;
+  listCardTransactions(
+    customerId: string,
+    creditCardAccountId: string,
+    range: TimeRange,
+    page: PageRequest,
+  ): Promise<Page<CardTransaction>>;
+}
+
+/** A connector that cannot answer now (core down, timeout): retried, and counted by the breaker. */
+export class ConnectorUnavailable extends Error {
+  override name = 'ConnectorUnavailable';
+}
