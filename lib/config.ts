@@ -162,6 +162,18 @@ export const envSchema = z
       .string()
       .min(1, { error: "the bank's name, as recipients see it" })
       .default('Open Banking Platform Bank'),
+    BANK_CNPJ: z
+      .string()
+      .regex(/^\d{14}$/, { error: "the bank's CNPJ, 14 digits (OFB account data)" })
+      .default('12345678000195'),
+    BANK_COMPE_CODE: z
+      .string()
+      .regex(/^\d{3}$/, { error: "the bank's COMPE code, 3 digits" })
+      .default('999'),
+    BANK_ROUTING_NUMBER: z
+      .string()
+      .regex(/^\d{9}$/, { error: "the bank's ACH routing number, 9 digits (FDX payment networks)" })
+      .default('123456780'),
     BANK_HOME_URI: z
       .url({ error: "the bank's public web site, an https URL" })
       .default('https://bank.example'),
@@ -179,6 +191,22 @@ export const envSchema = z
     SESSION_COOKIE_SECURE: bool.optional(),
     ADMIN_SESSION_TTL: seconds(30 * 60),
     SELF_SERVICE_SESSION_TTL: seconds(10 * 60),
+
+    CONNECTOR: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, {
+        error: 'a registered connector name, e.g. rest-core-banking or mock-core-banking',
+      })
+      .default('rest-core-banking'),
+    CORE_BANKING_PORT: port(8600),
+    CORE_BANKING_URL: z
+      .url({
+        protocol: /^https?$/,
+        error: 'the http(s) URL of the core banking service, e.g. http://core.bank:8600',
+      })
+      .optional(),
+    CORE_BANKING_TIMEOUT: seconds(5),
+    CORE_BANKING_SOURCE: z.enum(['mongodb', 'memory'], { error: 'mongodb or memory' }).default('mongodb'),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.TLS_CERT) !== Boolean(env.TLS_KEY)) {
@@ -279,6 +307,10 @@ export interface Config {
     /** The data provider party of FDX consent grants. */
     bankName: string;
     bankHomeUri: string;
+    /** The bank in OFB account data. */
+    bankCnpj: string;
+    bankCompeCode: string;
+    bankRoutingNumber: string;
     maxPerRecipient: number;
   };
   onboarding: { bankAdminsEmail: string; reminderIntervalMs: number; reviewTimeoutMs: number };
@@ -292,6 +324,18 @@ export interface Config {
     /** Idle time after which a session ends. */
     adminSessionTtlMs: number;
     selfServiceSessionTtlMs: number;
+  };
+  /** The bank connector the worker uses, and the mock core banking service it reaches by default. */
+  connectors: {
+    connector: string;
+    coreBanking: {
+      port: number;
+      /** Where the rest-core-banking connector finds the core. */
+      url: string;
+      timeoutMs: number;
+      /** Where the mock core reads its data: its MongoDB collections, or the dataset in memory. */
+      source: 'mongodb' | 'memory';
+    };
   };
 }
 
@@ -396,6 +440,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       bankId: e.BANK_ID,
       bankName: e.BANK_NAME,
       bankHomeUri: e.BANK_HOME_URI,
+      bankCnpj: e.BANK_CNPJ,
+      bankCompeCode: e.BANK_COMPE_CODE,
+      bankRoutingNumber: e.BANK_ROUTING_NUMBER,
       maxPerRecipient: e.CONSENT_MAX_PER_RECIPIENT,
     },
     onboarding: {
@@ -409,6 +456,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       secureCookies: e.SESSION_COOKIE_SECURE ?? e.NODE_ENV === 'production',
       adminSessionTtlMs: e.ADMIN_SESSION_TTL * 1000,
       selfServiceSessionTtlMs: e.SELF_SERVICE_SESSION_TTL * 1000,
+    },
+    connectors: {
+      connector: e.CONNECTOR,
+      coreBanking: {
+        port: e.CORE_BANKING_PORT,
+        url: (e.CORE_BANKING_URL ?? `http://127.0.0.1:${e.CORE_BANKING_PORT}`).replace(/\/$/, ''),
+        timeoutMs: e.CORE_BANKING_TIMEOUT * 1000,
+        source: e.CORE_BANKING_SOURCE,
+      },
     },
   };
 }

@@ -14,6 +14,13 @@ export interface Component {
 }
 
 export const COMPONENTS: Component[] = [
+  {
+    name: 'core-banking',
+    entry: 'connectors/mock-core-banking/server.ts',
+    port: (c) => c.connectors.coreBanking.port,
+    portVariable: 'CORE_BANKING_PORT',
+    title: "Mock core banking (stand-in for the bank's core)",
+  },
   { name: 'worker', entry: 'workers/main.ts', port: (c) => c.http.workerPort, portVariable: 'WORKER_PORT' },
   {
     name: 'marketplace',

@@ -24,7 +24,8 @@ let ports: Record<
   | 'MARKETPLACE_PORT'
   | 'WORKER_PORT'
   | 'AUTH_PORT'
-  | 'GATEWAY_PORT',
+  | 'GATEWAY_PORT'
+  | 'CORE_BANKING_PORT',
   number
 >;
 let running: ChildProcess | undefined;
@@ -105,6 +106,7 @@ describe('npm start', () => {
       WORKER_PORT: await freePort(),
       AUTH_PORT: await freePort(),
       GATEWAY_PORT: await freePort(),
+      CORE_BANKING_PORT: await freePort(),
     };
     const marketplace = `http://127.0.0.1:${ports.MARKETPLACE_PORT}`;
 

@@ -1,0 +1,117 @@
+// Loads a dataset into the mock core's collections. Idempotent: every document is replaced by id
+// and documents the dataset no longer has are removed, so running it twice leaves the same data.
+// No transactions (FerretDB has none): the marker is written last, so an interrupted seed is
+// simply seeded again.
+import type { Model, mongo } from 'mongoose';
+import type { Dataset } from './dataset.js';
+import { bucketId, type CoreModels } from './models.js';
+
+export const DATASET_MARKER = 'demo';
+
+export interface SeedCounts {
+  customers: number;
+  accounts: number;
+  transactions: number;
+  statements: number;
+  creditCards: number;
+  bills: number;
+  cardTransactions: number;
+}
+
+type Doc = mongo.Document & { _id: string };
+
+/** Month buckets of a newest-first list, newest month first. */
+function buckets<T extends { bookedAt: string }>(ownerId: string, newestFirst: readonly T[]): Doc[] {
+  const byMonth = new Map<string, T[]>();
+  for (const item of newestFirst) {
+    const month = item.bookedAt.slice(0, 7);
+    const list = byMonth.get(month);
+    if (list) list.push(item);
+    else byMonth.set(month, [item]);
+  }
+  return [...byMonth].map(([month, items]) => ({
+    _id: bucketId(ownerId, month),
+    ownerId,
+    month,
+    count: items.length,
+    items: JSON.stringify(items),
+  }));
+}
+
+// Buckets are up to a few hundred kilobytes each: small batches keep every message well under 16 MB.
+async function replaceAll(model: Model<never>, docs: Doc[], batch: number): Promise<void> {
+  const collection = model.collection as unknown as mongo.Collection<Doc>;
+  for (let i = 0; i < docs.length; i += batch) {
+    const ops: mongo.AnyBulkWriteOperation<Doc>[] = docs
+      .slice(i, i + batch)
+      .map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } }));
+    await collection.bulkWrite(ops, { ordered: false });
+  }
+  await collection.deleteMany({ _id: { $nin: docs.map((d) => d._id) } });
+}
+
+export async function isSeeded(models: CoreModels, dataset: Dataset): Promise<boolean> {
+  const marker = await models.Dataset.findById(DATASET_MARKER).lean();
+  return (
+    marker?.version === dataset.version &&
+    marker.seed === dataset.seed &&
+    marker.asOf === dataset.asOf &&
+    marker.months === dataset.months
+  );
+}
+
+export async function seedCoreBanking(models: CoreModels, dataset: Dataset): Promise<SeedCounts> {
+  const accounts: Doc[] = [];
+  const statements: Doc[] = [];
+  const transactions: Doc[] = [];
+  for (const account of dataset.accounts) {
+    const ledger = dataset.ledger(account.accountId)!;
+    const months = buckets(account.accountId, ledger.transactions);
+    transactions.push(...months);
+    accounts.push({
+      _id: account.accountId,
+      ...account,
+      balance: ledger.balance,
+      ledgerMonths: months.map((b) => b.month),
+    });
+    statements.push(...ledger.statements.map((s) => ({ _id: s.statementId, ...s })));
+  }
+  const cards: Doc[] = [];
+  const bills: Doc[] = [];
+  const cardTransactions: Doc[] = [];
+  for (const card of dataset.creditCards) {
+    const ledger = dataset.cardLedger(card.creditCardAccountId)!;
+    const months = buckets(card.creditCardAccountId, ledger.transactions);
+    cardTransactions.push(...months);
+    cards.push({ _id: card.creditCardAccountId, ...card, ledgerMonths: months.map((b) => b.month) });
+    bills.push(...ledger.bills.map((b) => ({ _id: b.billId, ...b })));
+  }
+  const customers: Doc[] = dataset.customers.map((c) => ({ _id: c.customerId, ...c }));
+
+  const m = models as unknown as Record<keyof CoreModels, Model<never>>;
+  await replaceAll(m.Customer, customers, 100);
+  await replaceAll(m.Account, accounts, 100);
+  await replaceAll(m.Statement, statements, 200);
+  await replaceAll(m.Transactions, transactions, 10);
+  await replaceAll(m.CreditCard, cards, 100);
+  await replaceAll(m.Bill, bills, 200);
+  await replaceAll(m.CardTransactions, cardTransactions, 10);
+
+  const sum = (docs: Doc[]) => docs.reduce((s, d) => s + (d.count as number), 0);
+  const counts: SeedCounts = {
+    customers: customers.length,
+    accounts: accounts.length,
+    transactions: sum(transactions),
+    statements: statements.length,
+    creditCards: cards.length,
+    bills: bills.length,
+    cardTransactions: sum(cardTransactions),
+  };
+  const { version, seed, asOf, months } = dataset;
+  await models.Dataset.replaceOne(
+    { _id: DATASET_MARKER },
+    { version, seed, asOf, months, counts, seededAt: new Date() },
+    { upsert: true },
+  );
+  return counts;
+}
