@@ -11,6 +11,7 @@ import { createLogger, type Logger } from '../lib/logger.js';
 import { runMain } from '../lib/main.js';
 import { connectClient, connectWorker } from '../lib/temporal.js';
 import { TASK_QUEUES, type TaskQueueName } from '../workflows/task-queues.js';
+import { connectorFromConfig } from '../connectors/index.js';
 import { WORKERS } from './registry.js';
 import { ensureHousekeepingSchedule } from './schedules.js';
 
@@ -44,9 +45,14 @@ runMain('worker', async () => {
   installTemporalLogging(logger);
   const db = await connectDatabase(cfg.mongo, logger);
   const connection = await connectWorker(cfg.temporal);
+  const connector = connectorFromConfig(cfg.connectors);
   const workers = await Promise.all(
     queues.map((q) =>
-      Worker.create({ connection, namespace: cfg.temporal.namespace, ...WORKERS[q]({ models: db.models }) }),
+      Worker.create({
+        connection,
+        namespace: cfg.temporal.namespace,
+        ...WORKERS[q]({ models: db.models, connector }),
+      }),
     ),
   );
   const running = workers.map((w) => w.run());

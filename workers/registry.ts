@@ -1,16 +1,25 @@
 // Every task queue and how to build its worker. A new domain adds one line here.
 import type { WorkerOptions } from '@temporalio/worker';
+import type { BankConnector } from '../connectors/sdk/connector.js';
 import type { Models } from '../db/models/index.js';
 import type { TaskQueueName } from '../workflows/task-queues.js';
 import { consentWorker } from './consent.js';
+import { dataFetchWorker } from './data-fetch.js';
 import { housekeepingWorker } from './housekeeping.js';
 import { onboardingWorker } from './onboarding.js';
 
+export interface WorkerDeps {
+  models: Models;
+  /** The bank's connector (CONNECTOR), for the data-fetch activities. */
+  connector: BankConnector;
+}
+
 export const WORKERS: Record<
   TaskQueueName,
-  (deps: { models: Models }) => Pick<WorkerOptions, 'taskQueue' | 'workflowsPath' | 'activities'>
+  (deps: WorkerDeps) => Pick<WorkerOptions, 'taskQueue' | 'workflowsPath' | 'activities'>
 > = {
   onboarding: onboardingWorker,
   housekeeping: housekeepingWorker,
   consent: consentWorker,
+  dataFetch: dataFetchWorker,
 };

@@ -3,6 +3,7 @@ export const TASK_QUEUES = {
   onboarding: 'onboarding',
   housekeeping: 'housekeeping',
   consent: 'consent',
+  dataFetch: 'data-fetch',
 } as const;
 
 export type TaskQueueName = keyof typeof TASK_QUEUES;

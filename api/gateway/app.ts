@@ -9,11 +9,16 @@ import type { Logger } from '../../lib/logger.js';
 import { lodgeOfbConsent, type LodgeOptions } from '../consents/lodge.js';
 import { consentTransitions } from '../consents/transitions.js';
 import { fdxConsentsRouter, FDX_BASE } from './fdx/consents/routes.js';
+import { fdxCoreRouter } from './fdx/core/routes.js';
 import type { PartyInfo } from './fdx/consents/mappers.js';
-import { sendFdxError } from './fdx/errors.js';
+import { invalidInput, sendFdxError } from './fdx/errors.js';
+import { interactionId } from './interaction-id.js';
 import { CONSENTS_BASE, ofbConsentsRouter } from './ofb/consents/routes.js';
 import { sendOfbError } from './ofb/errors.js';
 import type { AccessDeps } from './security/access-token.js';
+import type { DataFetcher } from './data-fetch.js';
+import { ACCOUNTS_BASE, ofbAccountsRouter } from './ofb/accounts/routes.js';
+import type { OfbDataDeps } from './ofb/data-api.js';
 
 export interface GatewayDeps {
   logger: Logger;
@@ -24,6 +29,9 @@ export interface GatewayDeps {
   /** Public base URL of the gateway, for `links`. */
   baseUrl: string;
   provider: PartyInfo['provider'];
+  /** Reads of the bank's data: `dataFetch` workflows in the platform, see data-fetch.ts. */
+  fetchData: DataFetcher;
+  bank: OfbDataDeps['bank'] & { routingNumber: string };
 }
 
 export function createGatewayApp(deps: GatewayDeps): Express {
@@ -44,6 +52,27 @@ export function createGatewayApp(deps: GatewayDeps): Express {
       transitions,
       baseUrl: deps.baseUrl,
       logger: deps.logger,
+    }),
+  );
+  const ofbData: OfbDataDeps = {
+    access: deps.access,
+    fetchData: deps.fetchData,
+    baseUrl: deps.baseUrl,
+    bank: deps.bank,
+  };
+  app.use(ACCOUNTS_BASE, ofbAccountsRouter(ofbData));
+  // FDX: the interaction id is optional, and echoed.
+  app.use(
+    FDX_BASE,
+    interactionId({ required: false, refuse: (_q, res, detail) => invalidInput(res, detail) }),
+  );
+  app.use(
+    FDX_BASE,
+    fdxCoreRouter({
+      access: deps.access,
+      fetchData: deps.fetchData,
+      baseUrl: deps.baseUrl,
+      routingNumber: deps.bank.routingNumber,
     }),
   );
   app.use(

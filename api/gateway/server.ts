@@ -14,6 +14,7 @@ import { loadTlsMaterial } from '../../lib/tls.js';
 import { TASK_QUEUES } from '../../workflows/task-queues.js';
 import { ENDPOINTS } from '../../auth/configuration.js';
 import { createGatewayApp } from './app.js';
+import { temporalDataFetcher } from './data-fetch.js';
 import { consentStateReader } from './security/consent-state.js';
 import { createIntrospector } from './security/introspection.js';
 
@@ -60,6 +61,13 @@ runMain('gateway', async () => {
     },
     baseUrl: cfg.auth.resourceServer,
     provider: { name: cfg.consent.bankName, homeUri: cfg.consent.bankHomeUri, id: cfg.consent.bankId },
+    fetchData: temporalDataFetcher(client, TASK_QUEUES.dataFetch),
+    bank: {
+      brandName: cfg.consent.bankName,
+      cnpj: cfg.consent.bankCnpj,
+      compeCode: cfg.consent.bankCompeCode,
+      routingNumber: cfg.consent.bankRoutingNumber,
+    },
   });
   const server = https.createServer(
     { cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: true, rejectUnauthorized: false },

@@ -2,6 +2,7 @@
 // static client, on the stack's database and Temporal task queue.
 import https from 'node:https';
 import { createGatewayApp } from '../../api/gateway/app.js';
+import { temporalDataFetcher } from '../../api/gateway/data-fetch.js';
 import { consentStateReader } from '../../api/gateway/security/consent-state.js';
 import { createIntrospector } from '../../api/gateway/security/introspection.js';
 import { ENDPOINTS } from '../../auth/configuration.js';
@@ -16,7 +17,14 @@ export const OFB_CONSENTS = '/open-banking/consents/v3';
 
 export async function startTestGateway(
   stack: Pick<OfbStack, 'as' | 'db' | 'client' | 'names'>,
-  opts: { authorisationWindowMs?: number; introspectionCacheMs?: number } = {},
+  opts: {
+    authorisationWindowMs?: number;
+    introspectionCacheMs?: number;
+    /** Where `dataFetch` workflows go; the test runs a data-fetch worker there. */
+    dataFetchTaskQueue?: string;
+    /** How long a consent's data session waits for the next fetch (short, so sessions end in tests). */
+    sessionIdleMs?: number;
+  } = {},
 ) {
   const { pki } = stack.as;
   const introspector = createIntrospector({
@@ -44,6 +52,12 @@ export async function startTestGateway(
     },
     baseUrl: url,
     provider: { name: 'Test Bank', homeUri: 'https://bank.example', id: 'bank' },
+    fetchData: temporalDataFetcher(
+      stack.client,
+      opts.dataFetchTaskQueue ?? `${stack.names.taskQueue}-data-fetch`,
+      opts.sessionIdleMs ?? 2000,
+    ),
+    bank: { brandName: 'Test Bank', cnpj: '12345678000195', compeCode: '999', routingNumber: '123456780' },
   });
   const server = https.createServer(
     {

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { Worker } from '@temporalio/worker';
 import { consentWorkflowsPath } from '../../workers/consent.js';
+import { dataFetchWorkflowsPath } from '../../workers/data-fetch.js';
 import { housekeepingWorkflowsPath } from '../../workers/housekeeping.js';
 import { onboardingWorkflowsPath } from '../../workers/onboarding.js';
 import { quietSdk } from '../helpers/platform.js';
@@ -17,6 +18,7 @@ const WORKFLOWS_PATH: Record<string, string> = {
   housekeeping: housekeepingWorkflowsPath,
   consent: consentWorkflowsPath,
   revokeCustomerConsents: consentWorkflowsPath,
+  dataSession: dataFetchWorkflowsPath,
 };
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json'));
 

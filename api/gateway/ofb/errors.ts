@@ -20,7 +20,8 @@ export function sendOfbError(res: Response, status: number, errors: OfbError | O
     .type('application/json; charset=utf-8')
     .json({
       errors: Array.isArray(errors) ? errors : [errors],
-      meta: { requestDateTime: ofbDateTime(new Date()) },
+      // The data APIs' error meta also carries totals (their files require them; consents allows them).
+      meta: { totalRecords: 1, totalPages: 1, requestDateTime: ofbDateTime(new Date()) },
     });
 }
 

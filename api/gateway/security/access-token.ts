@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { presentedCertificate, type ClientCertificateSource } from '../../../lib/http/client-certificate.js';
+import type { Consent } from '../../../db/models/consent.js';
 import { IntrospectionUnavailable, type Introspect, type TokenInfo } from './introspection.js';
 
 export type Refusal =
@@ -17,8 +18,10 @@ export interface AccessDeps {
   /** The gateway's resource indicator: the audience every token must name. */
   audience: string;
   /** The consent's current state, read on every call: a consent's end stops its tokens at once. */
-  consentState: (consentId: string) => Promise<{ status: string; onHold?: boolean | null } | undefined>;
+  consentState: (consentId: string) => Promise<ConsentRecord | undefined>;
 }
+
+export type ConsentRecord = Consent & { _id: string };
 
 /** What a route needs of the token: a scope, and whether it must act under a consent. */
 export interface AccessRule {
@@ -33,6 +36,11 @@ export function tokenOf(res: Response): TokenInfo {
   return res.locals.token as TokenInfo;
 }
 
+/** The authorised consent the token acts under (routes with `grant: 'consent'`). */
+export function consentOf(res: Response): ConsentRecord {
+  return res.locals.consent as ConsentRecord;
+}
+
 export function thumbprint(raw: Buffer): string {
   return createHash('sha256').update(raw).digest('base64url');
 }
@@ -41,7 +49,7 @@ export async function checkAccess(
   deps: AccessDeps,
   req: Request,
   rule: AccessRule,
-): Promise<{ token: TokenInfo } | { refusal: Refusal }> {
+): Promise<{ token: TokenInfo; consent?: ConsentRecord } | { refusal: Refusal }> {
   const presented = presentedCertificate(req.socket, req.headers, deps.certificates);
   if (!presented?.authorized)
     return {
@@ -79,8 +87,9 @@ export async function checkAccess(
     return {
       refusal: { status: 403, cause: 'scope', detail: 'a client_credentials access token is required' },
     };
+  let consent: ConsentRecord | undefined;
   if (token.consentId) {
-    const consent = await deps.consentState(token.consentId);
+    consent = await deps.consentState(token.consentId);
     if (consent?.status !== 'AUTHORISED')
       return {
         refusal: { status: 401, cause: 'token', detail: 'the consent of this token is not authorised' },
@@ -96,7 +105,7 @@ export async function checkAccess(
         detail: "an access token of the customer's consent is required",
       },
     };
-  return { token };
+  return consent ? { token, consent } : { token };
 }
 
 /** Express middleware: checks access, then leaves the token in res.locals.token. */
@@ -105,6 +114,7 @@ export function requireAccess(deps: AccessDeps, rule: AccessRule, refuse: Refusa
     const result = await checkAccess(deps, req, rule);
     if ('refusal' in result) return refuse(req, res, result.refusal);
     res.locals.token = result.token;
+    res.locals.consent = result.consent;
     next();
   };
 }

@@ -3,6 +3,5 @@
 import type { Models } from '../../../db/models/index.js';
 
 export function consentStateReader(models: Pick<Models, 'Consent'>) {
-  return async (consentId: string) =>
-    (await models.Consent.findById(consentId, { status: 1, onHold: 1 }).lean()) ?? undefined;
+  return async (consentId: string) => (await models.Consent.findById(consentId).lean()) ?? undefined;
 }

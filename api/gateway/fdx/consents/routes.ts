@@ -4,7 +4,6 @@ import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Models } from '../../../../db/models/index.js';
 import { ConsentRefused, type ConsentTransitions } from '../../../consents/transitions.js';
-import { interactionId } from '../../interaction-id.js';
 import { requireAccess, tokenOf, type AccessDeps } from '../../security/access-token.js';
 import { fdxRefusal, invalidInput, sendFdxError } from '../errors.js';
 import { consentGrant, grantStatus, revocationList, type PartyInfo } from './mappers.js';
@@ -34,7 +33,6 @@ const revocationRequest = z.object({
 export function fdxConsentsRouter(deps: FdxConsentsDeps): Router {
   const router = Router();
   const access = requireAccess(deps.access, { grant: 'either' }, fdxRefusal);
-  router.use(interactionId({ required: false, refuse: (_q, res, detail) => invalidInput(res, detail) }));
 
   /** The grant, when it exists and the caller may see it; otherwise 404 (existence is not leaked). */
   async function visibleGrant(req: Request, res: Response) {

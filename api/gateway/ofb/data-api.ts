@@ -1,0 +1,118 @@
+// What every OFB data API shares: `x-v`, the interaction id, the consent token with the API's scope,
+// permission checks (403), OFB paging (`page`, `page-size` ≤ 1000) and the `data/links/meta` envelope.
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { interactionId } from '../interaction-id.js';
+import { fetchInScope, type DataFetcher } from '../data-fetch.js';
+import { consentOf, requireAccess, type AccessDeps } from '../security/access-token.js';
+import type { FetchOperation, FetchResult } from '../../../workflows/data-fetch-types.js';
+import { badRequest, ofbDateTime, ofbRefusal, sendOfbError } from './errors.js';
+
+export interface OfbDataDeps {
+  access: AccessDeps;
+  fetchData: DataFetcher;
+  baseUrl: string;
+  /** The bank as OFB names it in account data. */
+  bank: { brandName: string; cnpj: string; compeCode: string };
+}
+
+/** A router for one OFB API: its version header, interaction id and token scope. */
+export function ofbDataRouter(deps: OfbDataDeps, version: string, scope: string): Router {
+  const router = Router();
+  router.use((_req, res, next) => {
+    res.setHeader('x-v', version);
+    next();
+  });
+  router.use(
+    interactionId({
+      required: true,
+      refuse: (_q, res, detail) => sendOfbError(res, 400, badRequest(detail)),
+    }),
+  );
+  router.use(requireAccess(deps.access, { scope, grant: 'consent' }, ofbRefusal));
+  return router;
+}
+
+export function requirePermission(...permissions: string[]) {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    const granted = consentOf(res).permissions ?? [];
+    const missing = permissions.filter((p) => !granted.includes(p));
+    if (missing.length === 0) return next();
+    sendOfbError(res, 403, {
+      code: 'FORBIDDEN',
+      title: 'Permissão ausente',
+      detail: `the consent lacks ${missing.join(', ')}`,
+    });
+  };
+}
+
+export interface Paging {
+  page: number;
+  pageSize: number;
+}
+
+/** `page` ≥ 1 and `page-size` 1–1000 (smaller than 25 counts as 25), or a 400 already sent. */
+export function paging(req: Request, res: Response): Paging | undefined {
+  const page = req.query.page === undefined ? 1 : Number(req.query.page);
+  const size = req.query['page-size'] === undefined ? 25 : Number(req.query['page-size']);
+  if (!Number.isInteger(page) || page < 1 || page > 2_147_483_647) {
+    sendOfbError(res, 400, badRequest('page must be a whole number from 1'));
+    return undefined;
+  }
+  if (!Number.isInteger(size) || size < 1 || size > 1000) {
+    sendOfbError(res, 422, {
+      code: 'PAGE_SIZE_INVALIDO',
+      title: 'Tamanho de página inválido',
+      detail: 'page-size must be 1 to 1000',
+    });
+    return undefined;
+  }
+  return { page, pageSize: Math.max(25, size) };
+}
+
+export const selfUrl = (deps: OfbDataDeps, req: Request) => `${deps.baseUrl}${req.originalUrl.split('?')[0]}`;
+
+/** One page of a list the bank returned whole, with OFB links and totals. */
+export function pagedEnvelope<T>(items: T[], p: Paging, self: string) {
+  const totalPages = Math.max(1, Math.ceil(items.length / p.pageSize));
+  const link = (page: number) => `${self}?page=${page}&page-size=${p.pageSize}`;
+  return {
+    data: items.slice((p.page - 1) * p.pageSize, p.page * p.pageSize),
+    links: {
+      self: link(p.page),
+      ...(p.page > 1 ? { first: link(1), prev: link(p.page - 1) } : {}),
+      ...(p.page < totalPages ? { next: link(p.page + 1), last: link(totalPages) } : {}),
+    },
+    meta: { totalRecords: items.length, totalPages, requestDateTime: ofbDateTime(new Date()) },
+  };
+}
+
+export function envelope<T>(data: T, self: string) {
+  return {
+    data,
+    links: { self },
+    meta: { totalRecords: 1, totalPages: 1, requestDateTime: ofbDateTime(new Date()) },
+  };
+}
+
+/** Run the fetch for the token's consent; a resource outside it is 404, an unavailable core 503. */
+export function fetchOr404<K extends FetchResult['kind']>(
+  deps: OfbDataDeps,
+  res: Response,
+  operation: FetchOperation,
+  expected: K,
+) {
+  return fetchInScope(deps.fetchData, res, operation, expected, {
+    notFound: (r) =>
+      sendOfbError(r, 404, {
+        code: 'NOT_FOUND',
+        title: 'Recurso não encontrado',
+        detail: 'no such resource under this consent',
+      }),
+    unavailable: (r) =>
+      sendOfbError(r, 503, {
+        code: 'SERVICE_UNAVAILABLE',
+        title: 'Serviço indisponível',
+        detail: 'the bank system is unavailable; try again later',
+      }),
+  });
+}

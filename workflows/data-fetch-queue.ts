@@ -1,0 +1,2 @@
+// The workflows the `data-fetch` task queue runs.
+export { dataSession } from './data-fetch.js';
