@@ -54,6 +54,13 @@ export function createDataFetchActivities(deps: {
       switch (op.kind) {
         case 'customer':
           return { kind: 'customer', customer: await guarded(() => connector.getCustomer(customerId)) };
+        case 'customerResources': {
+          const [accounts, creditCards] = await Promise.all([
+            guarded(() => connector.listAccounts(customerId)),
+            guarded(() => connector.listCreditCardAccounts(customerId)),
+          ]);
+          return { kind: 'customerResources', accounts, creditCards };
+        }
         case 'accounts': {
           const accounts = await guarded(() => connector.listAccounts(customerId));
           return { kind: 'accounts', accounts: accounts.filter((a) => allowed.has(a.accountId)) };

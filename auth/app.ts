@@ -8,6 +8,7 @@ import { createComponentApp } from '../lib/http/server.js';
 import type { Logger } from '../lib/logger.js';
 import { consentRouter, type ConsentDecisions } from './interactions/consent.js';
 import { loginRouter } from './interactions/login.js';
+import type { ListShareable } from './shareable-resources.js';
 
 export interface AuthAppDeps {
   provider: Provider & { csrfSecret: string };
@@ -15,6 +16,7 @@ export interface AuthAppDeps {
   decisions: ConsentDecisions;
   /** The bank's limit of authorised consents per customer and recipient (default 10). */
   maxConsentsPerRecipient?: number;
+  listShareable: ListShareable;
   logger: Logger;
 }
 
@@ -36,6 +38,7 @@ export function createAuthApp(deps: AuthAppDeps): Express {
       csrfSecret: provider.csrfSecret,
       logger,
       maxConsentsPerRecipient: deps.maxConsentsPerRecipient ?? 10,
+      listShareable: deps.listShareable,
     }),
   );
   // No body parser in front: oidc-provider reads the raw request itself.

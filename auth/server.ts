@@ -19,6 +19,8 @@ import { TASK_QUEUES } from '../workflows/task-queues.js';
 import { devKeyEncryptionKey } from './dev-secrets.js';
 import { ensureDevDirectory } from './directory/dev-directory.js';
 import { seedDemoCustomers } from './idp/demo-customers.js';
+import { fetchedShareable } from './shareable-resources.js';
+import { temporalDataFetcher } from '../api/consents/data-fetch.js';
 import { DEV_GATEWAY_CLIENT_DN } from './pki/dev-pki.js';
 import { createProvider, issueRegistrationToken } from './provider.js';
 
@@ -79,6 +81,7 @@ runMain('auth', async () => {
     db,
     decisions,
     maxConsentsPerRecipient: cfg.consent.maxPerRecipient,
+    listShareable: fetchedShareable(temporalDataFetcher(client, TASK_QUEUES.dataFetch)),
     logger,
   });
   const server = https.createServer(

@@ -14,6 +14,8 @@ import type { PageRequest, TimeRange } from '../connectors/sdk/connector.js';
 
 export type FetchOperation =
   | { kind: 'customer' }
+  /** Everything the customer could share (the consent page's choice); only the AS asks for it. */
+  | { kind: 'customerResources' }
   | { kind: 'accounts' }
   | { kind: 'balance'; accountId: string }
   | { kind: 'transactions'; accountId: string; range: TimeRange; page: PageRequest }
@@ -34,6 +36,7 @@ export interface FetchRequest {
 /** `outOfScope`: the resource is not one the consent covers (or does not exist): the gateway's 404. */
 export type FetchResult =
   | { kind: 'customer'; customer?: Customer }
+  | { kind: 'customerResources'; accounts: Account[]; creditCards: CreditCardAccount[] }
   | { kind: 'accounts'; accounts: Account[] }
   | { kind: 'balance'; balance: Balance }
   | { kind: 'transactions'; page: Page<Transaction> }

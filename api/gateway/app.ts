@@ -16,7 +16,7 @@ import { interactionId } from './interaction-id.js';
 import { CONSENTS_BASE, ofbConsentsRouter } from './ofb/consents/routes.js';
 import { sendOfbError } from './ofb/errors.js';
 import type { AccessDeps } from './security/access-token.js';
-import type { DataFetcher } from './data-fetch.js';
+import type { DataFetcher } from '../consents/data-fetch.js';
 import { ACCOUNTS_BASE, ofbAccountsRouter } from './ofb/accounts/routes.js';
 import type { OfbDataDeps } from './ofb/data-api.js';
 

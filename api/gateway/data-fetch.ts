@@ -1,54 +1,9 @@
-// How the gateway reads the bank's data: each call is a `fetch` update on the consent's
-// `dataSession` workflow (update-with-start), on the data-fetch task queue. The request carries the
-// consent's scope; the worker filters at source.
-import {
-  WithStartWorkflowOperation,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
-import { dataSession, fetchUpdate } from '../../workflows/data-fetch.js';
+// The gateway's side of a data read: the consent's scope on every request, and the standard's
+// answers for a resource outside it or an unavailable core.
 import type { FetchOperation, FetchRequest, FetchResult } from '../../workflows/data-fetch-types.js';
-import { ClientId } from '../../workflows/search-attributes.js';
 import type { Response } from 'express';
+import { BankDataUnavailable, type DataFetcher } from '../consents/data-fetch.js';
 import { consentOf, type ConsentRecord } from './security/access-token.js';
-
-export type DataFetcher = (req: FetchRequest) => Promise<FetchResult>;
-
-/** The bank's core could not answer (connector down, circuit open, timeout): 503/504 upstream. */
-export class BankDataUnavailable extends Error {
-  override name = 'BankDataUnavailable';
-}
-
-export function temporalDataFetcher(
-  client: Client,
-  taskQueue: string,
-  sessionIdleMs = 5 * 60_000,
-): DataFetcher {
-  const fetchOnce = (req: FetchRequest) =>
-    client.workflow.executeUpdateWithStart(fetchUpdate, {
-      args: [req],
-      startWorkflowOperation: new WithStartWorkflowOperation(dataSession, {
-        workflowId: `data-session-${req.consentId}`,
-        taskQueue,
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        args: [{ consentId: req.consentId, idleMs: sessionIdleMs }],
-        typedSearchAttributes: [{ key: ClientId, value: req.clientId }],
-      }),
-    });
-  return async (req) => {
-    try {
-      return await fetchOnce(req);
-    } catch (err) {
-      // The fetch itself failed (connector down, circuit open, timeout).
-      if (err instanceof WorkflowUpdateFailedError)
-        throw new BankDataUnavailable(err.cause?.message ?? err.message);
-      // The session was just ending as the update arrived: the next call starts a new one.
-      if (err instanceof WorkflowNotFoundError) return fetchOnce(req);
-      throw err;
-    }
-  };
-}
 
 /** The fetch request for a consent: its customer and selected accounts bound the result. */
 export function fetchFor(consent: ConsentRecord, operation: FetchOperation): FetchRequest {

@@ -14,7 +14,7 @@ import { loadTlsMaterial } from '../../lib/tls.js';
 import { TASK_QUEUES } from '../../workflows/task-queues.js';
 import { ENDPOINTS } from '../../auth/configuration.js';
 import { createGatewayApp } from './app.js';
-import { temporalDataFetcher } from './data-fetch.js';
+import { temporalDataFetcher } from '../consents/data-fetch.js';
 import { consentStateReader } from './security/consent-state.js';
 import { createIntrospector } from './security/introspection.js';
 

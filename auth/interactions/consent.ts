@@ -3,13 +3,13 @@
 // OAuth grant — whose id is the consent id — come into being.
 import { Router, type Request, type Response } from 'express';
 import type Provider from 'oidc-provider';
-import { listAccounts } from '../../connectors/mock-core-banking/accounts.js';
 import type { Models } from '../../db/models/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Authorisation, ConsentState, FdxConsentTerms, Revocation } from '../../workflows/consent.js';
 import { consentIdsIn } from '../consent-scope.js';
 import { pushedConsentKey } from '../provider.js';
 import { describePermissions } from './permissions.js';
+import { wantedKinds, type ListShareable } from '../shareable-resources.js';
 import { csrfTokens, formBody, interactionOrExpired, refuseForm } from './forms.js';
 import { consentPage } from './views.js';
 
@@ -27,6 +27,8 @@ export interface ConsentInteractionDeps {
   csrfSecret: string;
   /** The bank's limit of authorised consents per customer and recipient. */
   maxConsentsPerRecipient: number;
+  /** The accounts and cards the customer may choose from, read from the bank's core. */
+  listShareable: ListShareable;
   logger: Logger;
 }
 
@@ -81,7 +83,13 @@ export function consentRouter(deps: ConsentInteractionDeps): Router {
       await refuse('the logged-in customer is not the user this consent was lodged for');
       return undefined;
     }
-    return { details, consent, customer, client, accounts: await listAccounts(customer._id) };
+    return {
+      details,
+      consent,
+      customer,
+      client,
+      accounts: await deps.listShareable(consent as typeof consent & { _id: string }, customer._id),
+    };
   }
 
   const render = (
@@ -151,12 +159,7 @@ export function consentRouter(deps: ConsentInteractionDeps): Router {
     }
     const chosen = [body.accountIds ?? []].flat();
     const own = new Set(accounts.map((a) => a.accountId));
-    const needsAccounts =
-      consent.standard === 'FDX'
-        ? ((consent.fdx as FdxConsentTerms | undefined)?.resources ?? []).some(
-            (r) => r.resourceType === 'ACCOUNT',
-          )
-        : consent.permissions.some((p) => p.startsWith('ACCOUNTS_') || p.startsWith('CREDIT_CARDS_'));
+    const needsAccounts = wantedKinds(consent).size > 0;
     if (chosen.some((id) => !own.has(id)) || (needsAccounts && chosen.length === 0)) {
       return render(res, details.uid, loaded, 400, 'Choose at least one of your accounts to share.');
     }

@@ -1,7 +1,10 @@
 // The authorization server in-process over real HTTPS (dev PKI, mTLS requested), on a test database.
 import https from 'node:https';
 import path from 'node:path';
+import { createDataFetchActivities } from '../../activities/data-fetch.js';
 import { createAuthApp } from '../../auth/app.js';
+import { fetchedShareable, type ListShareable } from '../../auth/shareable-resources.js';
+import { createConnector } from '../../connectors/index.js';
 import type { ConsentDecisions } from '../../auth/interactions/consent.js';
 import type { FdxConsentTerms } from '../../workflows/consent.js';
 import { ensureDevDirectory, type DevDirectory } from '../../auth/directory/dev-directory.js';
@@ -26,6 +29,15 @@ export interface TestAuthServer {
   stop(): Promise<void>;
 }
 
+/**
+ * The shareable accounts read by the data-fetch activity and the mock core connector in this
+ * process, for tests that run no data-fetch worker (the platform reads them through Temporal).
+ */
+export function inProcessShareable(): ListShareable {
+  const { fetchBankData } = createDataFetchActivities({ connector: createConnector('mock-core-banking') });
+  return fetchedShareable(fetchBankData);
+}
+
 /** For tests that never reach a consent decision: using it is a test bug. */
 export const NO_DECISIONS: ConsentDecisions = {
   authorise: () => Promise.reject(new Error('this test takes no consent decisions')),
@@ -39,9 +51,15 @@ export async function startTestAuthServer(
     decisions?: ConsentDecisions;
     lodgeFdxConsent?: (clientId: string, terms: FdxConsentTerms) => Promise<string>;
     maxConsentsPerRecipient?: number;
+    listShareable?: ListShareable;
   } = {},
 ): Promise<TestAuthServer> {
-  const { decisions = NO_DECISIONS, lodgeFdxConsent, maxConsentsPerRecipient } = opts;
+  const {
+    decisions = NO_DECISIONS,
+    lodgeFdxConsent,
+    maxConsentsPerRecipient,
+    listShareable = inProcessShareable(),
+  } = opts;
   const pki = await ensureDevPki(path.join(dir, 'pki'));
   const directory = ensureDevDirectory(path.join(dir, 'directory'));
   const port = await freePort();
@@ -60,7 +78,14 @@ export async function startTestAuthServer(
       ...(lodgeFdxConsent ? { lodgeFdxConsent } : {}),
       logger: quietLogger,
     });
-    const app = createAuthApp({ provider, db, decisions, maxConsentsPerRecipient, logger: quietLogger });
+    const app = createAuthApp({
+      provider,
+      db,
+      decisions,
+      maxConsentsPerRecipient,
+      listShareable,
+      logger: quietLogger,
+    });
     server = https.createServer(
       {
         cert: pki.server.cert,

@@ -2,7 +2,7 @@
 // static client, on the stack's database and Temporal task queue.
 import https from 'node:https';
 import { createGatewayApp } from '../../api/gateway/app.js';
-import { temporalDataFetcher } from '../../api/gateway/data-fetch.js';
+import { temporalDataFetcher } from '../../api/consents/data-fetch.js';
 import { consentStateReader } from '../../api/gateway/security/consent-state.js';
 import { createIntrospector } from '../../api/gateway/security/introspection.js';
 import { ENDPOINTS } from '../../auth/configuration.js';

@@ -9,6 +9,10 @@ import { temporalConsentDecisions, temporalFdxLodging } from '../../auth/consent
 import { DEMO_CUSTOMERS, seedDemoCustomers } from '../../auth/idp/demo-customers.js';
 import { issueCertificate } from '../../auth/pki/dev-pki.js';
 import { consentWorker } from '../../workers/consent.js';
+import { dataFetchWorker } from '../../workers/data-fetch.js';
+import { createConnector } from '../../connectors/index.js';
+import { fetchedShareable } from '../../auth/shareable-resources.js';
+import { temporalDataFetcher } from '../../api/consents/data-fetch.js';
 import { startTestAuthServer, type TestAuthServer } from './auth-server.js';
 import { hiddenField, UserAgent } from './browser-agent.js';
 import { uniqueNames } from './env.js';
@@ -135,6 +139,11 @@ export async function startOfbStack(
   const db = await testDatabase(names.database);
   const temporal = await testClient();
   const worker = await startTestWorker(consentWorker({ models: db.models }, names.taskQueue));
+  // Reads of bank data (the consent page's accounts, the gateway's APIs) go through Temporal.
+  const dataFetchTaskQueue = `${names.taskQueue}-data-fetch`;
+  const dataWorker = await startTestWorker(
+    dataFetchWorker({ connector: createConnector('mock-core-banking') }, dataFetchTaskQueue),
+  );
   const as = await startTestAuthServer(db, dir, {
     decisions: temporalConsentDecisions(temporal.client),
     lodgeFdxConsent: temporalFdxLodging({
@@ -144,6 +153,7 @@ export async function startOfbStack(
       ...options.fdx,
     }),
     ...(options.maxConsentsPerRecipient ? { maxConsentsPerRecipient: options.maxConsentsPerRecipient } : {}),
+    listShareable: fetchedShareable(temporalDataFetcher(temporal.client, dataFetchTaskQueue, 2000)),
   });
   await seedDemoCustomers(db.models);
   const rp = await registerRecipient(as, recipientName);
@@ -164,6 +174,7 @@ export async function startOfbStack(
     );
   return {
     names,
+    dataFetchTaskQueue,
     db,
     client: temporal.client,
     as,
@@ -172,6 +183,7 @@ export async function startOfbStack(
     async stop() {
       await as.stop();
       await worker.stop();
+      await dataWorker.stop();
       await temporal.close();
       await db.drop();
       rmSync(dir, { recursive: true, force: true });

@@ -22,6 +22,7 @@ import { closeServer } from '../../lib/http/server.js';
 import { uniqueNames } from '../helpers/env.js';
 import {
   NO_DECISIONS,
+  inProcessShareable,
   startTestAuthServer,
   TEST_KEK,
   TEST_RESOURCE,
@@ -390,7 +391,13 @@ describe('behind a TLS-terminating proxy', () => {
       proxy: true,
       logger: quietLogger,
     });
-    const app = createAuthApp({ provider: proxied, db, decisions: NO_DECISIONS, logger: quietLogger });
+    const app = createAuthApp({
+      provider: proxied,
+      db,
+      decisions: NO_DECISIONS,
+      listShareable: inProcessShareable(),
+      logger: quietLogger,
+    });
     const plain = await new Promise<http.Server>((resolve) => {
       const s = app.listen(0, '0.0.0.0', () => resolve(s));
     });

@@ -5,9 +5,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as oidc from 'openid-client';
-import { createConnector } from '../../connectors/index.js';
 import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
-import { dataFetchWorker } from '../../workers/data-fetch.js';
 import { projectRoot } from '../helpers/env.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { loadOpenApi } from '../helpers/openapi.js';
@@ -19,28 +17,21 @@ import {
   type FdxRecipient,
   type OfbStack,
 } from '../helpers/ofb-journey.js';
-import { startTestWorker } from '../helpers/platform.js';
 
 const SPEC = loadOpenApi(path.resolve(projectRoot, '../shared/specs/fdx/plaid-core-exchange/6.4/corex.yaml'));
 const [ana] = DEMO_CUSTOMERS;
 let stack: OfbStack;
 let gw: TestGateway;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
 let fdx: FdxRecipient;
 
 beforeAll(async () => {
   stack = await startOfbStack(import.meta.url, 'unused-ofb-recipient');
-  const taskQueue = `${stack.names.taskQueue}-data-fetch`;
-  worker = await startTestWorker(
-    dataFetchWorker({ connector: createConnector('mock-core-banking') }, taskQueue),
-  );
-  gw = await startTestGateway(stack, { dataFetchTaskQueue: taskQueue });
+  gw = await startTestGateway(stack, { dataFetchTaskQueue: stack.dataFetchTaskQueue });
   fdx = await registerFdxRecipient(stack.as, 'FDX Data Recipient', 'CN=fdx-data,O=Recipient Inc,C=US');
 });
 
 afterAll(async () => {
   await gw?.stop();
-  await worker?.stop();
   await stack?.stop();
 });
 

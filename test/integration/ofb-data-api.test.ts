@@ -5,16 +5,13 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as oidc from 'openid-client';
-import { createConnector } from '../../connectors/index.js';
 import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
 import { issueCertificate } from '../../auth/pki/dev-pki.js';
-import { dataFetchWorker } from '../../workers/data-fetch.js';
 import { eventually } from '../helpers/eventually.js';
 import { recordHistory } from '../helpers/histories.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { loadOpenApi } from '../helpers/openapi.js';
 import { customerJourney, pushAuthorization, startOfbStack, type OfbStack } from '../helpers/ofb-journey.js';
-import { startTestWorker } from '../helpers/platform.js';
 
 const SPEC = loadOpenApi(
   path.resolve(new URL('../../specs/ofb/accounts/2.4.2.yml', import.meta.url).pathname),
@@ -24,20 +21,14 @@ const [ana] = DEMO_CUSTOMERS;
 
 let stack: OfbStack;
 let gw: TestGateway;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
 
 beforeAll(async () => {
   stack = await startOfbStack(import.meta.url, 'accounts-recipient');
-  const taskQueue = `${stack.names.taskQueue}-data-fetch`;
-  worker = await startTestWorker(
-    dataFetchWorker({ connector: createConnector('mock-core-banking') }, taskQueue),
-  );
-  gw = await startTestGateway(stack, { dataFetchTaskQueue: taskQueue });
+  gw = await startTestGateway(stack, { dataFetchTaskQueue: stack.dataFetchTaskQueue });
 });
 
 afterAll(async () => {
   await gw?.stop();
-  await worker?.stop();
   await stack?.stop();
 });
 

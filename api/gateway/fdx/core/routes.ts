@@ -3,7 +3,8 @@
 // The consent's data clusters decide what each call may read.
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { FetchOperation, FetchResult } from '../../../../workflows/data-fetch-types.js';
-import { fetchInScope, type DataFetcher } from '../../data-fetch.js';
+import type { DataFetcher } from '../../../consents/data-fetch.js';
+import { fetchInScope } from '../../data-fetch.js';
 import { consentOf, requireAccess, type AccessDeps } from '../../security/access-token.js';
 import { fdxRefusal, invalidInput, sendFdxError } from '../errors.js';
 import { accountContact, depositAccount, depositTransaction, paymentNetworks, statement } from './mappers.js';

@@ -1,0 +1,60 @@
+// What a customer may choose to share on the consent page: their accounts and credit cards, read
+// from the bank's core through the consent's data session in Temporal (as every read of bank data
+// is), and narrowed to the kinds of data the consent asks for.
+import type { DataFetcher } from '../api/consents/data-fetch.js';
+import type { Consent } from '../db/models/consent.js';
+
+export interface ShareableResource {
+  accountId: string;
+  label: string;
+  kind: 'ACCOUNT' | 'CREDIT_CARD';
+}
+
+export type ListShareable = (
+  consent: Consent & { _id: string },
+  customerId: string,
+) => Promise<ShareableResource[]>;
+
+/** Deposit accounts for OFB ACCOUNTS_* and FDX ACCOUNT resources; cards for OFB CREDIT_CARDS_*. */
+export function wantedKinds(
+  consent: Pick<Consent, 'standard' | 'permissions' | 'fdx'>,
+): Set<ShareableResource['kind']> {
+  if (consent.standard === 'FDX') {
+    const resources =
+      (consent.fdx as { resources?: { resourceType: string }[] } | undefined)?.resources ?? [];
+    return new Set(resources.some((r) => r.resourceType === 'ACCOUNT') ? ['ACCOUNT'] : []);
+  }
+  return new Set([
+    ...(consent.permissions.some((p) => p.startsWith('ACCOUNTS_')) ? (['ACCOUNT'] as const) : []),
+    ...(consent.permissions.some((p) => p.startsWith('CREDIT_CARDS_')) ? (['CREDIT_CARD'] as const) : []),
+  ]);
+}
+
+export function fetchedShareable(fetchData: DataFetcher): ListShareable {
+  return async (consent, customerId) => {
+    const kinds = wantedKinds(consent);
+    if (kinds.size === 0) return [];
+    const result = await fetchData({
+      consentId: consent._id,
+      clientId: consent.clientId,
+      customerId,
+      accountIds: [],
+      operation: { kind: 'customerResources' },
+    });
+    if (result.kind !== 'customerResources') return [];
+    return [
+      ...(kinds.has('ACCOUNT')
+        ? result.accounts
+            .filter((a) => a.status === 'OPEN')
+            .map((a) => ({ accountId: a.accountId, label: a.label, kind: 'ACCOUNT' as const }))
+        : []),
+      ...(kinds.has('CREDIT_CARD')
+        ? result.creditCards.map((c) => ({
+            accountId: c.creditCardAccountId,
+            label: `${c.name} ****-${c.last4}`,
+            kind: 'CREDIT_CARD' as const,
+          }))
+        : []),
+    ];
+  };
+}
