@@ -61,6 +61,22 @@ export function createDataFetchActivities(deps: {
           ]);
           return { kind: 'customerResources', accounts, creditCards };
         }
+        case 'resources': {
+          const [accounts, cards] = await Promise.all([
+            guarded(() => connector.listAccounts(customerId)),
+            guarded(() => connector.listCreditCardAccounts(customerId)),
+          ]);
+          const open = new Set(accounts.filter((a) => a.status === 'OPEN').map((a) => a.accountId));
+          const cardIds = new Set(cards.map((c) => c.creditCardAccountId));
+          return {
+            kind: 'resources',
+            resources: req.accountIds.map((id) => ({
+              resourceId: id,
+              type: cardIds.has(id) ? 'CREDIT_CARD' : 'ACCOUNT',
+              status: open.has(id) || cardIds.has(id) ? 'AVAILABLE' : 'UNAVAILABLE',
+            })),
+          };
+        }
         case 'accounts': {
           const accounts = await guarded(() => connector.listAccounts(customerId));
           return { kind: 'accounts', accounts: accounts.filter((a) => allowed.has(a.accountId)) };

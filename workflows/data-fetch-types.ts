@@ -12,11 +12,20 @@ import type {
 } from '../connectors/sdk/model.js';
 import type { PageRequest, TimeRange } from '../connectors/sdk/connector.js';
 
+export interface ConsentedResource {
+  resourceId: string;
+  type: 'ACCOUNT' | 'CREDIT_CARD';
+  /** UNAVAILABLE: closed, or gone from the core since the customer chose it. */
+  status: 'AVAILABLE' | 'UNAVAILABLE';
+}
+
 export type FetchOperation =
   | { kind: 'customer' }
   /** Everything the customer could share (the consent page's choice); only the AS asks for it. */
   | { kind: 'customerResources' }
   | { kind: 'accounts' }
+  /** The consented accounts and cards, and whether the core still has them open. */
+  | { kind: 'resources' }
   | { kind: 'balance'; accountId: string }
   | { kind: 'transactions'; accountId: string; range: TimeRange; page: PageRequest }
   | { kind: 'statements'; accountId: string; range: TimeRange }
@@ -38,6 +47,7 @@ export type FetchResult =
   | { kind: 'customer'; customer?: Customer }
   | { kind: 'customerResources'; accounts: Account[]; creditCards: CreditCardAccount[] }
   | { kind: 'accounts'; accounts: Account[] }
+  | { kind: 'resources'; resources: ConsentedResource[] }
   | { kind: 'balance'; balance: Balance }
   | { kind: 'transactions'; page: Page<Transaction> }
   | { kind: 'statements'; statements: Statement[] }

@@ -18,6 +18,7 @@ import { sendOfbError } from './ofb/errors.js';
 import type { AccessDeps } from './security/access-token.js';
 import type { DataFetcher } from '../consents/data-fetch.js';
 import { ACCOUNTS_BASE, ofbAccountsRouter } from './ofb/accounts/routes.js';
+import { ofbResourcesRouter, RESOURCES_BASE } from './ofb/resources/routes.js';
 import type { OfbDataDeps } from './ofb/data-api.js';
 
 export interface GatewayDeps {
@@ -61,6 +62,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
     bank: deps.bank,
   };
   app.use(ACCOUNTS_BASE, ofbAccountsRouter(ofbData));
+  app.use(RESOURCES_BASE, ofbResourcesRouter(ofbData));
   // FDX: the interaction id is optional, and echoed.
   app.use(
     FDX_BASE,

@@ -16,6 +16,9 @@ import { customerJourney, pushAuthorization, startOfbStack, type OfbStack } from
 const SPEC = loadOpenApi(
   path.resolve(new URL('../../specs/ofb/accounts/2.4.2.yml', import.meta.url).pathname),
 );
+const RESOURCES = loadOpenApi(
+  path.resolve(new URL('../../specs/ofb/resources/3.1.0.yml', import.meta.url).pathname),
+);
 const BASE = '/open-banking/accounts/v2';
 const [ana] = DEMO_CUSTOMERS;
 
@@ -166,5 +169,28 @@ describe('OFB accounts', () => {
     console.info(
       `the gateway refused the revoked consent's token ${Date.now() - revokedAt} ms after the revocation`,
     );
+  });
+
+  it("lists the consent's resources (resources 3.1.0), and refuses a consent without RESOURCES_READ", async () => {
+    const { token } = await authorisedConsent(ALL);
+    const res = await gw.fetcher(stack.rp.cert)(`${gw.url}/open-banking/resources/v3/resources`, {
+      headers: { authorization: `Bearer ${token}`, 'x-fapi-interaction-id': randomUUID() },
+    });
+    const body = (await res.json()) as { data: unknown[] };
+    RESOURCES.assertResponse('GET', '/resources', { status: res.status, headers: res.headers, body });
+    expect(res.headers.get('x-v')).toBe('3.1.0');
+    expect(body.data).toEqual([{ resourceId: 'acc-ana-checking', type: 'ACCOUNT', status: 'AVAILABLE' }]);
+
+    const { token: narrow } = await authorisedConsent(['ACCOUNTS_READ', 'ACCOUNTS_BALANCES_READ']);
+    const refused = await gw.fetcher(stack.rp.cert)(`${gw.url}/open-banking/resources/v3/resources`, {
+      headers: { authorization: `Bearer ${narrow}`, 'x-fapi-interaction-id': randomUUID() },
+    });
+    const refusal = await refused.json();
+    RESOURCES.assertResponse('GET', '/resources', {
+      status: refused.status,
+      headers: refused.headers,
+      body: refusal,
+    });
+    expect(refused.status).toBe(403);
   });
 });
