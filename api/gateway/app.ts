@@ -16,6 +16,8 @@ import { interactionId } from './interaction-id.js';
 import { CONSENTS_BASE, ofbConsentsRouter } from './ofb/consents/routes.js';
 import { sendOfbError } from './ofb/errors.js';
 import type { AccessDeps } from './security/access-token.js';
+import type { EventBuffer } from '../../lib/analytics/event-buffer.js';
+import { recordCalls, type GatewayCallEvent } from './analytics.js';
 import type { DataFetcher } from '../consents/data-fetch.js';
 import { ACCOUNTS_BASE, ofbAccountsRouter } from './ofb/accounts/routes.js';
 import { ofbResourcesRouter, RESOURCES_BASE } from './ofb/resources/routes.js';
@@ -33,6 +35,8 @@ export interface GatewayDeps {
   /** Reads of the bank's data: `dataFetch` workflows in the platform, see data-fetch.ts. */
   fetchData: DataFetcher;
   bank: OfbDataDeps['bank'] & { routingNumber: string };
+  /** Where each call's analytics event goes (bounded, written in the background). */
+  events: EventBuffer<GatewayCallEvent>;
 }
 
 export function createGatewayApp(deps: GatewayDeps): Express {
@@ -43,6 +47,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
       { name: 'temporal', check: async () => void (await deps.client.workflowService.getSystemInfo({})) },
     ],
   });
+  app.use(recordCalls(deps.events));
   const transitions = consentTransitions(deps.client);
   app.use(
     CONSENTS_BASE,

@@ -13,6 +13,8 @@ import { connectClient } from '../../lib/temporal.js';
 import { loadTlsMaterial } from '../../lib/tls.js';
 import { TASK_QUEUES } from '../../workflows/task-queues.js';
 import { ENDPOINTS } from '../../auth/configuration.js';
+import { EventBuffer } from '../../lib/analytics/event-buffer.js';
+import { writeCallEvents, type GatewayCallEvent } from './analytics.js';
 import { createGatewayApp } from './app.js';
 import { temporalDataFetcher } from '../consents/data-fetch.js';
 import { consentStateReader } from './security/consent-state.js';
@@ -44,7 +46,16 @@ runMain('gateway', async () => {
   });
   const connection = await connectClient(cfg.temporal);
   const client = new Client({ connection, namespace: cfg.temporal.namespace });
+  const events = new EventBuffer<GatewayCallEvent>({
+    capacity: 50_000,
+    batchSize: 500,
+    flushIntervalMs: 1000,
+    write: writeCallEvents(db.models.AnalyticsEvent),
+    onError: (err) =>
+      logger.warn({ err: (err as Error).message, ...events.stats() }, 'analytics write failed'),
+  }).start();
   const app = createGatewayApp({
+    events,
     logger,
     client,
     db,
@@ -77,6 +88,8 @@ runMain('gateway', async () => {
   logger.info({ url: cfg.auth.resourceServer }, 'gateway ready');
   return async () => {
     await closeServer(server);
+    await events.stop();
+    logger.info(events.stats(), 'analytics events at shutdown');
     await introspector.close();
     await connection.close();
     await db.close();

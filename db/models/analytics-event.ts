@@ -15,6 +15,13 @@ const analyticsEventSchema = new Schema(
     /** For consent ends: the OFB rejection code (CONSENT_EXPIRED, CUSTOMER_MANUALLY_REVOKED, …). */
     code: { type: String },
     actor: { type: String },
+    /** Gateway calls: the route template, the outcome, latency (ms), response size and correlation id. */
+    method: { type: String },
+    endpoint: { type: String },
+    status: { type: Number },
+    latencyMs: { type: Number },
+    bytes: { type: Number },
+    interactionId: { type: String },
   },
   { collection: 'analytics_events', versionKey: false },
 );

@@ -1,7 +1,9 @@
 // The API gateway in-process over real HTTPS with mTLS, introspecting at the test AS as its own
 // static client, on the stack's database and Temporal task queue.
 import https from 'node:https';
+import { writeCallEvents, type GatewayCallEvent } from '../../api/gateway/analytics.js';
 import { createGatewayApp } from '../../api/gateway/app.js';
+import { EventBuffer } from '../../lib/analytics/event-buffer.js';
 import { temporalDataFetcher } from '../../api/consents/data-fetch.js';
 import { consentStateReader } from '../../api/gateway/security/consent-state.js';
 import { createIntrospector } from '../../api/gateway/security/introspection.js';
@@ -35,7 +37,14 @@ export async function startTestGateway(
   });
   const port = await freePort();
   const url = `https://localhost:${port}`;
+  const events = new EventBuffer<GatewayCallEvent>({
+    capacity: 10_000,
+    batchSize: 100,
+    flushIntervalMs: 200,
+    write: writeCallEvents(stack.db.models.AnalyticsEvent),
+  }).start();
   const app = createGatewayApp({
+    events,
     logger: quietLogger,
     client: stack.client,
     db: stack.db,
@@ -72,10 +81,12 @@ export async function startTestGateway(
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   return {
     url,
+    events,
     /** fetch with a client certificate (or none), trusting the dev CA. */
     fetcher: (cert?: { cert: string; key: string }) => tlsFetch({ ca: pki.ca.cert, ...(cert ?? {}) }),
     async stop() {
       await closeServer(server);
+      await events.stop();
       await introspector.close();
     },
   };

@@ -1,0 +1,71 @@
+// One analytics event per gateway call: when, who (client, consent), which endpoint template, the
+// outcome, latency and size — ids only, never bodies or personal data. Recorded when the response
+// finishes, into the bounded buffer, so analytics never holds up or fails a call.
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { Models } from '../../db/models/index.js';
+import type { EventBuffer } from '../../lib/analytics/event-buffer.js';
+import type { TokenInfo } from './security/introspection.js';
+
+export interface GatewayCallEvent {
+  _id: string;
+  type: 'gateway.call';
+  at: Date;
+  standard: 'OFB' | 'FDX';
+  clientId?: string;
+  consentId?: string;
+  method: string;
+  /** The route template, e.g. `/open-banking/accounts/v2/accounts/:accountId/balances`. */
+  endpoint: string;
+  status: number;
+  latencyMs: number;
+  bytes: number;
+  interactionId?: string;
+}
+
+export function recordCalls(buffer: EventBuffer<GatewayCallEvent>) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = performance.now();
+    res.on('finish', () => {
+      const token = res.locals.token as TokenInfo | undefined;
+      const route = (req.route as { path?: string } | undefined)?.path;
+      buffer.record({
+        _id: randomUUID(),
+        type: 'gateway.call',
+        at: new Date(),
+        standard: req.originalUrl.startsWith('/fdx/') ? 'FDX' : 'OFB',
+        ...(token ? { clientId: token.clientId } : {}),
+        ...(token?.consentId ? { consentId: token.consentId } : {}),
+        method: req.method,
+        // Unmatched paths are not recorded verbatim: they may carry anything.
+        endpoint: route ? `${req.baseUrl}${route}` : 'unmatched',
+        status: res.statusCode,
+        latencyMs: Math.round((performance.now() - started) * 10) / 10,
+        bytes: Number(res.getHeader('content-length') ?? 0),
+        ...(typeof res.getHeader('x-fapi-interaction-id') === 'string'
+          ? { interactionId: res.getHeader('x-fapi-interaction-id') as string }
+          : {}),
+      });
+    });
+    next();
+  };
+}
+
+/**
+ * Batches go to `analytics_events`, unordered. A batch retried after a partial write meets its own
+ * earlier inserts as duplicate keys: those count as written, any other error fails the batch.
+ */
+export function writeCallEvents(model: Models['AnalyticsEvent']) {
+  return async (events: GatewayCallEvent[]) => {
+    try {
+      await model.insertMany(events, { ordered: false });
+    } catch (err) {
+      const writeErrors = (err as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
+      const duplicatesOnly =
+        Array.isArray(writeErrors) &&
+        writeErrors.length > 0 &&
+        writeErrors.every((e) => (e.code ?? e.err?.code) === 11000);
+      if (!duplicatesOnly) throw err;
+    }
+  };
+}
