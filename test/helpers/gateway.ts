@@ -4,6 +4,7 @@ import https from 'node:https';
 import { writeCallEvents, type GatewayCallEvent } from '../../api/gateway/analytics.js';
 import { createGatewayApp } from '../../api/gateway/app.js';
 import { EventBuffer } from '../../lib/analytics/event-buffer.js';
+import type { ClientCertificateSource } from '../../lib/http/client-certificate.js';
 import { temporalDataFetcher } from '../../api/consents/data-fetch.js';
 import { consentStateReader } from '../../api/gateway/security/consent-state.js';
 import { createIntrospector } from '../../api/gateway/security/introspection.js';
@@ -26,6 +27,8 @@ export async function startTestGateway(
     dataFetchTaskQueue?: string;
     /** How long a consent's data session waits for the next fetch (short, so sessions end in tests). */
     sessionIdleMs?: number;
+    /** Behind a TLS-terminating proxy: the header with the client certificate, and who may set it. */
+    certificates?: ClientCertificateSource;
   } = {},
 ) {
   const { pki } = stack.as;
@@ -50,7 +53,7 @@ export async function startTestGateway(
     db: stack.db,
     access: {
       introspect: introspector.introspect,
-      certificates: { trustedProxies: [] },
+      certificates: opts.certificates ?? { trustedProxies: [] },
       consentState: consentStateReader(stack.db.models),
       audience: TEST_RESOURCE,
     },

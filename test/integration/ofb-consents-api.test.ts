@@ -435,3 +435,38 @@ describe('the OFB clock through the API', () => {
     expect(Date.now() - expiredAt).toBeLessThan(1000);
   });
 });
+
+describe('behind a TLS-terminating proxy', () => {
+  it("takes the client certificate from the trusted proxy's header", async () => {
+    const proxied = await startTestGateway(stack, {
+      certificates: { proxyHeader: 'x-ssl-client-cert', trustedProxies: ['127.0.0.1', '::ffff:127.0.0.1'] },
+    });
+    try {
+      const token = await clientCredentials(rp)();
+      const send = (headers: Record<string, string>) =>
+        proxied.fetcher()(`${proxied.url}${OFB_CONSENTS}/consents`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'x-fapi-interaction-id': randomUUID(),
+            'content-type': 'application/json',
+            ...headers,
+          },
+          body: JSON.stringify(createBody()),
+        });
+      // The proxy forwards the recipient's certificate: the token's binding holds.
+      const forwarded = await send({ 'x-ssl-client-cert': encodeURIComponent(rp.cert.cert) });
+      expect(forwarded.status).toBe(201);
+      // Without the header there is no certificate at all.
+      expect((await send({})).status).toBe(401);
+      // Another certificate in the header does not match the token.
+      const other = await issueCertificate(stack.as.pki.ca, {
+        subject: 'CN=other,O=Elsewhere',
+        usage: 'client',
+      });
+      expect((await send({ 'x-ssl-client-cert': encodeURIComponent(other.cert) })).status).toBe(401);
+    } finally {
+      await proxied.stop();
+    }
+  });
+});
