@@ -20,6 +20,8 @@ import type { EventBuffer } from '../../lib/analytics/event-buffer.js';
 import { recordCalls, type GatewayCallEvent } from './analytics.js';
 import type { DataFetcher } from '../consents/data-fetch.js';
 import { ACCOUNTS_BASE, ofbAccountsRouter } from './ofb/accounts/routes.js';
+import { CREDIT_CARDS_BASE, ofbCreditCardsRouter } from './ofb/credit-cards/routes.js';
+import { CUSTOMERS_BASE, ofbCustomersRouter } from './ofb/customers/routes.js';
 import { ofbResourcesRouter, RESOURCES_BASE } from './ofb/resources/routes.js';
 import type { OfbDataDeps } from './ofb/data-api.js';
 
@@ -67,6 +69,8 @@ export function createGatewayApp(deps: GatewayDeps): Express {
     bank: deps.bank,
   };
   app.use(ACCOUNTS_BASE, ofbAccountsRouter(ofbData));
+  app.use(CREDIT_CARDS_BASE, ofbCreditCardsRouter(ofbData));
+  app.use(CUSTOMERS_BASE, ofbCustomersRouter(ofbData));
   app.use(RESOURCES_BASE, ofbResourcesRouter(ofbData));
   // FDX: the interaction id is optional, and echoed.
   app.use(

@@ -12,7 +12,7 @@ import {
   monthKey,
   startOfDay,
 } from './calendar.js';
-import type { DemoCard } from './demo-bank.js';
+import { MERCHANT_MCC, type DemoCard } from './demo-bank.js';
 import { PENDING_WINDOW_MS, type Window } from './ledger.js';
 import { Rng, formatCents } from './prng.js';
 
@@ -122,6 +122,8 @@ export function generateCardLedger(profile: DemoCard, seed: number, w: Window): 
         merchant: c.merchant,
         ...(isClosed(closing) && status === 'BOOKED' ? { billId: billIdOf(closing) } : {}),
         ...(c.installments ? { installments: Object.freeze({ ...c.installments }) } : {}),
+        category: c.direction === 'DEBIT' ? 'PURCHASE' : 'REFUND',
+        ...(MERCHANT_MCC[c.merchant] ? { mcc: MERCHANT_MCC[c.merchant] } : {}),
       });
     });
 
@@ -133,6 +135,17 @@ export function generateCardLedger(profile: DemoCard, seed: number, w: Window): 
       const dueDate = dayInMonth(closing, 1, profile.dueDay);
       const paid = dueDate < w.asOfMs;
       if (!paid) unpaid += total;
+      // Paid in full by debit from the customer's account on the due date.
+      const payments =
+        paid && total > 0
+          ? [
+              Object.freeze({
+                date: isoDate(dueDate),
+                amount: formatCents(total),
+                method: 'ACCOUNT_DEBIT' as const,
+              }),
+            ]
+          : [];
       return Object.freeze({
         billId: billIdOf(closing),
         creditCardAccountId: card.creditCardAccountId,
@@ -142,6 +155,7 @@ export function generateCardLedger(profile: DemoCard, seed: number, w: Window): 
         minimumPayment: formatCents(Math.round(total * 0.15)),
         currency: card.currency,
         paid,
+        payments: Object.freeze(payments) as Bill['payments'],
       });
     });
 

@@ -19,7 +19,7 @@ export const DEFAULT_SEED = 20261101;
  * What identifies a generated dataset. Bump `version` whenever the generator or the catalogue
  * changes, so a seeded database is reloaded.
  */
-export const DATASET_VERSION = 1;
+export const DATASET_VERSION = 2;
 
 export interface DatasetOptions {
   /** The dataset's "now": history ends here; PENDING items are just before, FUTURE ones after. */
@@ -41,6 +41,11 @@ export interface Dataset {
   readonly creditCards: readonly CreditCardAccount[];
   ledger(accountId: string): AccountLedger | undefined;
   cardLedger(creditCardAccountId: string): CardLedger | undefined;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') for (const v of Object.values(value)) deepFreeze(v);
+  return Object.freeze(value);
 }
 
 function memo<K, V>(make: (key: K) => V): (key: K) => V {
@@ -71,9 +76,7 @@ export function generateDataset(options: DatasetOptions = {}): Dataset {
     asOf: new Date(asOfMs).toISOString(),
     seed,
     months,
-    customers: CUSTOMERS.map((c) =>
-      Object.freeze({ ...c, ...(c.address && { address: Object.freeze({ ...c.address }) }) }),
-    ),
+    customers: CUSTOMERS.map((c) => deepFreeze(structuredClone(c))),
     accounts: ACCOUNTS.map((a) => Object.freeze({ ...a.account })),
     // Usage of the limit needs the card's history: computed on first use.
     get creditCards() {
