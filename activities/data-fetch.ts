@@ -2,7 +2,7 @@
 // breaker, with data filtered at source to the consent's accounts before it leaves the worker.
 import { ApplicationFailure } from '@temporalio/common';
 import CircuitBreaker from 'opossum';
-import type { BankConnector } from '../connectors/sdk/connector.js';
+import { ConnectorRequestRefused, type BankConnector } from '../connectors/sdk/connector.js';
 import type { FetchRequest, FetchResult } from '../workflows/data-fetch-types.js';
 
 export interface BreakerOptions {
@@ -31,11 +31,15 @@ export function createDataFetchActivities(deps: {
   const breaker = new CircuitBreaker(<T>(call: () => Promise<T>) => call(), {
     ...DEFAULT_BREAKER,
     ...deps.breaker,
+    // A malformed request says nothing about the core's health.
+    errorFilter: (err: unknown) => err instanceof ConnectorRequestRefused,
   });
   const guarded = async <T>(call: () => Promise<T>): Promise<T> => {
     try {
       return (await breaker.fire(call)) as T;
     } catch (err) {
+      if (err instanceof ConnectorRequestRefused)
+        throw ApplicationFailure.create({ type: 'RequestRefused', message: err.message, nonRetryable: true });
       if (breaker.opened)
         throw ApplicationFailure.create({
           type: 'CircuitOpen',

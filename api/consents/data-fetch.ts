@@ -7,6 +7,7 @@ import {
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { dataSession, fetchUpdate } from '../../workflows/data-fetch.js';
 import type { FetchRequest, FetchResult } from '../../workflows/data-fetch-types.js';
 import { ClientId } from '../../workflows/search-attributes.js';
@@ -14,6 +15,11 @@ import { ClientId } from '../../workflows/search-attributes.js';
 export type DataFetcher = (req: FetchRequest) => Promise<FetchResult>;
 
 /** The bank's core could not answer (connector down, circuit open, timeout): 503/504 upstream. */
+/** The core refused the request as malformed (e.g. a paging key it never issued): the caller's 400. */
+export class BankDataRequestRefused extends Error {
+  override name = 'BankDataRequestRefused';
+}
+
 export class BankDataUnavailable extends Error {
   override name = 'BankDataUnavailable';
 }
@@ -39,11 +45,23 @@ export function temporalDataFetcher(
       return await fetchOnce(req);
     } catch (err) {
       // The fetch itself failed (connector down, circuit open, timeout).
-      if (err instanceof WorkflowUpdateFailedError)
+      if (err instanceof WorkflowUpdateFailedError) {
+        const refusal = causes(err).find(
+          (c) => c instanceof ApplicationFailure && c.type === 'RequestRefused',
+        );
+        if (refusal) throw new BankDataRequestRefused(refusal.message);
         throw new BankDataUnavailable(err.cause?.message ?? err.message);
+      }
       // The session was just ending as the update arrived: the next call starts a new one.
       if (err instanceof WorkflowNotFoundError) return fetchOnce(req);
       throw err;
     }
   };
+}
+
+/** An error and its causes, outermost first (update → activity → application failure). */
+function causes(err: unknown): Error[] {
+  const chain: Error[] = [];
+  for (let e = err; e instanceof Error && chain.length < 10; e = e.cause) chain.push(e);
+  return chain;
 }

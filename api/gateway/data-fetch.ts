@@ -2,7 +2,7 @@
 // answers for a resource outside it or an unavailable core.
 import type { FetchOperation, FetchRequest, FetchResult } from '../../workflows/data-fetch-types.js';
 import type { Response } from 'express';
-import { BankDataUnavailable, type DataFetcher } from '../consents/data-fetch.js';
+import { BankDataRequestRefused, BankDataUnavailable, type DataFetcher } from '../consents/data-fetch.js';
 import { consentOf, type ConsentRecord } from './security/access-token.js';
 
 /** The fetch request for a consent: its customer and selected accounts bound the result. */
@@ -25,14 +25,19 @@ export async function fetchInScope<K extends FetchResult['kind']>(
   res: Response,
   operation: FetchOperation,
   expected: K,
-  answer: { notFound(res: Response): void; unavailable(res: Response): void },
+  answer: {
+    notFound(res: Response): void;
+    unavailable(res: Response): void;
+    refused(res: Response, detail: string): void;
+  },
 ): Promise<Extract<FetchResult, { kind: K }> | undefined> {
   let result: FetchResult;
   try {
     result = await fetchData(fetchFor(consentOf(res), operation));
   } catch (err) {
-    if (!(err instanceof BankDataUnavailable)) throw err;
-    answer.unavailable(res);
+    if (err instanceof BankDataRequestRefused) answer.refused(res, err.message);
+    else if (err instanceof BankDataUnavailable) answer.unavailable(res);
+    else throw err;
     return undefined;
   }
   if (result.kind !== expected) {

@@ -1,7 +1,7 @@
 // Ranges, cursors and pages as the mock core serves them, in memory or from MongoDB alike.
 // Lists are newest first (bookedAt, then id, descending); a cursor is the position of the last
 // item served, so pages stay stable while newer transactions arrive.
-import type { PageRequest, TimeRange } from '../sdk/connector.js';
+import { ConnectorRequestRefused, type PageRequest, type TimeRange } from '../sdk/connector.js';
 import type { Page } from '../sdk/model.js';
 import { DAY_MS } from './calendar.js';
 
@@ -9,7 +9,7 @@ export const MAX_PAGE_LIMIT = 500;
 export const DEFAULT_PAGE_LIMIT = 100;
 
 /** A request parameter the mock core cannot use: a 400 naming it. */
-export class InvalidParameter extends Error {
+export class InvalidParameter extends ConnectorRequestRefused {
   override name = 'InvalidParameter';
   constructor(
     readonly parameter: string,

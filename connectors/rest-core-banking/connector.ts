@@ -13,6 +13,7 @@ import {
 } from '../mock-core-banking/contract.js';
 import { clampLimit } from '../mock-core-banking/paging.js';
 import {
+  ConnectorRequestRefused,
   ConnectorUnavailable,
   type BankConnector,
   type PageRequest,
@@ -44,7 +45,7 @@ export interface RestCoreBankingOptions {
 const NOT_FOUND = Symbol('not found');
 
 /** A request the core refused as malformed (400): a bug to fix, not an outage to retry. */
-export class CoreBankingRequestRefused extends Error {
+export class CoreBankingRequestRefused extends ConnectorRequestRefused {
   override name = 'CoreBankingRequestRefused';
 }
 

@@ -49,6 +49,14 @@ export interface BankConnector {
   ): Promise<Page<CardTransaction>>;
 }
 
+/**
+ * The core refused the request as malformed (a cursor it never issued, a bad range): the caller's
+ * mistake, answered as a 400 — never retried, and not counted by the circuit breaker.
+ */
+export class ConnectorRequestRefused extends Error {
+  override name = 'ConnectorRequestRefused';
+}
+
 /** A connector that cannot answer now (core down, timeout): retried, and counted by the breaker. */
 export class ConnectorUnavailable extends Error {
   override name = 'ConnectorUnavailable';

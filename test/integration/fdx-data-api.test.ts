@@ -114,6 +114,8 @@ describe('FDX core exchange', () => {
       pages++;
     }
     expect(pages).toBeGreaterThan(1);
+    const forged = await get(token, '/accounts/acc-ana-checking/transactions?offset=forged');
+    expect(forged).toMatchObject({ status: 400, body: { code: 401 } });
     const tooOld = await get(
       token,
       '/accounts/acc-ana-checking/transactions?startTime=2020-01-01&endTime=2020-02-01',

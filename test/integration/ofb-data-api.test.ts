@@ -143,6 +143,14 @@ describe('OFB accounts', () => {
     expect(pages).toBeGreaterThan(1);
     expect(seen.size).toBeGreaterThan(100);
 
+    // A paging key the bank never issued is the caller's mistake (400), not an outage.
+    const forged = await get(
+      token,
+      `/accounts/acc-ana-checking/transactions?fromBookingDate=${from}&toBookingDate=${to}&pagination-key=forged`,
+      '/accounts/{accountId}/transactions',
+    );
+    expect(forged.status).toBe(400);
+
     const bad = await get(
       token,
       `/accounts/acc-ana-checking/transactions?fromBookingDate=${from}`,

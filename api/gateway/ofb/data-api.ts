@@ -109,6 +109,7 @@ export function fetchOr404<K extends FetchResult['kind']>(
         title: 'Recurso não encontrado',
         detail: 'no such resource under this consent',
       }),
+    refused: (r, detail) => sendOfbError(r, 400, badRequest(detail)),
     unavailable: (r) =>
       sendOfbError(r, 503, {
         code: 'SERVICE_UNAVAILABLE',

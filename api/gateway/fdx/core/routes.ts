@@ -59,6 +59,7 @@ export function fdxCoreRouter(deps: FdxCoreDeps): Router {
       notFound: (r) => sendFdxError(r, 404, 701, 'Account not found', 'no such account under this consent'),
       unavailable: (r) =>
         sendFdxError(r, 503, 501, 'Subsystem unavailable', 'the bank system is unavailable'),
+      refused: (r, detail) => invalidInput(r, detail),
     });
   const accountOf = async (req: Request, res: Response) => {
     const result = await fetch(res, { kind: 'accounts' }, 'accounts');
