@@ -143,6 +143,20 @@ describe('OFB accounts', () => {
     expect(pages).toBeGreaterThan(1);
     expect(seen.size).toBeGreaterThan(100);
 
+    // transactions-current: the last 7 days, D-6 to today.
+    const current = await get(
+      token,
+      '/accounts/acc-ana-checking/transactions-current?page-size=1000',
+      '/accounts/{accountId}/transactions-current',
+    );
+    expect(current.status).toBe(200);
+    const sixDaysAgo = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
+    expect(current.body.data.length).toBeGreaterThan(0);
+    for (const t of current.body.data as { transactionDateTime: string }[])
+      expect(
+        t.transactionDateTime.slice(0, 10) >= sixDaysAgo && t.transactionDateTime.slice(0, 10) <= to,
+      ).toBe(true);
+
     // A paging key the bank never issued is the caller's mistake (400), not an outage.
     const forged = await get(
       token,
