@@ -18,15 +18,16 @@ import {
 } from '../helpers/ofb-journey.js';
 
 const [ana] = DEMO_CUSTOMERS;
-const DAY_MS = 1500;
+const DAY_MS = 3000;
 let stack: OfbStack;
 let gw: TestGateway;
 let fdx: FdxRecipient;
 
 beforeAll(async () => {
-  // A "day" of durationPeriod lasts 1.5 s and ONE_TIME access 2 s, so expiries happen in the test.
+  // A "day" of durationPeriod lasts 3 s and ONE_TIME access 5 s: long enough for the token exchange
+  // on a loaded machine, short enough that the expiries happen within the test.
   stack = await startOfbStack(import.meta.url, 'unused-ofb-recipient', {
-    fdx: { dayMs: DAY_MS, oneTimeAccessMs: 2000 },
+    fdx: { dayMs: DAY_MS, oneTimeAccessMs: 5000 },
   });
   gw = await startTestGateway(stack);
   fdx = await registerFdxRecipient(
@@ -149,7 +150,7 @@ describe('FDX consent API', () => {
     );
     await eventually(
       async () => expect((await api('GET', `/consents/${consentId}`)).body.status).toBe('EXPIRED'),
-      15_000,
+      25_000,
     );
     const revoke = await api('PUT', `/consents/${consentId}/revocation`, {
       body: { reason: 'BUSINESS_RULE', initiator: 'DATA_RECIPIENT' },
@@ -168,7 +169,7 @@ describe('FDX consent API', () => {
     });
     await eventually(
       async () => expect((await api('GET', `/consents/${consentId}`)).body.status).toBe('EXPIRED'),
-      15_000,
+      25_000,
     );
   });
 
