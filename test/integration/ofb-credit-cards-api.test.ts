@@ -166,12 +166,20 @@ describe('OFB credit cards', () => {
     }
     expect(Math.max(0, sum)).toBe(cents(latest.billTotalAmount.amount));
     // Purchases in instalments say which one they are.
-    const everyBill = await Promise.all(
-      bills.body.data.map((b: { billId: string }) =>
-        get(token, `/accounts/card-ana-visa/bills/${b.billId}/transactions?page-size=1000`, BILL_TX),
-      ),
-    );
-    const instalments = everyBill.flatMap((r) => r.body.data).filter((t) => t.paymentType === 'A_PRAZO');
+    // One bill after another, as a recipient pages through them.
+    const everyBill = [];
+    for (const b of bills.body.data as { billId: string }[]) {
+      const page = await get(
+        token,
+        `/accounts/card-ana-visa/bills/${b.billId}/transactions?page-size=1000`,
+        BILL_TX,
+      );
+      expect(page.status).toBe(200);
+      everyBill.push(
+        ...(page.body.data as { paymentType: string; chargeIdentificator: number; chargeNumber: number }[]),
+      );
+    }
+    const instalments = everyBill.filter((t) => t.paymentType === 'A_PRAZO');
     expect(instalments.length).toBeGreaterThan(0);
     for (const t of instalments) expect(t.chargeIdentificator).toBeLessThanOrEqual(t.chargeNumber);
     // Filters narrow the bill and travel in its links.
