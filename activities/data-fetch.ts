@@ -2,6 +2,7 @@
 // breaker, with data filtered at source to the consent's accounts before it leaves the worker.
 import { ApplicationFailure } from '@temporalio/common';
 import CircuitBreaker from 'opossum';
+import { Counter, type Registry } from 'prom-client';
 import { ConnectorRequestRefused, type BankConnector } from '../connectors/sdk/connector.js';
 import type { FetchRequest, FetchResult } from '../workflows/data-fetch-types.js';
 
@@ -26,8 +27,17 @@ export const DEFAULT_BREAKER: BreakerOptions = {
 export function createDataFetchActivities(deps: {
   connector: BankConnector;
   breaker?: Partial<BreakerOptions>;
+  /** Where the connector's call counts go (the worker's /metrics). */
+  registry?: Registry;
 }) {
   const { connector } = deps;
+  const calls = new Counter({
+    name: 'connector_calls_total',
+    help: 'Calls to the bank connector by outcome: ok, refused (malformed), unavailable, circuit_open',
+    labelNames: ['connector', 'outcome'],
+    registers: deps.registry ? [deps.registry] : [],
+  });
+  const count = (outcome: string) => calls.inc({ connector: connector.name, outcome });
   const breaker = new CircuitBreaker(<T>(call: () => Promise<T>) => call(), {
     ...DEFAULT_BREAKER,
     ...deps.breaker,
@@ -36,10 +46,15 @@ export function createDataFetchActivities(deps: {
   });
   const guarded = async <T>(call: () => Promise<T>): Promise<T> => {
     try {
-      return (await breaker.fire(call)) as T;
+      const result = (await breaker.fire(call)) as T;
+      count('ok');
+      return result;
     } catch (err) {
-      if (err instanceof ConnectorRequestRefused)
+      if (err instanceof ConnectorRequestRefused) {
+        count('refused');
         throw ApplicationFailure.create({ type: 'RequestRefused', message: err.message, nonRetryable: true });
+      }
+      count(breaker.opened ? 'circuit_open' : 'unavailable');
       if (breaker.opened)
         throw ApplicationFailure.create({
           type: 'CircuitOpen',

@@ -4,6 +4,7 @@ import type { Express } from 'express';
 import type Provider from 'oidc-provider';
 import type { Database } from '../db/connection.js';
 import { pingDatabase } from '../db/connection.js';
+import { createMetrics } from '../lib/http/metrics.js';
 import { createComponentApp } from '../lib/http/server.js';
 import type { Logger } from '../lib/logger.js';
 import { consentRouter, type ConsentDecisions } from './interactions/consent.js';
@@ -23,6 +24,7 @@ export interface AuthAppDeps {
 export function createAuthApp(deps: AuthAppDeps): Express {
   const app = createComponentApp({
     logger: deps.logger,
+    metrics: createMetrics('auth'),
     readiness: [{ name: 'database', check: () => pingDatabase(deps.db.connection) }],
     // Browsers apply form-action to the redirects that follow a form post: the consent form ends
     // at the recipient's (https) redirect URI.

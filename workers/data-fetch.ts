@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import type { WorkerOptions } from '@temporalio/worker';
 import { createDataFetchActivities, type BreakerOptions } from '../activities/data-fetch.js';
+import type { Registry } from 'prom-client';
 import type { BankConnector } from '../connectors/sdk/connector.js';
 import { TASK_QUEUES } from '../workflows/task-queues.js';
 
@@ -10,7 +11,7 @@ export const dataFetchWorkflowsPath = fileURLToPath(
 );
 
 export function dataFetchWorker(
-  deps: { connector: BankConnector; breaker?: Partial<BreakerOptions> },
+  deps: { connector: BankConnector; breaker?: Partial<BreakerOptions>; registry?: Registry },
   taskQueue: string = TASK_QUEUES.dataFetch,
 ) {
   return {

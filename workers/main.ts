@@ -6,7 +6,9 @@ import type { Server } from 'node:http';
 import { connectDatabase, pingDatabase } from '../db/connection.js';
 import { loadConfig } from '../lib/config.js';
 import { StartupError } from '../lib/errors.js';
+import { createMetrics, type Metrics } from '../lib/http/metrics.js';
 import { closeServer, createComponentApp, listen } from '../lib/http/server.js';
+import { freePort } from '../runtime/ports.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { runMain } from '../lib/main.js';
 import { connectClient, connectWorker } from '../lib/temporal.js';
@@ -16,7 +18,7 @@ import { WORKERS } from './registry.js';
 import { ensureHousekeepingSchedule } from './schedules.js';
 
 /** Route the SDK's logs (including workflow and activity logs with their ids) into pino. */
-function installTemporalLogging(logger: Logger): void {
+function installTemporalRuntime(logger: Logger, sdkMetricsPort: number): void {
   const toPino: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
     TRACE: 'trace',
     DEBUG: 'debug',
@@ -29,6 +31,11 @@ function installTemporalLogging(logger: Logger): void {
     logger: new DefaultLogger('INFO', ({ level, message, meta }) =>
       temporalLogger[toPino[level]](meta ?? {}, message),
     ),
+    // The SDK's worker metrics (task slots, latencies, polls), served on loopback and appended to
+    // this process's /metrics.
+    telemetryOptions: {
+      metrics: { prometheus: { bindAddress: `127.0.0.1:${sdkMetricsPort}`, countersTotalSuffix: true } },
+    },
   });
 }
 
@@ -42,7 +49,12 @@ runMain('worker', async () => {
       `WORKER_TASK_QUEUES names unknown task queues: ${unknown.join(', ')} (known: ${Object.keys(WORKERS).join(', ')})`,
     );
 
-  installTemporalLogging(logger);
+  const sdkMetricsPort = await freePort();
+  installTemporalRuntime(logger, sdkMetricsPort);
+  const metrics: Metrics = {
+    ...createMetrics('worker'),
+    extra: async () => (await fetch(`http://127.0.0.1:${sdkMetricsPort}/metrics`)).text(),
+  };
   const db = await connectDatabase(cfg.mongo, logger);
   const connection = await connectWorker(cfg.temporal);
   const connector = connectorFromConfig(cfg.connectors);
@@ -51,7 +63,7 @@ runMain('worker', async () => {
       Worker.create({
         connection,
         namespace: cfg.temporal.namespace,
-        ...WORKERS[q]({ models: db.models, connector }),
+        ...WORKERS[q]({ models: db.models, connector, registry: metrics.registry }),
       }),
     ),
   );
@@ -74,6 +86,7 @@ runMain('worker', async () => {
 
   const app = createComponentApp({
     logger,
+    metrics,
     readiness: [
       { name: 'database', check: () => pingDatabase(db.connection) },
       {

@@ -1,5 +1,6 @@
 // Every task queue and how to build its worker. A new domain adds one line here.
 import type { WorkerOptions } from '@temporalio/worker';
+import type { Registry } from 'prom-client';
 import type { BankConnector } from '../connectors/sdk/connector.js';
 import type { Models } from '../db/models/index.js';
 import type { TaskQueueName } from '../workflows/task-queues.js';
@@ -12,6 +13,8 @@ export interface WorkerDeps {
   models: Models;
   /** The bank's connector (CONNECTOR), for the data-fetch activities. */
   connector: BankConnector;
+  /** The worker's metrics registry (connector call counts). */
+  registry?: Registry;
 }
 
 export const WORKERS: Record<

@@ -4,6 +4,8 @@ import type { Client } from '@temporalio/client';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { Database } from '../../db/connection.js';
 import { pingDatabase } from '../../db/connection.js';
+import { Gauge } from 'prom-client';
+import { createMetrics } from '../../lib/http/metrics.js';
 import { createComponentApp } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/logger.js';
 import { lodgeOfbConsent, type LodgeOptions } from '../consents/lodge.js';
@@ -42,8 +44,23 @@ export interface GatewayDeps {
 }
 
 export function createGatewayApp(deps: GatewayDeps): Express {
+  const metrics = createMetrics('gateway');
+  // The analytics buffer, as a scraper sees it: what waits, what was written, what was dropped.
+  new Gauge({
+    name: 'gateway_analytics_events',
+    help: 'Analytics events of gateway calls by state (buffered now; written and dropped since start)',
+    labelNames: ['state'],
+    registers: [metrics.registry],
+    collect() {
+      const s = deps.events.stats();
+      this.set({ state: 'buffered' }, s.buffered);
+      this.set({ state: 'written' }, s.written);
+      this.set({ state: 'dropped' }, s.dropped);
+    },
+  });
   const app = createComponentApp({
     logger: deps.logger,
+    metrics,
     readiness: [
       { name: 'database', check: () => pingDatabase(deps.db.connection) },
       { name: 'temporal', check: async () => void (await deps.client.workflowService.getSystemInfo({})) },

@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import type { Database } from '../../db/connection.js';
 import { pingDatabase } from '../../db/connection.js';
 import { problemErrorHandler, sendProblem } from '../../lib/http/problem.js';
+import { createMetrics } from '../../lib/http/metrics.js';
 import { createComponentApp } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/logger.js';
 import { consentAdminRouter } from '../consent-admin/index.js';
@@ -36,6 +37,7 @@ export interface MarketplaceDeps {
 export function createMarketplaceApp(deps: MarketplaceDeps): Express {
   const app = createComponentApp({
     logger: deps.logger,
+    metrics: createMetrics('marketplace'),
     readiness: [
       { name: 'database', check: () => pingDatabase(deps.db.connection) },
       { name: 'temporal', check: async () => void (await deps.client.workflowService.getSystemInfo({})) },

@@ -3,6 +3,7 @@
 // not theirs is as unknown as one that does not exist.
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { Logger } from '../../lib/logger.js';
+import { createMetrics } from '../../lib/http/metrics.js';
 import { createComponentApp } from '../../lib/http/server.js';
 import type { ReadinessCheck } from '../../lib/http/health.js';
 import type { BankConnector, PageRequest, TimeRange } from '../sdk/connector.js';
@@ -56,7 +57,11 @@ export function createCoreBankingApp(opts: {
   readiness?: ReadinessCheck[];
 }): Express {
   const { core } = opts;
-  const app = createComponentApp({ logger: opts.logger, readiness: opts.readiness ?? [] });
+  const app = createComponentApp({
+    logger: opts.logger,
+    readiness: opts.readiness ?? [],
+    metrics: createMetrics('core-banking'),
+  });
   app.use((_req, res, next) => {
     res.setHeader('cache-control', 'no-store');
     next();

@@ -8,12 +8,15 @@ import { pinoHttp } from 'pino-http';
 import { PortInUseError, StartupError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { healthRouter, type ReadinessCheck } from './health.js';
+import { httpMetrics, metricsRouter, type Metrics } from './metrics.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
 export interface ComponentAppOptions {
   logger: Logger;
   readiness: ReadinessCheck[];
+  /** The component's metrics; `/metrics` and request timing are added when given. */
+  metrics?: Metrics;
   /** Content-Security-Policy directives to add or replace (helmet's defaults otherwise). */
   csp?: Record<string, string[]>;
 }
@@ -24,6 +27,10 @@ export function createComponentApp(opts: ComponentAppOptions): Express {
   app.set('trust proxy', false);
   app.use(helmet(opts.csp ? { contentSecurityPolicy: { directives: opts.csp } } : {}));
   app.use(healthRouter(opts.readiness));
+  if (opts.metrics) {
+    app.use(metricsRouter(opts.metrics));
+    app.use(httpMetrics(opts.metrics));
+  }
   app.use(
     pinoHttp({
       logger: opts.logger,

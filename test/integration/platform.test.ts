@@ -148,6 +148,19 @@ describe('npm start', () => {
     expect(gateway.status).toBe(401);
     expect(await gateway.json()).toMatchObject({ errors: [{ detail: 'the access token is not active' }] });
 
+    // Prometheus scrapes every component on loopback: request timings by route, the gateway's
+    // analytics buffer, and the worker's Temporal SDK metrics next to its own.
+    const gatewayMetrics = await (
+      await tlsFetch({ ca: ca.cert })(`https://localhost:${ports.GATEWAY_PORT}/metrics`)
+    ).text();
+    expect(gatewayMetrics).toMatch(
+      /^http_request_duration_seconds_count\{[^}]*route="\/open-banking\/consents\/v3\/consents\/:consentId",status="401"[^}]*\} 1$/m,
+    );
+    expect(gatewayMetrics).toMatch(/^gateway_analytics_events\{[^}]*state="dropped"[^}]*\} 0$/m);
+    const workerMetrics = await (await fetch(`http://127.0.0.1:${ports.WORKER_PORT}/metrics`)).text();
+    expect(workerMetrics).toMatch(/^process_cpu_seconds_total\{component="worker"\} /m);
+    expect(workerMetrics).toMatch(/^temporal_\w+/m);
+
     const kidsBefore = await jwksKids();
     expect(kidsBefore.length).toBeGreaterThan(0);
 

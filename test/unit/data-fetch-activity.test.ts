@@ -1,6 +1,7 @@
 // The data-fetch activity: consent scope at source, and a circuit breaker that opens on an
 // unavailable core but not on malformed requests. (A unit test: the connector is a stand-in.)
 import { describe, expect, it } from '@jest/globals';
+import { Registry } from 'prom-client';
 import { createDataFetchActivities } from '../../activities/data-fetch.js';
 import {
   ConnectorRequestRefused,
@@ -61,12 +62,13 @@ describe('fetchBankData', () => {
     expect(calls()).toBe(before);
   });
 
-  it('answers malformed requests as refused, without opening the circuit', async () => {
+  it('answers malformed requests as refused, without opening the circuit, and counts each outcome', async () => {
+    const registry = new Registry();
     let refuse = true;
     const { c } = connector(() =>
       refuse ? new ConnectorRequestRefused('cursor is not one this service issued') : undefined,
     );
-    const { fetchBankData } = createDataFetchActivities({ connector: c, breaker: BREAKER });
+    const { fetchBankData } = createDataFetchActivities({ connector: c, breaker: BREAKER, registry });
     for (let i = 0; i < 5; i++)
       await expect(fetchBankData(request('acc-1'))).rejects.toMatchObject({
         type: 'RequestRefused',
@@ -74,5 +76,10 @@ describe('fetchBankData', () => {
       });
     refuse = false;
     expect(await fetchBankData(request('acc-1'))).toMatchObject({ kind: 'balance' });
+    const counted = (await registry.getSingleMetric('connector_calls_total')!.get()).values;
+    expect(counted.map((v) => [v.labels.outcome, v.value])).toEqual([
+      ['refused', 5],
+      ['ok', 1],
+    ]);
   });
 });
