@@ -29,6 +29,11 @@ export async function startTestGateway(
     sessionIdleMs?: number;
     /** Behind a TLS-terminating proxy: the header with the client certificate, and who may set it. */
     certificates?: ClientCertificateSource;
+    /**
+     * The analytics buffer, instead of one writing to the stack's database. The caller owns it:
+     * starts it before and stops it after the gateway.
+     */
+    events?: EventBuffer<GatewayCallEvent>;
   } = {},
 ) {
   const { pki } = stack.as;
@@ -40,12 +45,15 @@ export async function startTestGateway(
   });
   const port = await freePort();
   const url = `https://localhost:${port}`;
-  const events = new EventBuffer<GatewayCallEvent>({
-    capacity: 10_000,
-    batchSize: 100,
-    flushIntervalMs: 200,
-    write: writeCallEvents(stack.db.models.AnalyticsEvent),
-  }).start();
+  const ownEvents = opts.events === undefined;
+  const events =
+    opts.events ??
+    new EventBuffer<GatewayCallEvent>({
+      capacity: 10_000,
+      batchSize: 100,
+      flushIntervalMs: 200,
+      write: writeCallEvents(stack.db.models.AnalyticsEvent),
+    }).start();
   const app = createGatewayApp({
     events,
     logger: quietLogger,
@@ -89,7 +97,7 @@ export async function startTestGateway(
     fetcher: (cert?: { cert: string; key: string }) => tlsFetch({ ca: pki.ca.cert, ...(cert ?? {}) }),
     async stop() {
       await closeServer(server);
-      await events.stop();
+      if (ownEvents) await events.stop();
       await introspector.close();
     },
   };
