@@ -10,6 +10,8 @@ import type { Logger } from '../lib/logger.js';
 import { consentRouter, type ConsentDecisions } from './interactions/consent.js';
 import { loginRouter } from './interactions/login.js';
 import type { ListShareable } from './shareable-resources.js';
+import type { EventBuffer } from '../lib/analytics/event-buffer.js';
+import { authEventRecorder, recordTokenEvents, type AuthEvent } from './analytics.js';
 
 export interface AuthAppDeps {
   provider: Provider & { csrfSecret: string };
@@ -18,6 +20,8 @@ export interface AuthAppDeps {
   /** The bank's limit of authorised consents per customer and recipient (default 10). */
   maxConsentsPerRecipient?: number;
   listShareable: ListShareable;
+  /** Analytics events of tokens and logins (bounded, written in the background). */
+  events?: EventBuffer<AuthEvent>;
   logger: Logger;
 }
 
@@ -31,7 +35,17 @@ export function createAuthApp(deps: AuthAppDeps): Express {
     csp: { 'form-action': ["'self'", 'https:'] },
   });
   const { provider, db, logger } = deps;
-  app.use(loginRouter({ provider, models: db.models, csrfSecret: provider.csrfSecret, logger }));
+  const recordEvent = deps.events ? authEventRecorder(deps.events) : undefined;
+  if (recordEvent) recordTokenEvents(provider, recordEvent);
+  app.use(
+    loginRouter({
+      provider,
+      models: db.models,
+      csrfSecret: provider.csrfSecret,
+      logger,
+      ...(recordEvent ? { recordEvent } : {}),
+    }),
+  );
   app.use(
     consentRouter({
       provider,

@@ -14,6 +14,9 @@ import { loadTlsMaterial } from '../lib/tls.js';
 import { Client } from '@temporalio/client';
 import { connectClient } from '../lib/temporal.js';
 import { createAuthApp } from './app.js';
+import { EventBuffer } from '../lib/analytics/event-buffer.js';
+import { writeEvents } from '../lib/analytics/write-events.js';
+import type { AuthEvent } from './analytics.js';
 import { temporalConsentDecisions, temporalFdxLodging } from './consent-decisions.js';
 import { TASK_QUEUES } from '../workflows/task-queues.js';
 import { devKeyEncryptionKey } from './dev-secrets.js';
@@ -75,6 +78,14 @@ runMain('auth', async () => {
     writeFileSync(tokenFile, await issueRegistrationToken(provider), { mode: 0o600 });
   }
 
+  const events = new EventBuffer<AuthEvent>({
+    capacity: 50_000,
+    batchSize: 500,
+    flushIntervalMs: 1000,
+    write: writeEvents(db.models.AnalyticsEvent),
+    onError: (err) =>
+      logger.warn({ err: (err as Error).message, ...events.stats() }, 'analytics write failed'),
+  }).start();
   const decisions = temporalConsentDecisions(client);
   const app = createAuthApp({
     provider,
@@ -82,6 +93,7 @@ runMain('auth', async () => {
     decisions,
     maxConsentsPerRecipient: cfg.consent.maxPerRecipient,
     listShareable: fetchedShareable(temporalDataFetcher(client, TASK_QUEUES.dataFetch)),
+    events,
     logger,
   });
   const server = https.createServer(
@@ -92,6 +104,7 @@ runMain('auth', async () => {
   logger.info({ issuer: cfg.auth.issuer }, 'authorization server ready');
   return async () => {
     await closeServer(server);
+    await events.stop();
     await connection.close();
     await db.close();
   };

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Models } from '../../db/models/index.js';
 import type { EventBuffer } from '../../lib/analytics/event-buffer.js';
+import { writeEvents } from '../../lib/analytics/write-events.js';
 import type { TokenInfo } from './security/introspection.js';
 
 export interface GatewayCallEvent {
@@ -51,21 +52,5 @@ export function recordCalls(buffer: EventBuffer<GatewayCallEvent>) {
   };
 }
 
-/**
- * Batches go to `analytics_events`, unordered. A batch retried after a partial write meets its own
- * earlier inserts as duplicate keys: those count as written, any other error fails the batch.
- */
-export function writeCallEvents(model: Models['AnalyticsEvent']) {
-  return async (events: GatewayCallEvent[]) => {
-    try {
-      await model.insertMany(events, { ordered: false });
-    } catch (err) {
-      const writeErrors = (err as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
-      const duplicatesOnly =
-        Array.isArray(writeErrors) &&
-        writeErrors.length > 0 &&
-        writeErrors.every((e) => (e.code ?? e.err?.code) === 11000);
-      if (!duplicatesOnly) throw err;
-    }
-  };
-}
+/** Gateway call events go to `analytics_events` in batches (see lib/analytics/write-events.ts). */
+export const writeCallEvents = (model: Models['AnalyticsEvent']) => writeEvents<GatewayCallEvent>(model);

@@ -4,6 +4,7 @@ import { Router, type Request, type Response } from 'express';
 import type Provider from 'oidc-provider';
 import type { Models } from '../../db/models/index.js';
 import type { Logger } from '../../lib/logger.js';
+import type { RecordAuthEvent } from '../analytics.js';
 import { checkOneTimeCode, checkPassword, sendOneTimeCode } from '../idp/authenticate.js';
 import { csrfTokens, formBody, interactionOrExpired, refuseForm } from './forms.js';
 import { codePage, loginPage, messagePage } from './views.js';
@@ -15,6 +16,8 @@ export interface InteractionDeps {
   models: Pick<Models, 'Customer' | 'LoginChallenge' | 'Notification'>;
   csrfSecret: string;
   logger: Logger;
+  /** Analytics: logins that succeeded or failed, by client and reason. */
+  recordEvent?: RecordAuthEvent;
 }
 
 const LOCKED_MESSAGE = 'Too many failed attempts. For your security, try again in 15 minutes.';
@@ -73,6 +76,10 @@ export function loginRouter(deps: InteractionDeps): Router {
     const result = await checkPassword(deps.models, username.replace(/\D/g, ''), password);
     if (!result.ok) {
       deps.logger.info({ interaction: details.uid, reason: result.reason }, 'login refused');
+      deps.recordEvent?.('auth.login_failed', {
+        clientId: String(details.params.client_id),
+        code: result.reason,
+      });
       const error = result.reason === 'locked' ? LOCKED_MESSAGE : 'The CPF or password is not correct.';
       return renderLogin(
         res,
@@ -108,6 +115,7 @@ export function loginRouter(deps: InteractionDeps): Router {
     );
     if (result.ok) {
       deps.logger.info({ interaction: details.uid }, 'login succeeded');
+      deps.recordEvent?.('auth.login_succeeded', { clientId: String(details.params.client_id) });
       return deps.provider.interactionFinished(
         req,
         res,
@@ -118,6 +126,10 @@ export function loginRouter(deps: InteractionDeps): Router {
       );
     }
     deps.logger.info({ interaction: details.uid, reason: result.reason }, 'one-time code refused');
+    deps.recordEvent?.('auth.login_failed', {
+      clientId: String(details.params.client_id),
+      code: `code_${result.reason}`,
+    });
     if (result.reason === 'invalid') {
       return res
         .status(401)

@@ -2,7 +2,10 @@
 import https from 'node:https';
 import path from 'node:path';
 import { createDataFetchActivities } from '../../activities/data-fetch.js';
+import type { AuthEvent } from '../../auth/analytics.js';
 import { createAuthApp } from '../../auth/app.js';
+import { EventBuffer } from '../../lib/analytics/event-buffer.js';
+import { writeEvents } from '../../lib/analytics/write-events.js';
 import { fetchedShareable, type ListShareable } from '../../auth/shareable-resources.js';
 import { createConnector } from '../../connectors/index.js';
 import type { ConsentDecisions } from '../../auth/interactions/consent.js';
@@ -21,6 +24,8 @@ export const TEST_GATEWAY_CLIENT_ID = 'gateway';
 export interface TestAuthServer {
   issuer: string;
   pki: DevPki;
+  /** The analytics events of tokens and logins, written to the test database. */
+  events: EventBuffer<AuthEvent>;
   directory: DevDirectory;
   provider: Awaited<ReturnType<typeof createProvider>>;
   registrationToken: string;
@@ -65,6 +70,12 @@ export async function startTestAuthServer(
   const port = await freePort();
   const issuer = `https://localhost:${port}`;
   let server: https.Server;
+  const events = new EventBuffer<AuthEvent>({
+    capacity: 10_000,
+    batchSize: 100,
+    flushIntervalMs: 200,
+    write: writeEvents(db.models.AnalyticsEvent),
+  }).start();
 
   const start = async () => {
     const provider = await createProvider({
@@ -84,6 +95,7 @@ export async function startTestAuthServer(
       decisions,
       maxConsentsPerRecipient,
       listShareable,
+      events,
       logger: quietLogger,
     });
     server = https.createServer(
@@ -103,6 +115,7 @@ export async function startTestAuthServer(
   const self: TestAuthServer = {
     issuer,
     pki,
+    events,
     directory,
     provider: await start(),
     registrationToken: '',
@@ -110,7 +123,10 @@ export async function startTestAuthServer(
       await closeServer(server);
       self.provider = await start();
     },
-    stop: () => closeServer(server),
+    async stop() {
+      await closeServer(server);
+      await events.stop();
+    },
   };
   self.registrationToken = await issueRegistrationToken(self.provider);
   return self;

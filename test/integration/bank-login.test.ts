@@ -98,6 +98,20 @@ describe('bank login', () => {
 
     const done = await agent.request(`${loginUrl}/code`, { form: { csrf, code: await latestCode() } });
     expect(done.status).toBe(303);
+
+    // Each attempt is an analytics event with its reason, and no trace of who or what was typed.
+    await as.events.flush();
+    const logins = await db.models.AnalyticsEvent.find({ type: /^auth\.login/ })
+      .sort({ at: 1 })
+      .lean();
+    expect(logins.map((e) => `${e.type} ${e.code ?? ''}`.trim())).toEqual(
+      expect.arrayContaining([
+        'auth.login_failed invalid',
+        'auth.login_failed code_invalid',
+        'auth.login_succeeded',
+      ]),
+    );
+    expect(JSON.stringify(logins)).not.toMatch(/not-it|52998224725|529\.982/);
     expect(done.location).toMatch(new RegExp(`^${as.issuer}/auth/`));
 
     // Back at the provider: the login holds, and the next prompt is consent.

@@ -55,6 +55,18 @@ describe('OFB authorisation journey', () => {
     expect(tokens.expires_in).toBeLessThanOrEqual(900);
     expect(tokens.claims()).toMatchObject({ sub: ana!._id, acr: 'urn:brasil:openbanking:loa3' });
 
+    // The login and the tokens left analytics events: client ids and outcomes, nobody's identity.
+    await as.events.flush();
+    const events = await db.models.AnalyticsEvent.find({ clientId, type: /^auth\./ }).lean();
+    expect(events.map((e) => `${e.type} ${e.code ?? ''}`.trim()).sort()).toEqual(
+      expect.arrayContaining([
+        'auth.login_succeeded',
+        'auth.token_issued authorization_code',
+        'auth.token_issued client_credentials',
+      ]),
+    );
+    expect(JSON.stringify(events)).not.toContain(ana!.cpf);
+
     const info = await oidc.tokenIntrospection(rp.config, tokens.access_token);
     expect(info).toMatchObject({
       active: true,
