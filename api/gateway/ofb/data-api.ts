@@ -118,3 +118,82 @@ export function fetchOr404<K extends FetchResult['kind']>(
       }),
   });
 }
+
+const DAY_MS = 86_400_000;
+export const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** OFB's 422 for a period it cannot serve. */
+export function invalidPeriod(res: Response, detail: string) {
+  sendOfbError(res, 422, { code: 'DATA_INVALIDA', title: 'Período inválido', detail });
+}
+/** A real calendar day in YYYY-MM-DD (2026-02-30 is not). */
+export const isDate = (v: unknown): v is string =>
+  typeof v === 'string' &&
+  /^\d{4}-\d{2}-\d{2}$/.test(v) &&
+  new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
+
+/**
+ * An OFB date-filter pair (`fromBookingDate`/`toBookingDate`, `fromTransactionDate`/…): both or
+ * neither (then the last `defaultDaysBack` days to today), within `maxDaysBack` back and a year
+ * ahead. `undefined` when the 400 or 422 was sent.
+ */
+export function dateRange(
+  req: Request,
+  res: Response,
+  names: { from: string; to: string },
+  maxDaysBack: number,
+  defaultDaysBack: number,
+): { from: string; to: string } | undefined {
+  const from = req.query[names.from];
+  const to = req.query[names.to];
+  const today = isoDay(Date.now());
+  if ((from === undefined) !== (to === undefined)) {
+    sendOfbError(
+      res,
+      400,
+      badRequest(`${names.from} and ${names.to} go together`, 'PARAMETRO_NAO_INFORMADO'),
+    );
+    return undefined;
+  }
+  if (from === undefined) return { from: isoDay(Date.now() - defaultDaysBack * DAY_MS), to: today };
+  if (!isDate(from) || !isDate(to)) {
+    sendOfbError(res, 400, badRequest(`${names.from} and ${names.to} must be dates, YYYY-MM-DD`));
+    return undefined;
+  }
+  const now = Date.parse(today);
+  if (from > to || Date.parse(from) < now - maxDaysBack * DAY_MS || Date.parse(to) > now + 365 * DAY_MS) {
+    invalidPeriod(res, `from must not be after to, nor more than ${maxDaysBack} days back`);
+    return undefined;
+  }
+  return { from, to };
+}
+
+/** The request's `pagination-key`: the bank's cursor of the page asked for. */
+export const paginationKey = (req: Request) =>
+  typeof req.query['pagination-key'] === 'string' ? req.query['pagination-key'] : undefined;
+
+/**
+ * A page of a list the bank pages by cursor. OFB carries that cursor as `pagination-key`; the
+ * links repeat the request's filters (`query`).
+ */
+export function cursorEnvelope<T>(
+  data: T[],
+  p: Paging,
+  self: string,
+  query: Record<string, string>,
+  page: { cursor?: string; nextCursor?: string },
+) {
+  const link = (extra: Record<string, string>) =>
+    `${self}?${new URLSearchParams({ ...query, 'page-size': String(p.pageSize), ...extra })}`;
+  return {
+    data,
+    links: {
+      self: link({ page: String(p.page), ...(page.cursor ? { 'pagination-key': page.cursor } : {}) }),
+      ...(p.page > 1 ? { first: link({ page: '1' }) } : {}),
+      ...(page.nextCursor
+        ? { next: link({ page: String(p.page + 1), 'pagination-key': page.nextCursor }) }
+        : {}),
+    },
+    meta: { requestDateTime: ofbDateTime(new Date()) },
+  };
+}

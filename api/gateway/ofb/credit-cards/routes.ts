@@ -3,10 +3,16 @@
 // read from the bank through `dataFetch`.
 import type { Request, Response } from 'express';
 import type { CardTransaction, CreditCardAccount } from '../../../../connectors/sdk/model.js';
-import { badRequest, ofbDateTime, sendOfbError } from '../errors.js';
+import { badRequest, sendOfbError } from '../errors.js';
 import {
+  cursorEnvelope,
+  dateRange,
   envelope,
   fetchOr404,
+  invalidPeriod,
+  isDate,
+  isoDay,
+  paginationKey,
   ofbDataRouter,
   pagedEnvelope,
   paging,
@@ -26,47 +32,11 @@ import {
 export const CREDIT_CARDS_BASE = '/open-banking/credit-cards-accounts/v2';
 export const CREDIT_CARDS_VERSION = '2.3.1';
 const DAY = 86_400_000;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A connector reads at most this many card transactions a page. */
 const CORE_PAGE = 500;
+const TRANSACTION_DATES = { from: 'fromTransactionDate', to: 'toTransactionDate' };
 
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const today = () => isoDay(Date.now());
-/** A real calendar day in YYYY-MM-DD (2026-02-30 is not). */
-const isDate = (v: unknown): v is string =>
-  typeof v === 'string' && DATE.test(v) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
-
-function invalidPeriod(res: Response, detail: string) {
-  sendOfbError(res, 422, { code: 'DATA_INVALIDA', title: 'Período inválido', detail });
-}
-
-/**
- * `fromTransactionDate`/`toTransactionDate`: both or neither (then the last `defaultDaysBack` days
- * to today), within `maxDaysBack` back and 1 year ahead; `undefined` when a 400 or 422 was sent.
- */
-function transactionRange(req: Request, res: Response, maxDaysBack: number, defaultDaysBack: number) {
-  const from = req.query.fromTransactionDate;
-  const to = req.query.toTransactionDate;
-  if ((from === undefined) !== (to === undefined)) {
-    sendOfbError(
-      res,
-      400,
-      badRequest('fromTransactionDate and toTransactionDate go together', 'PARAMETRO_NAO_INFORMADO'),
-    );
-    return undefined;
-  }
-  if (from === undefined) return { from: isoDay(Date.now() - defaultDaysBack * DAY), to: today() };
-  if (!isDate(from) || !isDate(to)) {
-    sendOfbError(res, 400, badRequest('transaction dates must be YYYY-MM-DD'));
-    return undefined;
-  }
-  const now = Date.parse(today());
-  if (from > to || Date.parse(from) < now - maxDaysBack * DAY || Date.parse(to) > now + 365 * DAY) {
-    invalidPeriod(res, `from must not be after to, nor more than ${maxDaysBack} days back`);
-    return undefined;
-  }
-  return { from, to };
-}
 
 /** `fromDueDate`/`toDueDate`, each optional (a year either side of the other, or of today). */
 function dueRange(req: Request, res: Response) {
@@ -178,14 +148,13 @@ export function ofbCreditCardsRouter(deps: OfbDataDeps) {
     (maxDaysBack: number, defaultDaysBack: number) => async (req: Request, res: Response) => {
       const p = paging(req, res);
       if (!p) return;
-      const range = transactionRange(req, res, maxDaysBack, defaultDaysBack);
+      const range = dateRange(req, res, TRANSACTION_DATES, maxDaysBack, defaultDaysBack);
       if (!range) return;
       const filters = transactionFilters(req, res);
       if (!filters) return;
       const found = await card(req, res);
       if (!found) return;
-      const cursor =
-        typeof req.query['pagination-key'] === 'string' ? req.query['pagination-key'] : undefined;
+      const cursor = paginationKey(req);
       const result = await fetchOr404(
         deps,
         res,
@@ -203,21 +172,15 @@ export function ofbCreditCardsRouter(deps: OfbDataDeps) {
         .filter((t) => t.status === 'BOOKED')
         .map((t) => cardTransaction(t, found))
         .filter(filters.keep);
-      // The next page is the bank's cursor, carried as OFB's `pagination-key`.
-      const self = selfUrl(deps, req);
-      const query = (extra: Record<string, string>) =>
-        `${self}?${new URLSearchParams({ fromTransactionDate: range.from, toTransactionDate: range.to, 'page-size': String(p.pageSize), ...filters.query, ...extra })}`;
-      res.json({
-        data,
-        links: {
-          self: query({ page: String(p.page), ...(cursor ? { 'pagination-key': cursor } : {}) }),
-          ...(p.page > 1 ? { first: query({ page: '1' }) } : {}),
-          ...(result.page.nextCursor
-            ? { next: query({ page: String(p.page + 1), 'pagination-key': result.page.nextCursor }) }
-            : {}),
-        },
-        meta: { requestDateTime: ofbDateTime(new Date()) },
-      });
+      res.json(
+        cursorEnvelope(
+          data,
+          p,
+          selfUrl(deps, req),
+          { fromTransactionDate: range.from, toTransactionDate: range.to, ...filters.query },
+          { cursor, nextCursor: result.page.nextCursor },
+        ),
+      );
     };
   router.get(
     '/accounts/:creditCardAccountId/transactions',
@@ -263,7 +226,7 @@ export function ofbCreditCardsRouter(deps: OfbDataDeps) {
       if (!p) return;
       let asked: { from: string; to: string } | undefined;
       if (req.query.fromTransactionDate !== undefined || req.query.toTransactionDate !== undefined) {
-        asked = transactionRange(req, res, 3 * 365, 0);
+        asked = dateRange(req, res, TRANSACTION_DATES, 3 * 365, 0);
         if (!asked) return;
       }
       const filters = transactionFilters(req, res);
