@@ -1,5 +1,6 @@
 // The customers' pages: the bank's plain layout, a header with log-out once logged in, and the
 // log-in and one-time-code forms (the same fields and wording as the bank's login pages).
+import { oneTimeCodeForm } from '../../auth/interactions/views.js';
 import { html, page, type Html } from '../../lib/http/html.js';
 
 export interface Me {
@@ -61,21 +62,6 @@ export function myCodePage(o: { csrf: string; error?: string }): string {
     'Confirm it is you',
     html`<h1>Confirm it is you</h1>
       <p>We sent a six-digit code to your registered email address.</p>
-      ${alerts(o)}
-      <form method="post" action="/my/login/code" autocomplete="off" novalidate>
-        <input type="hidden" name="csrf" value="${o.csrf}" />
-        <label for="code">One-time code</label>
-        <input
-          id="code"
-          name="code"
-          inputmode="numeric"
-          autocomplete="one-time-code"
-          pattern="[0-9]{6}"
-          maxlength="6"
-          required
-        />
-        <p class="hint">The code expires in 5 minutes.</p>
-        <button type="submit">Log in</button>
-      </form>`,
+      ${alerts(o)} ${oneTimeCodeForm({ ...o, action: '/my/login/code' })}`,
   );
 }

@@ -1,6 +1,6 @@
 // Server-rendered pages of the bank's identity provider. Plain HTML with labels and a logical
 // focus order; nothing is loaded from outside the server.
-import { html, page } from '../../lib/http/html.js';
+import { html, page, type Html } from '../../lib/http/html.js';
 
 export { html, page, type Html } from '../../lib/http/html.js';
 
@@ -42,28 +42,32 @@ export function loginPage(o: {
   );
 }
 
+/** The one-time-code form, as the login pages and self-service both ask for it. */
+export function oneTimeCodeForm(o: { action: string; csrf: string; error?: string }): Html {
+  return html`<form method="post" action="${o.action}" autocomplete="off" novalidate>
+    <input type="hidden" name="csrf" value="${o.csrf}" />
+    <label for="code">One-time code</label>
+    <input
+      id="code"
+      name="code"
+      inputmode="numeric"
+      autocomplete="one-time-code"
+      pattern="[0-9]{6}"
+      maxlength="6"
+      required
+      autofocus${o.error ? html` aria-describedby="error"` : ''}
+    />
+    <p class="hint">The code expires in 5 minutes.</p>
+    <button type="submit">Log in</button>
+  </form>`;
+}
+
 export function codePage(o: { action: string; csrf: string; error?: string }): string {
   return page(
     'Confirm it is you',
     html`<h1>Confirm it is you</h1>
       <p>We sent a six-digit code to your registered email address.</p>
-      ${o.error ? html`<p class="error" role="alert" id="error">${o.error}</p>` : ''}
-      <form method="post" action="${o.action}" autocomplete="off" novalidate>
-        <input type="hidden" name="csrf" value="${o.csrf}" />
-        <label for="code">One-time code</label>
-        <input
-          id="code"
-          name="code"
-          inputmode="numeric"
-          autocomplete="one-time-code"
-          pattern="[0-9]{6}"
-          maxlength="6"
-          required
-          autofocus${o.error ? html` aria-describedby="error"` : ''}
-        />
-        <p class="hint">The code expires in 5 minutes.</p>
-        <button type="submit">Log in</button>
-      </form>`,
+      ${o.error ? html`<p class="error" role="alert" id="error">${o.error}</p>` : ''} ${oneTimeCodeForm(o)}`,
   );
 }
 
