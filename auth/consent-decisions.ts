@@ -2,15 +2,16 @@
 // updates (the workflow's validators have the last word), and FDX consents lodged at PAR.
 import type { Client } from '@temporalio/client';
 import { lodgeFdxConsent, type LodgeOptions } from '../api/consents/lodge.js';
-import { authoriseUpdate, revokeUpdate, type FdxConsentTerms } from '../workflows/consent.js';
+import type { FdxConsentTerms } from '../workflows/consent.js';
+import { consentTransitions } from '../api/consents/transitions.js';
 import type { ConsentDecisions } from './interactions/consent.js';
 
 export function temporalConsentDecisions(client: Client): ConsentDecisions {
+  const transitions = consentTransitions(client);
   return {
-    authorise: (consentId, a) =>
-      client.workflow.getHandle(consentId).executeUpdate(authoriseUpdate, { args: [a] }),
+    authorise: transitions.authorise,
     async reject(consentId, r) {
-      await client.workflow.getHandle(consentId).executeUpdate(revokeUpdate, { args: [r] });
+      await transitions.revoke(consentId, r);
     },
   };
 }

@@ -3,10 +3,12 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
+  authoriseUpdate,
   extendUpdate,
   holdUpdate,
   revokeUpdate,
   type Hold,
+  type Authorisation,
   type ConsentState,
   type ExtensionRequest,
   type Revocation,
@@ -40,6 +42,7 @@ async function refusing<T>(work: Promise<T>): Promise<T> {
 }
 
 export interface ConsentTransitions {
+  authorise(consentId: string, a: Authorisation): Promise<ConsentState>;
   revoke(consentId: string, r: Revocation): Promise<ConsentState>;
   extend(consentId: string, e: ExtensionRequest): Promise<ConsentState>;
   hold(consentId: string, h: Hold): Promise<ConsentState>;
@@ -48,6 +51,7 @@ export interface ConsentTransitions {
 export function consentTransitions(client: Client): ConsentTransitions {
   const handle = (id: string) => client.workflow.getHandle(id);
   return {
+    authorise: (id, a) => refusing(handle(id).executeUpdate(authoriseUpdate, { args: [a] })),
     revoke: (id, r) => refusing(handle(id).executeUpdate(revokeUpdate, { args: [r] })),
     extend: (id, e) => refusing(handle(id).executeUpdate(extendUpdate, { args: [e] })),
     hold: (id, h) => refusing(handle(id).executeUpdate(holdUpdate, { args: [h] })),
