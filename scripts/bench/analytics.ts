@@ -109,7 +109,7 @@ async function main() {
       onError: () => void writeErrors++,
     }).start();
     cleanups.unshift(() => events.stop());
-    const gw = await startTestGateway(stack, { dataFetchTaskQueue: stack.dataFetchTaskQueue, events });
+    const gw = await startTestGateway(stack, { events });
     cleanups.unshift(() => gw.stop());
 
     progress('authorising a consent…');

@@ -19,12 +19,10 @@ import { tlsFetch } from './tls-client.js';
 export const OFB_CONSENTS = '/open-banking/consents/v3';
 
 export async function startTestGateway(
-  stack: Pick<OfbStack, 'as' | 'db' | 'client' | 'names'>,
+  stack: Pick<OfbStack, 'as' | 'db' | 'client' | 'names' | 'dataFetchTaskQueue'>,
   opts: {
     authorisationWindowMs?: number;
     introspectionCacheMs?: number;
-    /** Where `dataFetch` workflows go; the test runs a data-fetch worker there. */
-    dataFetchTaskQueue?: string;
     /** How long a consent's data session waits for the next fetch (short, so sessions end in tests). */
     sessionIdleMs?: number;
     /** Behind a TLS-terminating proxy: the header with the client certificate, and who may set it. */
@@ -72,11 +70,7 @@ export async function startTestGateway(
     },
     baseUrl: url,
     provider: { name: 'Test Bank', homeUri: 'https://bank.example', id: 'bank' },
-    fetchData: temporalDataFetcher(
-      stack.client,
-      opts.dataFetchTaskQueue ?? `${stack.names.taskQueue}-data-fetch`,
-      opts.sessionIdleMs ?? 2000,
-    ),
+    fetchData: temporalDataFetcher(stack.client, stack.dataFetchTaskQueue, opts.sessionIdleMs ?? 2000),
     bank: { brandName: 'Test Bank', cnpj: '12345678000195', compeCode: '999', routingNumber: '123456780' },
   });
   const server = https.createServer(

@@ -63,7 +63,7 @@ beforeAll(async () => {
     onError: (err) =>
       logger.warn({ err: (err as Error).message, ...events.stats() }, 'analytics write failed'),
   }).start();
-  gw = await startTestGateway(stack, { dataFetchTaskQueue: stack.dataFetchTaskQueue, events });
+  gw = await startTestGateway(stack, { events });
 }, 60_000);
 
 afterAll(async () => {

@@ -26,7 +26,7 @@ let fdx: FdxRecipient;
 
 beforeAll(async () => {
   stack = await startOfbStack(import.meta.url, 'unused-ofb-recipient');
-  gw = await startTestGateway(stack, { dataFetchTaskQueue: stack.dataFetchTaskQueue });
+  gw = await startTestGateway(stack);
   fdx = await registerFdxRecipient(stack.as, 'FDX Data Recipient', 'CN=fdx-data,O=Recipient Inc,C=US');
 });
 

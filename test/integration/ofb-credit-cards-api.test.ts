@@ -35,7 +35,7 @@ let gw: TestGateway;
 
 beforeAll(async () => {
   stack = await startOfbStack(import.meta.url, 'cards-recipient');
-  gw = await startTestGateway(stack, { dataFetchTaskQueue: stack.dataFetchTaskQueue });
+  gw = await startTestGateway(stack);
 });
 
 afterAll(async () => {

@@ -28,7 +28,7 @@ let gw: TestGateway;
 
 beforeAll(async () => {
   stack = await startOfbStack(import.meta.url, 'customers-recipient');
-  gw = await startTestGateway(stack, { dataFetchTaskQueue: stack.dataFetchTaskQueue });
+  gw = await startTestGateway(stack);
 });
 
 afterAll(async () => {

@@ -27,7 +27,7 @@ let gw: TestGateway;
 
 beforeAll(async () => {
   stack = await startOfbStack(import.meta.url, 'accounts-recipient');
-  gw = await startTestGateway(stack, { dataFetchTaskQueue: stack.dataFetchTaskQueue });
+  gw = await startTestGateway(stack);
 });
 
 afterAll(async () => {
