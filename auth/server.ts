@@ -14,8 +14,7 @@ import { loadTlsMaterial } from '../lib/tls.js';
 import { Client } from '@temporalio/client';
 import { connectClient } from '../lib/temporal.js';
 import { createAuthApp } from './app.js';
-import { EventBuffer } from '../lib/analytics/event-buffer.js';
-import { writeEvents } from '../lib/analytics/write-events.js';
+import { startEventBuffer } from '../lib/analytics/write-events.js';
 import type { AuthEvent } from './analytics.js';
 import { temporalConsentDecisions, temporalFdxLodging } from './consent-decisions.js';
 import { TASK_QUEUES } from '../workflows/task-queues.js';
@@ -78,14 +77,7 @@ runMain('auth', async () => {
     writeFileSync(tokenFile, await issueRegistrationToken(provider), { mode: 0o600 });
   }
 
-  const events = new EventBuffer<AuthEvent>({
-    capacity: 50_000,
-    batchSize: 500,
-    flushIntervalMs: 1000,
-    write: writeEvents(db.models.AnalyticsEvent),
-    onError: (err) =>
-      logger.warn({ err: (err as Error).message, ...events.stats() }, 'analytics write failed'),
-  }).start();
+  const events = startEventBuffer<AuthEvent>(db.models.AnalyticsEvent, logger);
   const decisions = temporalConsentDecisions(client);
   const app = createAuthApp({
     provider,

@@ -3,9 +3,7 @@
 // finishes, into the bounded buffer, so analytics never holds up or fails a call.
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { Models } from '../../db/models/index.js';
 import type { EventBuffer } from '../../lib/analytics/event-buffer.js';
-import { writeEvents } from '../../lib/analytics/write-events.js';
 import type { TokenInfo } from './security/introspection.js';
 
 export interface GatewayCallEvent {
@@ -51,6 +49,3 @@ export function recordCalls(buffer: EventBuffer<GatewayCallEvent>) {
     next();
   };
 }
-
-/** Gateway call events go to `analytics_events` in batches (see lib/analytics/write-events.ts). */
-export const writeCallEvents = (model: Models['AnalyticsEvent']) => writeEvents<GatewayCallEvent>(model);

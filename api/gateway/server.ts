@@ -13,8 +13,8 @@ import { connectClient } from '../../lib/temporal.js';
 import { loadTlsMaterial } from '../../lib/tls.js';
 import { TASK_QUEUES } from '../../workflows/task-queues.js';
 import { ENDPOINTS } from '../../auth/configuration.js';
-import { EventBuffer } from '../../lib/analytics/event-buffer.js';
-import { writeCallEvents, type GatewayCallEvent } from './analytics.js';
+import { startEventBuffer } from '../../lib/analytics/write-events.js';
+import type { GatewayCallEvent } from './analytics.js';
 import { createGatewayApp } from './app.js';
 import { temporalDataFetcher } from '../consents/data-fetch.js';
 import { consentStateReader } from './security/consent-state.js';
@@ -46,14 +46,7 @@ runMain('gateway', async () => {
   });
   const connection = await connectClient(cfg.temporal);
   const client = new Client({ connection, namespace: cfg.temporal.namespace });
-  const events = new EventBuffer<GatewayCallEvent>({
-    capacity: 50_000,
-    batchSize: 500,
-    flushIntervalMs: 1000,
-    write: writeCallEvents(db.models.AnalyticsEvent),
-    onError: (err) =>
-      logger.warn({ err: (err as Error).message, ...events.stats() }, 'analytics write failed'),
-  }).start();
+  const events = startEventBuffer<GatewayCallEvent>(db.models.AnalyticsEvent, logger);
   const app = createGatewayApp({
     events,
     logger,

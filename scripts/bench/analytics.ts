@@ -5,7 +5,7 @@
 // GET …/accounts/{id}/balances with N concurrent clients, in blocks of a fixed number of requests,
 // analytics off and on alternately:
 //   on   the gateway's EventBuffer records every call and writes batches to the database, with the
-//        gateway process's settings (api/gateway/server.ts: capacity 50 000, batches of 500, every
+//        gateway process's settings (EVENT_BUFFER_SETTINGS: capacity 50 000, batches of 500, every
 //        1 s). The block's time includes flushing what is left at its end, so it pays for all of
 //        its writes (a little more than in steady state: that last write overlaps no requests).
 //   off  the same buffer with record() a no-op: nothing is buffered or written. The recordCalls
@@ -28,9 +28,10 @@ import { parseArgs } from 'node:util';
 import { Connection } from '@temporalio/client';
 import * as oidc from 'openid-client';
 import { pino } from 'pino';
-import { writeCallEvents, type GatewayCallEvent } from '../../api/gateway/analytics.js';
+import type { GatewayCallEvent } from '../../api/gateway/analytics.js';
 import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
 import { EventBuffer } from '../../lib/analytics/event-buffer.js';
+import { EVENT_BUFFER_SETTINGS, writeEvents } from '../../lib/analytics/write-events.js';
 import { ensureSearchAttributes } from '../../lib/temporal.js';
 import { freePort } from '../../runtime/ports.js';
 import { startTemporalDevServer } from '../../runtime/temporal-dev-server.js';
@@ -102,10 +103,8 @@ async function main() {
     cleanups.unshift(() => stack.stop());
     let writeErrors = 0;
     const events = new SwitchableBuffer({
-      capacity: 50_000,
-      batchSize: 500,
-      flushIntervalMs: 1000,
-      write: writeCallEvents(stack.db.models.AnalyticsEvent),
+      ...EVENT_BUFFER_SETTINGS,
+      write: writeEvents<GatewayCallEvent>(stack.db.models.AnalyticsEvent),
       onError: () => void writeErrors++,
     }).start();
     cleanups.unshift(() => events.stop());

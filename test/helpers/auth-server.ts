@@ -4,8 +4,8 @@ import path from 'node:path';
 import { createDataFetchActivities } from '../../activities/data-fetch.js';
 import type { AuthEvent } from '../../auth/analytics.js';
 import { createAuthApp } from '../../auth/app.js';
-import { EventBuffer } from '../../lib/analytics/event-buffer.js';
-import { writeEvents } from '../../lib/analytics/write-events.js';
+import type { EventBuffer } from '../../lib/analytics/event-buffer.js';
+import { startEventBuffer } from '../../lib/analytics/write-events.js';
 import { fetchedShareable, type ListShareable } from '../../auth/shareable-resources.js';
 import { createConnector } from '../../connectors/index.js';
 import type { ConsentDecisions } from '../../auth/interactions/consent.js';
@@ -70,12 +70,9 @@ export async function startTestAuthServer(
   const port = await freePort();
   const issuer = `https://localhost:${port}`;
   let server: https.Server;
-  const events = new EventBuffer<AuthEvent>({
-    capacity: 10_000,
-    batchSize: 100,
+  const events = startEventBuffer<AuthEvent>(db.models.AnalyticsEvent, quietLogger, {
     flushIntervalMs: 200,
-    write: writeEvents(db.models.AnalyticsEvent),
-  }).start();
+  });
 
   const start = async () => {
     const provider = await createProvider({

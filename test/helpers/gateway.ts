@@ -1,9 +1,10 @@
 // The API gateway in-process over real HTTPS with mTLS, introspecting at the test AS as its own
 // static client, on the stack's database and Temporal task queue.
 import https from 'node:https';
-import { writeCallEvents, type GatewayCallEvent } from '../../api/gateway/analytics.js';
+import type { GatewayCallEvent } from '../../api/gateway/analytics.js';
 import { createGatewayApp } from '../../api/gateway/app.js';
-import { EventBuffer } from '../../lib/analytics/event-buffer.js';
+import type { EventBuffer } from '../../lib/analytics/event-buffer.js';
+import { startEventBuffer } from '../../lib/analytics/write-events.js';
 import type { ClientCertificateSource } from '../../lib/http/client-certificate.js';
 import { temporalDataFetcher } from '../../api/consents/data-fetch.js';
 import { consentStateReader } from '../../api/gateway/security/consent-state.js';
@@ -46,12 +47,7 @@ export async function startTestGateway(
   const ownEvents = opts.events === undefined;
   const events =
     opts.events ??
-    new EventBuffer<GatewayCallEvent>({
-      capacity: 10_000,
-      batchSize: 100,
-      flushIntervalMs: 200,
-      write: writeCallEvents(stack.db.models.AnalyticsEvent),
-    }).start();
+    startEventBuffer<GatewayCallEvent>(stack.db.models.AnalyticsEvent, quietLogger, { flushIntervalMs: 200 });
   const app = createGatewayApp({
     events,
     logger: quietLogger,

@@ -11,10 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import mongoose from 'mongoose';
 import * as oidc from 'openid-client';
 import { pino } from 'pino';
-import { writeCallEvents, type GatewayCallEvent } from '../../api/gateway/analytics.js';
+import type { GatewayCallEvent } from '../../api/gateway/analytics.js';
 import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
 import { analyticsEventModel } from '../../db/models/analytics-event.js';
-import { EventBuffer } from '../../lib/analytics/event-buffer.js';
+import type { EventBuffer } from '../../lib/analytics/event-buffer.js';
+import { startEventBuffer } from '../../lib/analytics/write-events.js';
 import { startOwnFerretDb, type OwnFerretDb } from '../helpers/ferretdb.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { customerJourney, pushAuthorization, startOfbStack, type OfbStack } from '../helpers/ofb-journey.js';
@@ -55,14 +56,12 @@ beforeAll(async () => {
   const model = analyticsEventModel(analytics);
   await model.createIndexes();
   const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
-  events = new EventBuffer<GatewayCallEvent>({
+  // The components' own buffer (and its failure warning), made small so the outage overflows it.
+  events = startEventBuffer<GatewayCallEvent>(model, logger, {
     capacity: CAPACITY,
     batchSize: 10,
     flushIntervalMs: 200,
-    write: writeCallEvents(model),
-    onError: (err) =>
-      logger.warn({ err: (err as Error).message, ...events.stats() }, 'analytics write failed'),
-  }).start();
+  });
   gw = await startTestGateway(stack, { events });
 }, 60_000);
 
