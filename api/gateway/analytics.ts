@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { EventBuffer } from '../../lib/analytics/event-buffer.js';
+import { routeTemplate } from '../../lib/http/metrics.js';
 import type { TokenInfo } from './security/introspection.js';
 
 export interface GatewayCallEvent {
@@ -27,7 +28,6 @@ export function recordCalls(buffer: EventBuffer<GatewayCallEvent>) {
     const started = performance.now();
     res.on('finish', () => {
       const token = res.locals.token as TokenInfo | undefined;
-      const route = (req.route as { path?: string } | undefined)?.path;
       buffer.record({
         _id: randomUUID(),
         type: 'gateway.call',
@@ -36,8 +36,7 @@ export function recordCalls(buffer: EventBuffer<GatewayCallEvent>) {
         ...(token ? { clientId: token.clientId } : {}),
         ...(token?.consentId ? { consentId: token.consentId } : {}),
         method: req.method,
-        // Unmatched paths are not recorded verbatim: they may carry anything.
-        endpoint: route ? `${req.baseUrl}${route}` : 'unmatched',
+        endpoint: routeTemplate(req),
         status: res.statusCode,
         latencyMs: Math.round((performance.now() - started) * 10) / 10,
         bytes: Number(res.getHeader('content-length') ?? 0),

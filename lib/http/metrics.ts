@@ -20,7 +20,16 @@ export function createMetrics(component: string): Metrics {
   return { registry };
 }
 
-/** Time every request by method, route template (never the raw path) and status. */
+/**
+ * The route a request matched, as its template (`/accounts/:accountId`): never the raw path, which
+ * may carry anything. Read once the response is finished.
+ */
+export function routeTemplate(req: Request): string {
+  const route = (req.route as { path?: string } | undefined)?.path;
+  return route ? `${req.baseUrl}${route}` : 'unmatched';
+}
+
+/** Time every request by method, route template and status. */
 export function httpMetrics(metrics: Metrics) {
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
@@ -32,12 +41,7 @@ export function httpMetrics(metrics: Metrics) {
   return (req: Request, res: Response, next: NextFunction) => {
     const end = duration.startTimer();
     res.on('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path;
-      end({
-        method: req.method,
-        route: route ? `${req.baseUrl}${route}` : 'unmatched',
-        status: res.statusCode,
-      });
+      end({ method: req.method, route: routeTemplate(req), status: res.statusCode });
     });
     next();
   };
