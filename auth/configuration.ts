@@ -10,7 +10,9 @@ import {
 } from '../lib/http/client-certificate.js';
 import {
   EXTRA_CLIENT_METADATA,
+  registrationClientId,
   registrationPolicies,
+  rotatesRegistrationAccessToken,
   type RegistrationRules,
 } from './registration-policy.js';
 
@@ -190,8 +192,12 @@ export function providerConfiguration(p: RuntimePieces): Configuration {
         enabled: true,
         initialAccessToken: true,
         policies: registrationPolicies(p.registration),
+        idFactory: registrationClientId,
       },
-      registrationManagement: { enabled: true, rotateRegistrationAccessToken: true },
+      registrationManagement: {
+        enabled: true,
+        rotateRegistrationAccessToken: rotatesRegistrationAccessToken,
+      },
       mTLS: {
         enabled: true,
         certificateBoundAccessTokens: true,

@@ -5,10 +5,19 @@ import path from 'node:path';
 
 /** The key-encryption key under DATA_DIR/auth, created once (mode 0600). */
 export function devKeyEncryptionKey(dir: string): Buffer {
-  const file = path.join(dir, 'key-encryption-key');
+  return devSecretKey(dir, 'key-encryption-key');
+}
+
+/** A random 32-byte key in `dir/name`, created once (mode 0600). */
+export function devSecretKey(dir: string, name: string): Buffer {
+  const file = path.join(dir, name);
   if (!existsSync(file)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
   }
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
 }
+
+/** Development registration tokens under DATA_DIR/auth, written by the authorization server. */
+export const REGISTRATION_TOKEN_FILE = 'registration-token';
+export const DISCOVERY_AGENT_TOKEN_FILE = 'discovery-agent-token';

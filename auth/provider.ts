@@ -11,6 +11,7 @@ import { fdxDetailIn, fdxTerms } from './fdx-authorization-details.js';
 import { requestObjectChecks } from './request-object.js';
 import { gatewayClient, providerConfiguration } from './configuration.js';
 import { loadKeySet } from './keys/key-store.js';
+import type { DISCOVERY_AGENT_POLICY} from './registration-policy.js';
 import { FAPI_CLIENT_POLICY, type RegistrationRules } from './registration-policy.js';
 
 export interface AuthorizationServerOptions {
@@ -123,12 +124,17 @@ export async function createProvider(
 }
 
 /**
- * An initial access token for dynamic client registration that carries the FAPI client policy.
- * The Discovery Agent holds it; every client it registers is checked against the policy.
+ * An initial access token for dynamic client registration. With the FAPI client policy it serves
+ * recipients that register themselves with a directory's software statement; with the Discovery
+ * Agent policy, the marketplace's provisioning workflow. Every client is checked against the policy.
  */
-export async function issueRegistrationToken(provider: Provider, expiresInSeconds?: number): Promise<string> {
+export async function issueRegistrationToken(
+  provider: Provider,
+  expiresInSeconds?: number,
+  policy: typeof FAPI_CLIENT_POLICY | typeof DISCOVERY_AGENT_POLICY = FAPI_CLIENT_POLICY,
+): Promise<string> {
   const iat = new provider.InitialAccessToken({
-    policies: [FAPI_CLIENT_POLICY],
+    policies: [policy],
     ...(expiresInSeconds ? { expiresIn: expiresInSeconds } : {}),
   });
   return iat.save();

@@ -1,11 +1,20 @@
 // What a data recipient's client may register (RFC 7591) or change (RFC 7592). oidc-provider
 // already checks algorithms and grant/response-type consistency; these rules add the FAPI ones.
 // Policies travel with the initial access token the Discovery Agent holds.
+import { randomBytes } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { applySoftwareStatement, verifySoftwareStatement } from './directory/software-statement.js';
 
 export const FAPI_CLIENT_POLICY = 'fapi-client';
+/**
+ * The bank's own Discovery Agent (the marketplace's `provisioning` workflow). Its organizations
+ * were vetted at onboarding, so it registers without a software statement, and it chooses the
+ * client id (`mkt-<applicationId>`) so that a registration retried after a lost answer
+ * re-registers the same client instead of creating a second one.
+ */
+export const DISCOVERY_AGENT_POLICY = 'discovery-agent';
+const AGENT_CLIENT_ID = /^mkt-[0-9a-f-]{36}$/;
 
 type Properties = Record<string, unknown>;
 
@@ -62,7 +71,34 @@ export function registrationPolicies(rules: RegistrationRules) {
       await softwareStatementRule(rules, properties);
       fapiClientRules(ctx, properties);
     },
+    [DISCOVERY_AGENT_POLICY]: (ctx: KoaContextWithOIDC, properties: Properties) => {
+      fapiClientRules(ctx, properties);
+    },
   };
+}
+
+const policiesOf = (ctx: KoaContextWithOIDC, entity: 'InitialAccessToken' | 'RegistrationAccessToken') =>
+  (ctx.oidc.entities as Record<string, { policies?: string[] } | undefined>)[entity]?.policies ?? [];
+
+/** The client id of a new registration: the Discovery Agent's choice, or a random one. */
+export function registrationClientId(ctx: KoaContextWithOIDC): string {
+  const wanted = (ctx.oidc.body as Properties | undefined)?.client_id;
+  if (
+    policiesOf(ctx, 'InitialAccessToken').includes(DISCOVERY_AGENT_POLICY) &&
+    typeof wanted === 'string' &&
+    AGENT_CLIENT_ID.test(wanted)
+  )
+    return wanted;
+  return randomBytes(16).toString('base64url');
+}
+
+/**
+ * RFC 7592 management rotates the registration access token on each update, except for the
+ * Discovery Agent's clients: it stores the token encrypted, and a rotation whose answer was lost
+ * would lock it out of its own client.
+ */
+export function rotatesRegistrationAccessToken(ctx: KoaContextWithOIDC): boolean {
+  return !policiesOf(ctx, 'RegistrationAccessToken').includes(DISCOVERY_AGENT_POLICY);
 }
 
 /** Client metadata the registration keeps beyond the standard set. */

@@ -18,13 +18,14 @@ import { startEventBuffer } from '../lib/analytics/write-events.js';
 import type { AuthEvent } from './analytics.js';
 import { temporalConsentDecisions, temporalFdxLodging } from './consent-decisions.js';
 import { TASK_QUEUES } from '../workflows/task-queues.js';
-import { devKeyEncryptionKey } from './dev-secrets.js';
+import { DISCOVERY_AGENT_TOKEN_FILE, REGISTRATION_TOKEN_FILE, devKeyEncryptionKey } from './dev-secrets.js';
 import { ensureDevDirectory } from './directory/dev-directory.js';
 import { seedDemoCustomers } from './idp/demo-customers.js';
 import { fetchedShareable } from './shareable-resources.js';
 import { temporalDataFetcher } from '../api/consents/data-fetch.js';
 import { DEV_GATEWAY_CLIENT_DN } from './pki/dev-pki.js';
 import { createProvider, issueRegistrationToken } from './provider.js';
+import { DISCOVERY_AGENT_POLICY, FAPI_CLIENT_POLICY } from './registration-policy.js';
 
 function readJson(file: string, variable: string): JSONWebKeySet {
   try {
@@ -71,10 +72,17 @@ runMain('auth', async () => {
 
   if (cfg.env !== 'production') await seedDemoCustomers(db.models);
 
-  // Development: a registration token for the Discovery Agent, written once beside the keys.
-  const tokenFile = path.join(cfg.auth.dir, 'registration-token');
-  if (cfg.env !== 'production' && !existsSync(tokenFile)) {
-    writeFileSync(tokenFile, await issueRegistrationToken(provider), { mode: 0o600 });
+  // Development: registration tokens written once beside the keys, one for recipients that
+  // register themselves (FAPI policy) and one for the marketplace's Discovery Agent.
+  if (cfg.env !== 'production') {
+    for (const [file, policy] of [
+      [REGISTRATION_TOKEN_FILE, FAPI_CLIENT_POLICY],
+      [DISCOVERY_AGENT_TOKEN_FILE, DISCOVERY_AGENT_POLICY],
+    ] as const) {
+      const tokenFile = path.join(cfg.auth.dir, file);
+      if (!existsSync(tokenFile))
+        writeFileSync(tokenFile, await issueRegistrationToken(provider, undefined, policy), { mode: 0o600 });
+    }
   }
 
   const events = startEventBuffer<AuthEvent>(db.models.AnalyticsEvent, logger);

@@ -2,6 +2,7 @@
 // here once at start, and reaches the rest of the code typed. A bad value ends the process with one
 // line that names the variable and what it expects (see lib/main.ts).
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 export class ConfigError extends Error {
@@ -31,7 +32,16 @@ const bool = z
   .transform((v) => v === 'true' || v === '1');
 
 // Variables whose values must never be echoed back in an error message.
-const SECRET = new Set(['TEMPORAL_API_KEY', 'MONGODB_URI', 'AUTH_KEY_ENCRYPTION_KEY']);
+/** The project's checkout: default paths (the FDX specs beside it) are relative to it. */
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const SECRET = new Set([
+  'TEMPORAL_API_KEY',
+  'MONGODB_URI',
+  'AUTH_KEY_ENCRYPTION_KEY',
+  'MARKETPLACE_SECRETS_KEY',
+  'DISCOVERY_AGENT_TOKEN',
+]);
 
 export const envSchema = z
   .object({
@@ -187,6 +197,37 @@ export const envSchema = z
     ONBOARDING_REMINDER_INTERVAL: seconds(2 * 24 * 3600),
     ONBOARDING_REVIEW_TIMEOUT: seconds(30 * 24 * 3600),
 
+    MARKETPLACE_URL: z
+      .url({
+        protocol: /^https?$/,
+        error: 'the public URL of the marketplace, e.g. https://developers.bank.example',
+      })
+      .optional(),
+    MARKETPLACE_SECRETS_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9+/_-]{43}=?$/, { error: '32 random bytes in base64 (openssl rand -base64 32)' })
+      .optional(),
+    FDX_SPECS_DIR: z.string().min(1, { error: 'a directory holding the FDX OpenAPI files' }).optional(),
+    BANK_SUPPORT_NAME: z.string().min(1).default('Open Banking Developer Support'),
+    BANK_SUPPORT_EMAIL: z.email({ error: 'an email address' }).default('developers@bank.example'),
+    BANK_SUPPORT_PHONE: z.string().min(1).default('+55 11 4000-0000'),
+    BANK_SUPPORT_HOURS: z.string().min(1).default('Mon-Fri 09:00-18:00 BRT'),
+    BANK_SUPPORT_WEBSITE: z
+      .url({ error: 'an http(s) URL' })
+      .default('https://developers.bank.example/support'),
+    DISCOVERY_AGENT_TOKEN: z
+      .string()
+      .min(20, { error: "the AS's initial access token for the Discovery Agent" })
+      .optional(),
+    DISCOVERY_AGENT_AUTH_CA: z
+      .string()
+      .min(1, { error: "a path to the PEM CA of the AS's certificate" })
+      .optional(),
+    CREDENTIAL_ROTATION_OVERLAP: seconds(24 * 3600),
+    CREDENTIAL_LIFETIME: seconds(365 * 24 * 3600),
+    PROVISIONING_STEP_TIMEOUT: seconds(15),
+    PROVISIONING_STEP_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+
     SELF_SERVICE_ENABLED: bool.default(true),
     SESSION_COOKIE_SECURE: bool.optional(),
     ADMIN_SESSION_TTL: seconds(30 * 60),
@@ -314,6 +355,24 @@ export interface Config {
     maxPerRecipient: number;
   };
   onboarding: { bankAdminsEmail: string; reminderIntervalMs: number; reviewTimeoutMs: number };
+  /** The developer marketplace and its Discovery Agent (the `provisioning` workflow). */
+  marketplace: {
+    url: string;
+    /** Undefined in development: a key is generated under DATA_DIR/marketplace. */
+    secretsKey?: Buffer;
+    secretsDir: string;
+    fdxSpecsDir: string;
+    support: { name: string; email: string; phone: string; hours: string; website: string };
+  };
+  discoveryAgent: {
+    /** Undefined in development: read from DATA_DIR/auth/discovery-agent-token. */
+    registrationToken?: string;
+    authCaPath?: string;
+    rotationOverlapMs: number;
+    lifetimeMs: number;
+    stepTimeoutMs: number;
+    stepAttempts: number;
+  };
   /** The bank's consent console (/admin) and the customers' self-service pages (/my). */
   consoles: {
     /** Base URL of the Temporal UI, for links to a consent's workflow. */
@@ -449,6 +508,27 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       bankAdminsEmail: e.ONBOARDING_ADMIN_EMAIL,
       reminderIntervalMs: e.ONBOARDING_REMINDER_INTERVAL * 1000,
       reviewTimeoutMs: e.ONBOARDING_REVIEW_TIMEOUT * 1000,
+    },
+    marketplace: {
+      url: (e.MARKETPLACE_URL ?? `http://localhost:${e.MARKETPLACE_PORT}`).replace(/\/$/, ''),
+      ...(e.MARKETPLACE_SECRETS_KEY ? { secretsKey: Buffer.from(e.MARKETPLACE_SECRETS_KEY, 'base64') } : {}),
+      secretsDir: path.join(dataDir, 'marketplace'),
+      fdxSpecsDir: path.resolve(e.FDX_SPECS_DIR ?? path.join(PROJECT_ROOT, '..', 'shared', 'specs', 'fdx')),
+      support: {
+        name: e.BANK_SUPPORT_NAME,
+        email: e.BANK_SUPPORT_EMAIL,
+        phone: e.BANK_SUPPORT_PHONE,
+        hours: e.BANK_SUPPORT_HOURS,
+        website: e.BANK_SUPPORT_WEBSITE,
+      },
+    },
+    discoveryAgent: {
+      ...(e.DISCOVERY_AGENT_TOKEN ? { registrationToken: e.DISCOVERY_AGENT_TOKEN } : {}),
+      authCaPath: e.DISCOVERY_AGENT_AUTH_CA,
+      rotationOverlapMs: e.CREDENTIAL_ROTATION_OVERLAP * 1000,
+      lifetimeMs: e.CREDENTIAL_LIFETIME * 1000,
+      stepTimeoutMs: e.PROVISIONING_STEP_TIMEOUT * 1000,
+      stepAttempts: e.PROVISIONING_STEP_ATTEMPTS,
     },
     consoles: {
       temporalUiUrl: (e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`).replace(/\/$/, ''),

@@ -15,6 +15,7 @@ import { connectClient, connectWorker } from '../lib/temporal.js';
 import { TASK_QUEUES, type TaskQueueName } from '../workflows/task-queues.js';
 import { connectorFromConfig } from '../connectors/index.js';
 import { WORKERS } from './registry.js';
+import { discoveryAgentFromConfig } from '../activities/discovery-agent-config.js';
 import { ensureHousekeepingSchedule } from './schedules.js';
 
 /** Route the SDK's logs (including workflow and activity logs with their ids) into pino. */
@@ -58,12 +59,13 @@ runMain('worker', async () => {
   const db = await connectDatabase(cfg.mongo, logger);
   const connection = await connectWorker(cfg.temporal);
   const connector = connectorFromConfig(cfg.connectors);
+  const discoveryAgent = await discoveryAgentFromConfig(cfg, db.models);
   const workers = await Promise.all(
     queues.map((q) =>
       Worker.create({
         connection,
         namespace: cfg.temporal.namespace,
-        ...WORKERS[q]({ models: db.models, connector, registry: metrics.registry }),
+        ...WORKERS[q]({ models: db.models, connector, registry: metrics.registry, discoveryAgent }),
       }),
     ),
   );

@@ -1,6 +1,7 @@
 // Every task queue and how to build its worker. A new domain adds one line here.
 import type { WorkerOptions } from '@temporalio/worker';
 import type { Registry } from 'prom-client';
+import type { DiscoveryAgentDeps } from '../activities/provisioning.js';
 import type { BankConnector } from '../connectors/sdk/connector.js';
 import type { Models } from '../db/models/index.js';
 import type { TaskQueueName } from '../workflows/task-queues.js';
@@ -8,6 +9,7 @@ import { consentWorker } from './consent.js';
 import { dataFetchWorker } from './data-fetch.js';
 import { housekeepingWorker } from './housekeeping.js';
 import { onboardingWorker } from './onboarding.js';
+import { provisioningWorker } from './provisioning.js';
 
 export interface WorkerDeps {
   models: Models;
@@ -15,6 +17,8 @@ export interface WorkerDeps {
   connector: BankConnector;
   /** The worker's metrics registry (connector call counts). */
   registry?: Registry;
+  /** The Discovery Agent's link to the authorization server, for the provisioning activities. */
+  discoveryAgent: DiscoveryAgentDeps;
 }
 
 export const WORKERS: Record<
@@ -25,4 +29,5 @@ export const WORKERS: Record<
   housekeeping: housekeepingWorker,
   consent: consentWorker,
   dataFetch: dataFetchWorker,
+  provisioning: provisioningWorker,
 };

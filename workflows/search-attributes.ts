@@ -12,6 +12,9 @@ export const ConsentStatus = defineSearchAttributeKey('ConsentStatus', SearchAtt
 export const ClientId = defineSearchAttributeKey('ClientId', SearchAttributeType.KEYWORD);
 export const CustomerId = defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD);
 export const ConsentExpiresAt = defineSearchAttributeKey('ConsentExpiresAt', SearchAttributeType.DATETIME);
+/** The state of an application's OAuth client, kept by its `provisioning` workflow. */
+export const ClientStatusAttribute = defineSearchAttributeKey('ClientStatus', SearchAttributeType.KEYWORD);
+export const ApplicationId = defineSearchAttributeKey('ApplicationId', SearchAttributeType.KEYWORD);
 
 export const ALL_SEARCH_ATTRIBUTES = [
   OrganizationId,
@@ -21,4 +24,6 @@ export const ALL_SEARCH_ATTRIBUTES = [
   ClientId,
   CustomerId,
   ConsentExpiresAt,
+  ClientStatusAttribute,
+  ApplicationId,
 ];

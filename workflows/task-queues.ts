@@ -4,6 +4,7 @@ export const TASK_QUEUES = {
   housekeeping: 'housekeeping',
   consent: 'consent',
   dataFetch: 'data-fetch',
+  provisioning: 'provisioning',
 } as const;
 
 export type TaskQueueName = keyof typeof TASK_QUEUES;

@@ -1,7 +1,8 @@
 // Keys of the authorization server, generated on first start and kept in the database so every
 // replica and every restart signs with the same keys. Rotation adds a new key that signs from the
 // next start on, while the old one stays published until the tokens it signed have expired.
-import { createCipheriv, createDecipheriv, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { open, seal } from '../../lib/crypto/secret-box.js';
 import type { Models } from '../../db/models/index.js';
 
 export type Jwk = Record<string, unknown> & { kid: string; kty: string };
@@ -14,20 +15,6 @@ export interface KeySet {
 }
 
 type AuthKeyModel = Models['AuthKey'];
-
-function seal(kek: Buffer, plain: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', kek, iv);
-  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
-}
-
-function open(kek: Buffer, sealed: string): string {
-  const raw = Buffer.from(sealed, 'base64');
-  const decipher = createDecipheriv('aes-256-gcm', kek, raw.subarray(0, 12));
-  decipher.setAuthTag(raw.subarray(12, 28));
-  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
-}
 
 function rsaJwk(kid: string, use: 'sig' | 'enc', alg: string): Jwk {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

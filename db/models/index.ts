@@ -1,14 +1,17 @@
 // Every collection of the platform, one model each. connectDatabase() builds their indexes at start.
 import type { Connection } from 'mongoose';
 import { analyticsEventModel } from './analytics-event.js';
+import { applicationModel } from './application.js';
 import { authKeyModel } from './auth-key.js';
 import { consentModel } from './consent.js';
 import { customerModel } from './customer.js';
+import { developerModel, invitationModel } from './developer.js';
 import { loginChallengeModel } from './login-challenge.js';
 import { notificationModel } from './notification.js';
 import { oidcRecordModel } from './oidc-record.js';
 import { organizationModel } from './organization.js';
-import { customerSessionModel, staffSessionModel } from './web-sessions.js';
+import { subscriptionModel } from './subscription.js';
+import { customerSessionModel, developerSessionModel, staffSessionModel } from './web-sessions.js';
 import { staffUserModel } from './staff-user.js';
 
 export function registerModels(connection: Connection) {
@@ -24,6 +27,11 @@ export function registerModels(connection: Connection) {
     StaffSession: staffSessionModel(connection),
     CustomerSession: customerSessionModel(connection),
     AnalyticsEvent: analyticsEventModel(connection),
+    Developer: developerModel(connection),
+    Invitation: invitationModel(connection),
+    DeveloperSession: developerSessionModel(connection),
+    Subscription: subscriptionModel(connection),
+    Application: applicationModel(connection),
   };
 }
 

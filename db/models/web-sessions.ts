@@ -1,5 +1,5 @@
-// Log-in sessions of the marketplace's pages: bank staff in the consent console and customers in
-// self-service, in two collections so a session of one kind can never be taken for the other.
+// Log-in sessions of the marketplace's pages: bank staff in the consent console, customers in
+// self-service and developers in the marketplace, in three collections so a session of one kind can never be taken for the other.
 // The cookie holds a random token; only its SHA-256 is stored, so a copy of the database opens no
 // session. Expiry is a field checked on every request (FerretDB has no TTL indexes).
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
@@ -27,6 +27,7 @@ const sessionSchema = () => {
 
 const staffSessionSchema = sessionSchema().set('collection', 'staff_sessions');
 const customerSessionSchema = sessionSchema().set('collection', 'customer_sessions');
+const developerSessionSchema = sessionSchema().set('collection', 'developer_sessions');
 
 export type WebSession = InferSchemaType<typeof staffSessionSchema>;
 
@@ -36,6 +37,10 @@ export function staffSessionModel(connection: Connection) {
 
 export function customerSessionModel(connection: Connection) {
   return connection.model('CustomerSession', customerSessionSchema);
+}
+
+export function developerSessionModel(connection: Connection) {
+  return connection.model('DeveloperSession', developerSessionSchema);
 }
 
 export type WebSessionModel = ReturnType<typeof staffSessionModel>;

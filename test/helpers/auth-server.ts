@@ -13,6 +13,7 @@ import type { FdxConsentTerms } from '../../workflows/consent.js';
 import { ensureDevDirectory, type DevDirectory } from '../../auth/directory/dev-directory.js';
 import { DEV_GATEWAY_CLIENT_DN, ensureDevPki, type DevPki } from '../../auth/pki/dev-pki.js';
 import { createProvider, issueRegistrationToken } from '../../auth/provider.js';
+import { DISCOVERY_AGENT_POLICY } from '../../auth/registration-policy.js';
 import { closeServer } from '../../lib/http/server.js';
 import { freePort } from '../../runtime/ports.js';
 import { quietLogger, type testDatabase } from './platform.js';
@@ -29,6 +30,8 @@ export interface TestAuthServer {
   directory: DevDirectory;
   provider: Awaited<ReturnType<typeof createProvider>>;
   registrationToken: string;
+  /** The initial access token of the marketplace's Discovery Agent. */
+  discoveryAgentToken: string;
   /** Stop and start again on the same port and database, as a restart does. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -116,6 +119,7 @@ export async function startTestAuthServer(
     directory,
     provider: await start(),
     registrationToken: '',
+    discoveryAgentToken: '',
     async restart() {
       await closeServer(server);
       self.provider = await start();
@@ -126,5 +130,6 @@ export async function startTestAuthServer(
     },
   };
   self.registrationToken = await issueRegistrationToken(self.provider);
+  self.discoveryAgentToken = await issueRegistrationToken(self.provider, undefined, DISCOVERY_AGENT_POLICY);
   return self;
 }

@@ -8,6 +8,7 @@ import { consentWorkflowsPath } from '../../workers/consent.js';
 import { dataFetchWorkflowsPath } from '../../workers/data-fetch.js';
 import { housekeepingWorkflowsPath } from '../../workers/housekeeping.js';
 import { onboardingWorkflowsPath } from '../../workers/onboarding.js';
+import { provisioningWorkflowsPath } from '../../workers/provisioning.js';
 import { quietSdk } from '../helpers/platform.js';
 
 quietSdk();
@@ -19,6 +20,7 @@ const WORKFLOWS_PATH: Record<string, string> = {
   consent: consentWorkflowsPath,
   revokeCustomerConsents: consentWorkflowsPath,
   dataSession: dataFetchWorkflowsPath,
+  provisioning: provisioningWorkflowsPath,
 };
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
