@@ -1,0 +1,417 @@
+// The API product catalog: server-rendered pages (catalog, product, explorer), the products'
+// OpenAPI documents with the gateway as server, and a JSON API. Everything the explorer loads
+// (Swagger UI's script and style sheet, its initializer) is served from here: the marketplace's
+// CSP allows no inline script and nothing from elsewhere.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Router, type Request, type Response } from 'express';
+import { html, page, type Html } from '../../../lib/http/html.js';
+import { sendProblem } from '../../../lib/http/problem.js';
+import { findProduct, PRODUCTS, type Product, type SupportContact } from './products.js';
+import {
+  loadProductSpec,
+  operationsOf,
+  publishedSpec,
+  type OpenApiDocument,
+  type Operation,
+} from './specs.js';
+
+export interface CatalogDeps {
+  /** Where FDX's specification files are (outside the project); without it FDX specs are "not installed". */
+  fdxSpecsDir?: string;
+  support: SupportContact;
+  /** The API gateway's public base URL, e.g. https://api.bank.example. */
+  gatewayUrl: string;
+  /** The authorization server's issuer. */
+  authIssuer: string;
+}
+
+export const SITE = 'Developer marketplace';
+
+/** Where the explorer's files are served, under the router's mount point. */
+export const SWAGGER_UI_ASSETS = '/assets/swagger-ui';
+export const CATALOG_ASSETS = '/assets/catalog';
+
+const SWAGGER_UI_DIR = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+const SWAGGER_UI_FILES = new Set(['swagger-ui-bundle.js', 'swagger-ui.css']);
+const CATALOG_ASSETS_DIR = fileURLToPath(new URL('./assets', import.meta.url));
+const CATALOG_FILES = new Set(['explorer.js']);
+
+/** Swagger UI's "Try it out": off, since browsers cannot present the app's certificate and token. */
+const TRY_IT_OUT = false;
+
+const STANDARD_NAMES: Record<Product['standard'], string> = {
+  OFB: 'Open Finance Brasil',
+  FDX: 'Financial Data Exchange (FDX)',
+};
+
+const APPROVAL_TEXT: Record<Product['approval'], string> = {
+  automatic: 'Automatic: a subscription is active at once',
+  manual: 'Manual: the bank reviews each subscription request',
+};
+
+const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+/** `/products/ofb-accounts`-style links that also work when the router is mounted under a prefix. */
+const links = (req: Request, product?: Product) => {
+  const base = req.baseUrl;
+  const id = product ? encodeURIComponent(product.id) : '';
+  return {
+    catalog: `${base}/products`,
+    page: `${base}/products/${id}`,
+    openapi: `${base}/products/${id}/openapi.json`,
+    explorer: `${base}/products/${id}/explorer`,
+    api: `${base}/api/products/${id}`,
+    assets: { swaggerUi: `${base}${SWAGGER_UI_ASSETS}`, catalog: `${base}${CATALOG_ASSETS}` },
+  };
+};
+
+function marketplacePage(req: Request, title: string, body: Html): string {
+  const header = html`<header>
+    <p><strong>${SITE}</strong></p>
+    <nav aria-label="Marketplace"><a href="${links(req).catalog}">API products</a></nav>
+  </header>`;
+  return page(title, body, { site: SITE, header, wide: true });
+}
+
+const safeHttpUrl = (url: string) => /^https?:\/\//i.test(url);
+
+function supportSection(support: SupportContact): Html {
+  const tel = support.phone.replace(/[^\d+]/g, '');
+  return html`<section aria-labelledby="support-heading">
+    <h2 id="support-heading">Support</h2>
+    <dl>
+      <dt>Contact</dt>
+      <dd>${support.name}</dd>
+      <dt>Email</dt>
+      <dd><a href="mailto:${support.email}">${support.email}</a></dd>
+      <dt>Phone</dt>
+      <dd>${tel ? html`<a href="tel:${tel}">${support.phone}</a>` : support.phone}</dd>
+      <dt>Hours</dt>
+      <dd>${support.hours}</dd>
+      <dt>Website</dt>
+      <dd>
+        ${safeHttpUrl(support.website) ? html`<a href="${support.website}">${support.website}</a>` : support.website}
+      </dd>
+    </dl>
+  </section>`;
+}
+
+const scopeList = (product: Product) =>
+  product.scopes.length
+    ? html`<ul>
+        ${product.scopes.map((s) => html`<li><code>${s}</code></li>`)}
+      </ul>`
+    : html`<p>None of its own: its calls use the access token of the customer's consent.</p>`;
+
+const planList = (product: Product) =>
+  html`${product.plans.map((p, i) => html`${i ? ', ' : ''}${p.name} (${p.callsPerMinute} calls/min)`)}`;
+
+function catalogPage(req: Request, deps: CatalogDeps): string {
+  const standards = [...new Set(PRODUCTS.map((p) => p.standard))];
+  return marketplacePage(
+    req,
+    'API products',
+    html`<h1>API products</h1>
+      <p>
+        Subscribe your organization to a product to let its applications request the product's scopes. Calls
+        go through the gateway at <code>${trimSlash(deps.gatewayUrl)}</code>; tokens come from the
+        authorization server <code>${trimSlash(deps.authIssuer)}</code>.
+      </p>
+      ${standards.map((standard) => {
+        const id = `standard-${standard.toLowerCase()}`;
+        return html`<section aria-labelledby="${id}">
+          <h2 id="${id}">${STANDARD_NAMES[standard]}</h2>
+          <table>
+            <caption>
+              ${STANDARD_NAMES[standard]} products
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Product</th>
+                <th scope="col">Summary</th>
+                <th scope="col">Version</th>
+                <th scope="col">Approval</th>
+                <th scope="col">Plans</th>
+                <th scope="col">Scopes</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${PRODUCTS.filter((p) => p.standard === standard).map(
+                (p) =>
+                  html`<tr>
+                    <th scope="row"><a href="${links(req, p).page}">${p.name}</a></th>
+                    <td>${p.summary}</td>
+                    <td>${p.version}</td>
+                    <td>${APPROVAL_TEXT[p.approval]}</td>
+                    <td>${planList(p)}</td>
+                    <td>
+                      ${
+                        p.scopes.length
+                          ? html`<ul>
+                              ${p.scopes.map((s) => html`<li>${s}</li>`)}
+                            </ul>`
+                          : 'None'
+                      }
+                    </td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+        </section>`;
+      })}
+      ${supportSection(deps.support)}`,
+  );
+}
+
+const notInstalled = (product: Product) =>
+  html`<p class="notice" role="status">
+    Specification not installed: the ${product.standard} specification files for ${product.name} are not
+    installed on this server.
+    ${
+      product.standard === 'FDX'
+        ? "FDX's licence does not allow shipping them with the platform: the operator can install them " +
+          '(FDX_SPECS_DIR) to publish the documentation and the explorer.'
+        : 'The operator can restore them under specs/ofb.'
+    }
+  </p>`;
+
+function operationsTable(ops: Operation[]): Html {
+  return html`<table>
+    <caption>
+      Operations, relative to the base URL
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">Method</th>
+        <th scope="col">Path</th>
+        <th scope="col">Summary</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${ops.map(
+        (op) =>
+          html`<tr>
+            <td><code>${op.method}</code></td>
+            <th scope="row"><code>${op.path}</code></th>
+            <td>${op.summary}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+function productPage(
+  req: Request,
+  deps: CatalogDeps,
+  product: Product,
+  doc: OpenApiDocument | undefined,
+): string {
+  const l = links(req, product);
+  const issuer = trimSlash(deps.authIssuer);
+  return marketplacePage(
+    req,
+    product.name,
+    html`<nav aria-label="Breadcrumb"><a href="${l.catalog}">API products</a> › ${product.name}</nav>
+      <h1>${product.name}</h1>
+      <p>${product.summary}</p>
+      <dl>
+        <dt>Standard</dt>
+        <dd>${STANDARD_NAMES[product.standard]}</dd>
+        <dt>Version</dt>
+        <dd>${product.version}</dd>
+        <dt>Base URL</dt>
+        <dd><code>${baseUrl(deps, product)}</code></dd>
+        <dt>Approval</dt>
+        <dd>${APPROVAL_TEXT[product.approval]}</dd>
+        <dt>Authorization server</dt>
+        <dd><code>${issuer}</code> (<a href="${issuer}/.well-known/openid-configuration">discovery</a>)</dd>
+        ${
+          doc
+            ? html`<dt>Specification</dt>
+                <dd>${doc.info?.title ?? product.name} ${doc.info?.version ?? ''}</dd>`
+            : ''
+        }
+      </dl>
+      <section aria-labelledby="scopes-heading">
+        <h2 id="scopes-heading">Scopes</h2>
+        ${scopeList(product)}
+      </section>
+      <section aria-labelledby="plans-heading">
+        <h2 id="plans-heading">Plans</h2>
+        <table>
+          <caption>
+            Plans of ${product.name}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Plan</th>
+              <th scope="col">Calls per minute</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${product.plans.map(
+              (p) =>
+                html`<tr>
+                  <th scope="row">${p.name}</th>
+                  <td>${p.callsPerMinute}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </section>
+      <section aria-labelledby="docs-heading">
+        <h2 id="docs-heading">Documentation</h2>
+        ${
+          doc
+            ? html`<ul>
+                <li><a href="${l.explorer}">API explorer</a></li>
+                <li><a href="${l.openapi}">OpenAPI document (JSON)</a></li>
+              </ul>`
+            : notInstalled(product)
+        }
+      </section>
+      <section aria-labelledby="operations-heading">
+        <h2 id="operations-heading">Operations</h2>
+        ${doc ? operationsTable(operationsOf(doc)) : html`<p>No operations to list without the specification.</p>`}
+      </section>
+      ${supportSection(deps.support)}`,
+  );
+}
+
+function explorerPage(
+  req: Request,
+  deps: CatalogDeps,
+  product: Product,
+  doc: OpenApiDocument | undefined,
+): string {
+  const l = links(req, product);
+  const title = `${product.name} API explorer`;
+  return marketplacePage(
+    req,
+    title,
+    html`<nav aria-label="Breadcrumb">
+        <a href="${l.catalog}">API products</a> › <a href="${l.page}">${product.name}</a> › API explorer
+      </nav>
+      <h1>${title}</h1>
+      ${
+        doc
+          ? html`<p>
+                Base URL <code>${baseUrl(deps, product)}</code>. Calls need the application's client
+                certificate and a certificate-bound access token: use your application's Postman collection to
+                send them. <a href="${l.openapi}">OpenAPI document (JSON)</a>.
+              </p>
+              <noscript>
+                <p>
+                  The explorer needs JavaScript. The <a href="${l.page}">product page</a> lists every
+                  operation.
+                </p>
+              </noscript>
+              <link rel="stylesheet" href="${l.assets.swaggerUi}/swagger-ui.css" />
+              <div
+                id="swagger-ui"
+                role="region"
+                aria-label="${title}"
+                aria-busy="true"
+                data-spec-url="${l.openapi}"
+                data-try-it-out="${String(TRY_IT_OUT)}"
+              ></div>
+              <script src="${l.assets.swaggerUi}/swagger-ui-bundle.js" defer></script>
+              <script src="${l.assets.catalog}/explorer.js" defer></script>`
+          : notInstalled(product)
+      }`,
+  );
+}
+
+function notFoundPage(req: Request, id: string): string {
+  return marketplacePage(
+    req,
+    'Product not found',
+    html`<h1>Product not found</h1>
+      <p role="alert">There is no API product "${id}".</p>
+      <p><a href="${links(req).catalog}">See all API products</a></p>`,
+  );
+}
+
+const baseUrl = (deps: CatalogDeps, product: Product) => `${trimSlash(deps.gatewayUrl)}${product.basePath}`;
+
+function productJson(req: Request, deps: CatalogDeps, product: Product) {
+  const l = links(req, product);
+  return {
+    ...product,
+    baseUrl: baseUrl(deps, product),
+    links: { self: l.api, page: l.page, openapi: l.openapi, explorer: l.explorer },
+  };
+}
+
+export function catalogRouter(deps: CatalogDeps): Router {
+  const router = Router();
+  const specOf = (product: Product) => loadProductSpec(product, { fdxSpecsDir: deps.fdxSpecsDir });
+  const productOf = (req: Request) => findProduct(String(req.params.productId));
+  const sendHtml = (res: Response, status: number, body: string) =>
+    res.status(status).type('html').send(body);
+
+  router.get(`${SWAGGER_UI_ASSETS}/:file`, (req, res, next) => {
+    if (!SWAGGER_UI_FILES.has(req.params.file)) return next();
+    res.sendFile(req.params.file, { root: SWAGGER_UI_DIR, maxAge: '1d' });
+  });
+  router.get(`${CATALOG_ASSETS}/:file`, (req, res, next) => {
+    if (!CATALOG_FILES.has(req.params.file)) return next();
+    res.sendFile(req.params.file, { root: CATALOG_ASSETS_DIR, maxAge: '1h' });
+  });
+
+  router.get('/products', (req, res) => sendHtml(res, 200, catalogPage(req, deps)));
+
+  router.get('/products/:productId', (req, res) => {
+    const product = productOf(req);
+    if (!product) return sendHtml(res, 404, notFoundPage(req, String(req.params.productId)));
+    sendHtml(res, 200, productPage(req, deps, product, specOf(product)));
+  });
+
+  router.get('/products/:productId/explorer', (req, res) => {
+    const product = productOf(req);
+    if (!product) return sendHtml(res, 404, notFoundPage(req, String(req.params.productId)));
+    sendHtml(res, 200, explorerPage(req, deps, product, specOf(product)));
+  });
+
+  router.get('/products/:productId/openapi.json', (req, res) => {
+    const product = productOf(req);
+    if (!product)
+      return sendProblem(res, 404, 'Product not found', `There is no API product ${req.params.productId}.`);
+    const doc = specOf(product);
+    if (!doc)
+      return sendProblem(
+        res,
+        404,
+        'Specification not installed',
+        `The ${product.standard} specification of ${product.name} is not installed on this server.`,
+      );
+    res.json(publishedSpec(doc, { serverUrl: baseUrl(deps, product), authIssuer: deps.authIssuer }));
+  });
+
+  router.get('/api/products', (req, res) => {
+    res.json({ products: PRODUCTS.map((p) => productJson(req, deps, p)), support: deps.support });
+  });
+
+  router.get('/api/products/:productId', (req, res) => {
+    const product = productOf(req);
+    if (!product)
+      return sendProblem(res, 404, 'Product not found', `There is no API product ${req.params.productId}.`);
+    const doc = specOf(product);
+    res.json({
+      ...productJson(req, deps, product),
+      specification: doc
+        ? {
+            installed: true,
+            title: doc.info?.title ?? null,
+            version: doc.info?.version ?? null,
+            operations: operationsOf(doc),
+          }
+        : { installed: false },
+      support: deps.support,
+    });
+  });
+
+  return router;
+}
