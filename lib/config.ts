@@ -23,6 +23,12 @@ const seconds = (fallback: number) =>
     .positive({ error: 'a positive number of seconds' })
     .default(fallback);
 
+const days = (fallback: number, min: number, why: string) =>
+  z.coerce
+    .number({ error: `a number of days (at least ${min}: ${why})` })
+    .min(min, { error: `a number of days (at least ${min}: ${why})` })
+    .default(fallback);
+
 const hostPort = z
   .string()
   .regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, { error: 'host:port, e.g. localhost:7233' });
@@ -161,6 +167,16 @@ export const envSchema = z
       .optional(),
     SHUTDOWN_GRACE: seconds(10),
     HOUSEKEEPING_INTERVAL: seconds(15 * 60),
+    ANALYTICS_ROLLUP_EVERY: z.coerce
+      .number({ error: 'a number of seconds from 10 to 3600' })
+      .min(10, { error: 'a number of seconds from 10 to 3600' })
+      .max(3600, { error: 'a number of seconds from 10 to 3600' })
+      .default(60),
+    ANALYTICS_ROLLUP_LATENESS: seconds(15),
+    ANALYTICS_RETENTION_RAW_DAYS: days(7, 0.1, 'raw events feed the minute roll-ups'),
+    ANALYTICS_RETENTION_MINUTE_DAYS: days(2, 0.1, 'minutes feed the hourly roll-ups'),
+    ANALYTICS_RETENTION_HOUR_DAYS: days(90, 2, 'hours feed the daily roll-ups'),
+    ANALYTICS_RETENTION_DAY_DAYS: days(730, 1, 'days are the longest view'),
 
     CONSENT_AUTHORISATION_WINDOW: seconds(60 * 60),
     CONSENT_MAX_PER_RECIPIENT: z.coerce
@@ -232,6 +248,7 @@ export const envSchema = z
     SESSION_COOKIE_SECURE: bool.optional(),
     ADMIN_SESSION_TTL: seconds(30 * 60),
     SELF_SERVICE_SESSION_TTL: seconds(10 * 60),
+    DEVELOPER_SESSION_TTL: seconds(60 * 60),
 
     CONNECTOR: z
       .string()
@@ -342,6 +359,12 @@ export interface Config {
   worker: { taskQueues?: string[] };
   shutdownGraceMs: number;
   housekeepingIntervalMs: number;
+  /** The analytics roll-up schedule: how often it runs, how late events may be, how long data is kept. */
+  analytics: {
+    rollupEveryMs: number;
+    latenessMs: number;
+    retention: { rawMs: number; minuteMs: number; hourMs: number; dayMs: number };
+  };
   consent: {
     authorisationWindowMs: number;
     bankId: string;
@@ -383,6 +406,7 @@ export interface Config {
     /** Idle time after which a session ends. */
     adminSessionTtlMs: number;
     selfServiceSessionTtlMs: number;
+    developerSessionTtlMs: number;
   };
   /** The bank connector the worker uses, and the mock core banking service it reaches by default. */
   connectors: {
@@ -494,6 +518,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     worker: { taskQueues: e.WORKER_TASK_QUEUES?.split(',') },
     shutdownGraceMs: e.SHUTDOWN_GRACE * 1000,
     housekeepingIntervalMs: e.HOUSEKEEPING_INTERVAL * 1000,
+    analytics: {
+      rollupEveryMs: Math.round(e.ANALYTICS_ROLLUP_EVERY * 1000),
+      latenessMs: Math.round(e.ANALYTICS_ROLLUP_LATENESS * 1000),
+      retention: {
+        rawMs: Math.round(e.ANALYTICS_RETENTION_RAW_DAYS * 86_400_000),
+        minuteMs: Math.round(e.ANALYTICS_RETENTION_MINUTE_DAYS * 86_400_000),
+        hourMs: Math.round(e.ANALYTICS_RETENTION_HOUR_DAYS * 86_400_000),
+        dayMs: Math.round(e.ANALYTICS_RETENTION_DAY_DAYS * 86_400_000),
+      },
+    },
     consent: {
       authorisationWindowMs: e.CONSENT_AUTHORISATION_WINDOW * 1000,
       bankId: e.BANK_ID,
@@ -536,6 +570,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       secureCookies: e.SESSION_COOKIE_SECURE ?? e.NODE_ENV === 'production',
       adminSessionTtlMs: e.ADMIN_SESSION_TTL * 1000,
       selfServiceSessionTtlMs: e.SELF_SERVICE_SESSION_TTL * 1000,
+      developerSessionTtlMs: e.DEVELOPER_SESSION_TTL * 1000,
     },
     connectors: {
       connector: e.CONNECTOR,

@@ -16,7 +16,11 @@ import { TASK_QUEUES, type TaskQueueName } from '../workflows/task-queues.js';
 import { connectorFromConfig } from '../connectors/index.js';
 import { WORKERS } from './registry.js';
 import { discoveryAgentFromConfig } from '../activities/discovery-agent-config.js';
-import { ensureHousekeepingSchedule } from './schedules.js';
+import {
+  analyticsRollupInput,
+  ensureAnalyticsRollupSchedule,
+  ensureHousekeepingSchedule,
+} from './schedules.js';
 
 /** Route the SDK's logs (including workflow and activity logs with their ids) into pino. */
 function installTemporalRuntime(logger: Logger, sdkMetricsPort: number): void {
@@ -71,7 +75,7 @@ runMain('worker', async () => {
   );
   const running = workers.map((w) => w.run());
 
-  // The worker that serves housekeeping also keeps its schedule in place.
+  // The worker that serves housekeeping also keeps its schedules (housekeeping, analytics) in place.
   if (queues.includes('housekeeping')) {
     const clientConnection = await connectClient(cfg.temporal);
     try {
@@ -79,6 +83,15 @@ runMain('worker', async () => {
       await ensureHousekeepingSchedule(
         client,
         { intervalMs: cfg.housekeepingIntervalMs, taskQueue: TASK_QUEUES.housekeeping },
+        logger,
+      );
+      await ensureAnalyticsRollupSchedule(
+        client,
+        {
+          intervalMs: cfg.analytics.rollupEveryMs,
+          taskQueue: TASK_QUEUES.housekeeping,
+          input: analyticsRollupInput(cfg.analytics),
+        },
         logger,
       );
     } finally {

@@ -4,7 +4,7 @@ import type { Models } from '../../db/models/index.js';
 
 export interface ConsentAdminDeps {
   client: Client;
-  models: Pick<Models, 'Consent' | 'StaffUser' | 'StaffSession' | 'OidcRecord'>;
+  models: Pick<Models, 'Consent' | 'StaffUser' | 'StaffSession' | 'OidcRecord' | 'AnalyticsRollup'>;
   /** Where `revokeCustomerConsents` runs (the consent task queue). */
   consentTaskQueue: string;
   /** Base URL of the Temporal UI, e.g. http://localhost:8233. */

@@ -4,6 +4,7 @@ import { Router } from 'express';
 import { staffAccess } from './access.js';
 import { consentActionsRouter } from './action-routes.js';
 import { consentApiRouter } from './api-routes.js';
+import { insightsRouter } from './insights-routes.js';
 import type { ConsentAdminDeps } from './config.js';
 import { adminLoginRouter } from './login-routes.js';
 import { consentPagesRouter } from './page-routes.js';
@@ -24,6 +25,8 @@ export function consentAdminRouter(deps: ConsentAdminDeps): Router {
     next();
   });
   router.use(adminLoginRouter({ models: deps.models, sessions, access, secureCookies: deps.secureCookies }));
+  // Before the consent API: its catch-all answers 404 for the rest of /admin/api.
+  router.use(insightsRouter(deps, access));
   router.use(consentApiRouter(deps, access));
   router.use(consentPagesRouter(deps, access));
   router.use(consentActionsRouter(deps, access));

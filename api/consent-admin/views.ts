@@ -10,7 +10,9 @@ export function consolePage(title: string, body: Html, staff?: Staff): string {
     <p><strong>${SITE}</strong></p>
     ${
       staff
-        ? html`<nav aria-label="Console"><a href="/admin/consents">Consents</a></nav>
+        ? html`<nav aria-label="Console">
+              <a href="/admin/consents">Consents</a> <a href="/admin/insights">Insights</a>
+            </nav>
             <p>${staff.name} (${staff.email}, ${staff.role})</p>
             <form method="post" action="/admin/logout">
               <input type="hidden" name="csrf" value="${staff.csrf}" />

@@ -1,6 +1,7 @@
 // Every collection of the platform, one model each. connectDatabase() builds their indexes at start.
 import type { Connection } from 'mongoose';
 import { analyticsEventModel } from './analytics-event.js';
+import { analyticsRollupModel } from './analytics-rollup.js';
 import { applicationModel } from './application.js';
 import { authKeyModel } from './auth-key.js';
 import { consentModel } from './consent.js';
@@ -27,6 +28,7 @@ export function registerModels(connection: Connection) {
     StaffSession: staffSessionModel(connection),
     CustomerSession: customerSessionModel(connection),
     AnalyticsEvent: analyticsEventModel(connection),
+    AnalyticsRollup: analyticsRollupModel(connection),
     Developer: developerModel(connection),
     Invitation: invitationModel(connection),
     DeveloperSession: developerSessionModel(connection),

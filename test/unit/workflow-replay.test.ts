@@ -17,6 +17,7 @@ const dir = new URL('../fixtures/histories/', import.meta.url);
 const WORKFLOWS_PATH: Record<string, string> = {
   onboarding: onboardingWorkflowsPath,
   housekeeping: housekeepingWorkflowsPath,
+  analyticsRollup: housekeepingWorkflowsPath,
   consent: consentWorkflowsPath,
   revokeCustomerConsents: consentWorkflowsPath,
   dataSession: dataFetchWorkflowsPath,

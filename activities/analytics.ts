@@ -1,0 +1,307 @@
+// Activities of the `analyticsRollup` workflow: sum raw analytics events into minute roll-ups,
+// minutes into hours and hours into days, and delete what is older than its retention (FerretDB v1
+// has no TTL indexes). A window is always recomputed whole from its source and every document of
+// it replaced by id, so running the same window again — a retry, a catch-up, a late event — gives
+// the same documents, never double counts.
+import { ApplicationFailure } from '@temporalio/activity';
+import {
+  dimensionKey,
+  LATENCY_BOUNDS_MS,
+  LATENCY_FIELDS,
+  MEASURE_FIELDS,
+  rollupId,
+  type AnalyticsRollup,
+  type Measures,
+  type RollupDimensions,
+} from '../db/models/analytics-rollup.js';
+import type { Models } from '../db/models/index.js';
+import {
+  bucketLabel,
+  ceilTo,
+  FINER,
+  floorTo,
+  GRANULARITIES,
+  GRANULARITY_MS,
+  type Granularity,
+} from '../lib/analytics/buckets.js';
+
+export interface RollUpInput {
+  granularity: Granularity;
+  /** ISO instants; widened to whole buckets of the granularity. */
+  from: string;
+  to: string;
+}
+
+export interface RollUpResult {
+  granularity: Granularity;
+  from: string;
+  to: string;
+  /** Raw events (minutes) or finer roll-ups (hours, days) read. */
+  sources: number;
+  /** Roll-up documents written. */
+  documents: number;
+}
+
+export interface RetentionInput {
+  /** How long each kind of document is kept. */
+  rawMs: number;
+  minuteMs: number;
+  hourMs: number;
+  dayMs: number;
+  /** The instant ages are counted from (ISO); now when absent. */
+  now?: string;
+}
+
+export interface RetentionResult {
+  raw: number;
+  minute: number;
+  hour: number;
+  day: number;
+}
+
+/** The fields of a raw event the roll-ups read (organizationId when a writer records it). */
+export interface RawEvent {
+  type: string;
+  at: Date;
+  standard?: string | null;
+  clientId?: string | null;
+  organizationId?: string | null;
+  consentId?: string | null;
+  code?: string | null;
+  method?: string | null;
+  endpoint?: string | null;
+  status?: number | null;
+  latencyMs?: number | null;
+  bytes?: number | null;
+}
+
+/** Rejection codes that end a consent because time ran out, and those that take back an authorisation. */
+const EXPIRY_CODES = new Set(['CONSENT_EXPIRED', 'CONSENT_MAX_DATE_REACHED']);
+const REVOCATION_CODES = new Set(['CUSTOMER_MANUALLY_REVOKED', 'INTERNAL_SECURITY_REASON']);
+
+/** The histogram field of a latency: the first bucket whose bound it does not exceed. */
+export function latencyField(latencyMs: number): (typeof LATENCY_FIELDS)[number] {
+  const i = LATENCY_BOUNDS_MS.findIndex((bound) => latencyMs <= bound);
+  return LATENCY_FIELDS[i === -1 ? LATENCY_BOUNDS_MS.length : i]!;
+}
+
+/** The consent counter of a transition event (`consent.<action>`; status names are read too). */
+function consentField(action: string, code: string | undefined): keyof Measures | undefined {
+  switch (action) {
+    case 'lodge':
+    case 'AWAITING_AUTHORISATION':
+      return 'consentsCreated';
+    case 'authorise':
+    case 'AUTHORISED':
+      return 'consentsAuthorised';
+    case 'reject':
+    case 'REJECTED':
+      if (code && EXPIRY_CODES.has(code)) return 'consentsExpired';
+      if (code && REVOCATION_CODES.has(code)) return 'consentsRevoked';
+      return 'consentsRejected';
+    case 'extend':
+      return 'consentsExtended';
+    case 'hold':
+      return 'consentsHeld';
+    case 'release':
+      return 'consentsReleased';
+    default:
+      return undefined;
+  }
+}
+
+const AUTH_OUTCOMES: Record<string, { field: keyof Measures; error: boolean }> = {
+  'auth.token_issued': { field: 'tokensIssued', error: false },
+  'auth.token_denied': { field: 'tokensDenied', error: true },
+  'auth.login_succeeded': { field: 'loginsSucceeded', error: false },
+  'auth.login_failed': { field: 'loginsFailed', error: true },
+};
+
+const present = (v: string | null | undefined) => (v ? v : undefined);
+
+/** What a raw event adds to which dimensions; undefined for events the roll-ups do not count. */
+export function classify(e: RawEvent): { dims: RollupDimensions; measures: Measures } | undefined {
+  const who = { clientId: present(e.clientId), organizationId: present(e.organizationId) };
+  if (e.type === 'gateway.call') {
+    const status = e.status ?? 0;
+    const latency = Math.max(0, e.latencyMs ?? 0);
+    return {
+      dims: {
+        kind: 'call',
+        ...who,
+        standard: present(e.standard),
+        method: present(e.method),
+        endpoint: present(e.endpoint),
+        statusClass: status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : 'unknown',
+      },
+      measures: {
+        count: 1,
+        errorCount: status >= 400 ? 1 : 0,
+        bytes: Math.max(0, e.bytes ?? 0),
+        latencySumMs: latency,
+        [latencyField(latency)]: 1,
+      },
+    };
+  }
+  if (e.type.startsWith('consent.')) {
+    const field = consentField(e.type.slice('consent.'.length), present(e.code));
+    return {
+      dims: { kind: 'consent', ...who, standard: present(e.standard) },
+      measures: { count: 1, errorCount: 0, ...(field ? { [field]: 1 } : {}) },
+    };
+  }
+  const outcome = AUTH_OUTCOMES[e.type];
+  if (outcome) {
+    return {
+      dims: { kind: 'auth', ...who, code: present(e.code) },
+      measures: { count: 1, errorCount: outcome.error ? 1 : 0, [outcome.field]: 1 },
+    };
+  }
+  return undefined;
+}
+
+/** Sums measures into roll-up documents of one granularity, keyed by id. */
+class Accumulator {
+  private readonly docs = new Map<string, AnalyticsRollup>();
+
+  constructor(private readonly granularity: Granularity) {}
+
+  add(atMs: number, dims: RollupDimensions, measures: Measures): void {
+    const bucketMs = floorTo(atMs, GRANULARITY_MS[this.granularity]);
+    const key = dimensionKey(dims);
+    const id = rollupId(this.granularity, bucketLabel(this.granularity, bucketMs), key);
+    let doc = this.docs.get(id);
+    if (!doc) {
+      const given = Object.fromEntries(Object.entries(dims).filter(([, v]) => v !== undefined));
+      doc = {
+        _id: id,
+        granularity: this.granularity,
+        bucket: new Date(bucketMs),
+        key,
+        ...(given as unknown as RollupDimensions),
+        count: 0,
+        errorCount: 0,
+      };
+      this.docs.set(id, doc);
+    }
+    for (const f of MEASURE_FIELDS) {
+      const v = measures[f];
+      if (v) doc[f] = (doc[f] ?? 0) + v;
+    }
+  }
+
+  get size() {
+    return this.docs.size;
+  }
+
+  values() {
+    return [...this.docs.values()].sort((a, b) => (a._id < b._id ? -1 : 1));
+  }
+}
+
+const dimensionsOf = (doc: AnalyticsRollup): RollupDimensions => ({
+  kind: doc.kind,
+  ...(doc.clientId ? { clientId: doc.clientId } : {}),
+  ...(doc.organizationId ? { organizationId: doc.organizationId } : {}),
+  ...(doc.standard ? { standard: doc.standard } : {}),
+  ...(doc.method ? { method: doc.method } : {}),
+  ...(doc.endpoint ? { endpoint: doc.endpoint } : {}),
+  ...(doc.statusClass ? { statusClass: doc.statusClass } : {}),
+  ...(doc.code ? { code: doc.code } : {}),
+});
+
+const WRITE_BATCH = 500;
+
+function parseWindow(input: RollUpInput): { from: number; to: number } {
+  if (!GRANULARITIES.includes(input.granularity))
+    throw ApplicationFailure.nonRetryable(
+      `unknown granularity ${String(input.granularity)}`,
+      'InvalidWindow',
+    );
+  const size = GRANULARITY_MS[input.granularity];
+  const from = floorTo(Date.parse(input.from), size);
+  const to = ceilTo(Date.parse(input.to), size);
+  if (!Number.isFinite(from) || !Number.isFinite(to) || to <= from)
+    throw ApplicationFailure.nonRetryable(`not a window: ${input.from} to ${input.to}`, 'InvalidWindow');
+  return { from, to };
+}
+
+export function createAnalyticsActivities({
+  models,
+}: {
+  models: Pick<Models, 'AnalyticsEvent' | 'AnalyticsRollup'>;
+}) {
+  const { AnalyticsEvent, AnalyticsRollup } = models;
+
+  async function write(docs: AnalyticsRollup[]): Promise<void> {
+    for (let i = 0; i < docs.length; i += WRITE_BATCH) {
+      await AnalyticsRollup.bulkWrite(
+        docs.slice(i, i + WRITE_BATCH).map((doc) => ({
+          replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true },
+        })),
+        { ordered: false },
+      );
+    }
+  }
+
+  return {
+    /**
+     * Recompute the roll-ups of a granularity in a window: minutes from the raw events, hours from
+     * minutes, days from hours. Each document is replaced whole (upsert by id).
+     */
+    async rollUp(input: RollUpInput): Promise<RollUpResult> {
+      const { from, to } = parseWindow(input);
+      const acc = new Accumulator(input.granularity);
+      let sources = 0;
+      const finer = FINER[input.granularity];
+      const window = { $gte: new Date(from), $lt: new Date(to) };
+      if (!finer) {
+        for await (const e of AnalyticsEvent.find({ at: window }).lean<RawEvent[]>().cursor()) {
+          sources++;
+          const counted = classify(e as RawEvent);
+          if (counted) acc.add(new Date(e.at).getTime(), counted.dims, counted.measures);
+        }
+      } else {
+        const cursor = AnalyticsRollup.find({ granularity: finer, bucket: window })
+          .lean<AnalyticsRollup[]>()
+          .cursor();
+        for await (const doc of cursor) {
+          sources++;
+          const d = doc as AnalyticsRollup;
+          acc.add(new Date(d.bucket).getTime(), dimensionsOf(d), d);
+        }
+      }
+      await write(acc.values());
+      return {
+        granularity: input.granularity,
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+        sources,
+        documents: acc.size,
+      };
+    },
+
+    /** Delete raw events and roll-ups older than their retention. */
+    async applyRetention(input: RetentionInput): Promise<RetentionResult> {
+      const now = input.now ? Date.parse(input.now) : Date.now();
+      const ages = [input.rawMs, input.minuteMs, input.hourMs, input.dayMs];
+      if (!Number.isFinite(now) || !ages.every((ms) => Number.isFinite(ms) && ms > 0))
+        throw ApplicationFailure.nonRetryable(
+          'retention ages must be positive durations',
+          'InvalidRetention',
+        );
+      const before = (ms: number) => ({ $lt: new Date(now - ms) });
+      const rollups = (granularity: Granularity, ms: number) =>
+        AnalyticsRollup.deleteMany({ granularity, bucket: before(ms) }).then((r) => r.deletedCount);
+      const [raw, minute, hour, day] = await Promise.all([
+        AnalyticsEvent.deleteMany({ at: before(input.rawMs) }).then((r) => r.deletedCount),
+        rollups('minute', input.minuteMs),
+        rollups('hour', input.hourMs),
+        rollups('day', input.dayMs),
+      ]);
+      return { raw, minute, hour, day };
+    },
+  };
+}
+
+export type AnalyticsActivities = ReturnType<typeof createAnalyticsActivities>;
