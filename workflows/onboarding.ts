@@ -24,6 +24,7 @@ export interface Enrolment {
   taxId: string;
   taxIdType: 'CNPJ' | 'EIN';
   website: string;
+  logoUri?: string;
   contacts: { name: string; email: string; role: 'business' | 'technical' | 'security' }[];
   standards: Standard[];
 }

@@ -1,10 +1,13 @@
 // What the consent console needs from the platform.
 import type { Client } from '@temporalio/client';
 import type { Models } from '../../db/models/index.js';
+import type { ApplicationService } from '../marketplace/applications/service.js';
+import type { SubscriptionService } from '../marketplace/subscriptions/service.js';
 
 export interface ConsentAdminDeps {
   client: Client;
-  models: Pick<Models, 'Consent' | 'StaffUser' | 'StaffSession' | 'OidcRecord' | 'AnalyticsRollup'>;
+  models: Pick<Models, 'Consent' | 'StaffUser' | 'StaffSession' | 'OidcRecord' | 'AnalyticsRollup'> &
+    Pick<Models, 'Organization' | 'Subscription' | 'Application'>;
   /** Where `revokeCustomerConsents` runs (the consent task queue). */
   consentTaskQueue: string;
   /** Base URL of the Temporal UI, e.g. http://localhost:8233. */
@@ -12,6 +15,16 @@ export interface ConsentAdminDeps {
   secureCookies: boolean;
   /** Idle time after which a staff session ends. */
   sessionTtlMs: number;
+  /** The developer marketplace's pages (organizations, subscriptions, applications); absent: not served. */
+  marketplace?: MarketplaceAdminDeps;
+}
+
+/** What the console's marketplace pages act through. */
+export interface MarketplaceAdminDeps {
+  subscriptions: SubscriptionService;
+  applications: ApplicationService;
+  /** The onboarding task queue (shown to staff; the review itself goes to the running workflow). */
+  onboardingTaskQueue?: string;
 }
 
 /** The consent's workflow in the Temporal UI (workflow id = consent id). */

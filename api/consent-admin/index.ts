@@ -4,9 +4,10 @@ import { Router } from 'express';
 import { staffAccess } from './access.js';
 import { consentActionsRouter } from './action-routes.js';
 import { consentApiRouter } from './api-routes.js';
-import { insightsRouter } from './insights-routes.js';
 import type { ConsentAdminDeps } from './config.js';
+import { insightsRouter } from './insights-routes.js';
 import { adminLoginRouter } from './login-routes.js';
+import { marketplaceAdminRouter } from './marketplace-routes.js';
 import { consentPagesRouter } from './page-routes.js';
 import { sessionStore } from './sessions.js';
 
@@ -27,6 +28,8 @@ export function consentAdminRouter(deps: ConsentAdminDeps): Router {
   router.use(adminLoginRouter({ models: deps.models, sessions, access, secureCookies: deps.secureCookies }));
   // Before the consent API: its catch-all answers 404 for the rest of /admin/api.
   router.use(insightsRouter(deps, access));
+  // The marketplace pages and their API, when the platform gives their services.
+  if (deps.marketplace) router.use(marketplaceAdminRouter(deps, deps.marketplace, access));
   router.use(consentApiRouter(deps, access));
   router.use(consentPagesRouter(deps, access));
   router.use(consentActionsRouter(deps, access));

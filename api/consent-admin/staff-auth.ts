@@ -20,28 +20,49 @@ export async function checkStaffPassword(
   now = new Date(),
 ): Promise<StaffCheck> {
   const staff = await models.StaffUser.findById(normaliseEmail(email)).lean<StaffRecord>();
-  if (!staff) {
-    await verifyPassword(password, DUMMY_HASH); // same work as a real check
-    return { ok: false, reason: 'invalid' };
+  const result = await checkWithLockout(models.StaffUser, staff, password, now);
+  return result === 'ok' ? { ok: true, staff: staff! } : { ok: false, reason: result };
+}
+
+interface LockableAccount {
+  _id: string;
+  passwordHash: string;
+  failedAttempts: number;
+  lockedUntil?: Date | null;
+}
+
+/**
+ * A password check with the customers' lockout rules, for any account collection (staff,
+ * marketplace developers). An unknown account costs the same work as a known one.
+ */
+export async function checkWithLockout(
+  model: { updateOne(filter: object, update: object): PromiseLike<unknown> },
+  account: LockableAccount | null | undefined,
+  password: string,
+  now = new Date(),
+): Promise<'ok' | 'invalid' | 'locked'> {
+  if (!account) {
+    await verifyPassword(password, DUMMY_HASH);
+    return 'invalid';
   }
-  if (staff.lockedUntil && staff.lockedUntil > now) return { ok: false, reason: 'locked' };
-  if (await verifyPassword(password, staff.passwordHash)) {
-    if (staff.failedAttempts > 0 || staff.lockedUntil)
-      await models.StaffUser.updateOne(
-        { _id: staff._id },
+  if (account.lockedUntil && account.lockedUntil > now) return 'locked';
+  if (await verifyPassword(password, account.passwordHash)) {
+    if (account.failedAttempts > 0 || account.lockedUntil)
+      await model.updateOne(
+        { _id: account._id },
         { $set: { failedAttempts: 0 }, $unset: { lockedUntil: 1 } },
       );
-    return { ok: true, staff };
+    return 'ok';
   }
-  const failures = staff.failedAttempts + 1;
+  const failures = account.failedAttempts + 1;
   const locked = failures >= LOCKOUT.maxFailures;
-  await models.StaffUser.updateOne(
-    { _id: staff._id },
+  await model.updateOne(
+    { _id: account._id },
     locked
       ? { $set: { failedAttempts: 0, lockedUntil: new Date(now.getTime() + LOCKOUT.durationMs) } }
       : { $set: { failedAttempts: failures } },
   );
-  return { ok: false, reason: locked ? 'locked' : 'invalid' };
+  return locked ? 'locked' : 'invalid';
 }
 
 export interface NewStaffUser {

@@ -12,6 +12,9 @@ export function consolePage(title: string, body: Html, staff?: Staff): string {
       staff
         ? html`<nav aria-label="Console">
               <a href="/admin/consents">Consents</a> <a href="/admin/insights">Insights</a>
+              <a href="/admin/organizations">Organizations</a>
+              <a href="/admin/subscriptions">Subscriptions</a>
+              <a href="/admin/applications">Applications</a>
             </nav>
             <p>${staff.name} (${staff.email}, ${staff.role})</p>
             <form method="post" action="/admin/logout">

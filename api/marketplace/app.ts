@@ -10,7 +10,18 @@ import { createComponentApp } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/logger.js';
 import { consentAdminRouter } from '../consent-admin/index.js';
 import { selfServiceRouter } from '../self-service/index.js';
-import { organizationsRouter, type OrganizationsDeps } from './routes/organizations.js';
+import type { Pem } from '../../auth/pki/dev-pki.js';
+import { TASK_QUEUES } from '../../workflows/task-queues.js';
+import { applicationService, type ApplicationDeps } from './applications/service.js';
+import type { SupportContact } from './catalog/products.js';
+import { catalogRouter } from './catalog/routes.js';
+import { portalRouter } from './portal/index.js';
+import {
+  organizationEnrolment,
+  organizationsRouter,
+  type OrganizationsDeps,
+} from './routes/organizations.js';
+import { subscriptionService } from './subscriptions/service.js';
 
 /** The bank's consent console (/admin) and the customers' self-service (/my). */
 export interface ConsolesOptions {
@@ -24,14 +35,32 @@ export interface ConsolesOptions {
   selfServiceSessionTtlMs: number;
 }
 
+/** The developer portal, the product catalog and the Discovery Agent's settings. */
+export interface PortalOptions {
+  marketplaceUrl: string;
+  authIssuer: string;
+  gatewayUrl: string;
+  fdxSpecsDir?: string;
+  support: SupportContact;
+  /** Issues generated development certificates; undefined: developers upload their own. */
+  issuingCa?: Pem;
+  provisioning: ApplicationDeps['workflow'];
+  secureCookies: boolean;
+  sessionTtlMs: number;
+  /** The development mailbox page (never in production). */
+  devMailbox: boolean;
+}
+
 export interface MarketplaceDeps {
   logger: Logger;
   client: Client;
   db: Database;
-  taskQueues: { onboarding: string };
+  taskQueues: { onboarding: string; provisioning?: string };
   onboarding: OrganizationsDeps['onboarding'];
   /** Without it the app serves neither console (tests of other parts). */
   consoles?: ConsolesOptions;
+  /** Without it the app serves no developer portal or catalog (tests of other parts). */
+  portal?: PortalOptions;
 }
 
 export function createMarketplaceApp(deps: MarketplaceDeps): Express {
@@ -48,14 +77,47 @@ export function createMarketplaceApp(deps: MarketplaceDeps): Express {
       ? { csp: { 'upgrade-insecure-requests': null as unknown as string[] } }
       : {}),
   });
-  app.use(
-    organizationsRouter({
+  const organizations = {
+    client: deps.client,
+    models: deps.db.models,
+    taskQueue: deps.taskQueues.onboarding,
+    onboarding: deps.onboarding,
+  };
+  app.use(organizationsRouter(organizations));
+  const portal = deps.portal;
+  const services = portal && {
+    subscriptions: subscriptionService({ client: deps.client, models: deps.db.models, logger: deps.logger }),
+    applications: applicationService({
       client: deps.client,
       models: deps.db.models,
-      taskQueue: deps.taskQueues.onboarding,
-      onboarding: deps.onboarding,
+      taskQueue: deps.taskQueues.provisioning ?? TASK_QUEUES.provisioning,
+      ...(portal.issuingCa ? { issuingCa: portal.issuingCa } : {}),
+      workflow: portal.provisioning,
     }),
-  );
+  };
+  if (portal && services) {
+    app.use(
+      catalogRouter({
+        ...(portal.fdxSpecsDir ? { fdxSpecsDir: portal.fdxSpecsDir } : {}),
+        support: portal.support,
+        gatewayUrl: portal.gatewayUrl,
+        authIssuer: portal.authIssuer,
+      }),
+    );
+    app.use(
+      portalRouter({
+        models: deps.db.models,
+        ...services,
+        enrol: organizationEnrolment(organizations),
+        marketplaceUrl: portal.marketplaceUrl,
+        authIssuer: portal.authIssuer,
+        gatewayUrl: portal.gatewayUrl,
+        secureCookies: portal.secureCookies,
+        sessionTtlMs: portal.sessionTtlMs,
+        devMailbox: portal.devMailbox,
+      }).router,
+    );
+  }
   const consoles = deps.consoles;
   if (consoles) {
     const { client } = deps;
@@ -68,6 +130,9 @@ export function createMarketplaceApp(deps: MarketplaceDeps): Express {
         temporalUiUrl: consoles.temporalUiUrl,
         secureCookies: consoles.secureCookies,
         sessionTtlMs: consoles.adminSessionTtlMs,
+        ...(services
+          ? { marketplace: { ...services, onboardingTaskQueue: deps.taskQueues.onboarding } }
+          : {}),
       }),
     );
     if (consoles.selfServiceEnabled)

@@ -8,6 +8,10 @@ export const enrolmentSchema = z
     taxIdType: z.enum(['CNPJ', 'EIN']),
     taxId: z.string().trim().min(1).max(32),
     website: z.url({ protocol: /^https$/, error: 'must be an https URL' }).max(2048),
+    logoUri: z
+      .url({ protocol: /^https$/, error: 'must be an https URL' })
+      .max(2048)
+      .optional(),
     contacts: z
       .array(
         z.object({
@@ -20,7 +24,7 @@ export const enrolmentSchema = z
       .max(10),
     standards: z
       .array(z.enum(['OFB', 'FDX']))
-      .min(1)
+      .min(1, { error: 'choose at least one standard' })
       .refine((s) => new Set(s).size === s.length, { error: 'must not repeat a standard' }),
   })
   .strict()

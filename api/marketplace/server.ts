@@ -9,6 +9,7 @@ import { runMain } from '../../lib/main.js';
 import { connectClient } from '../../lib/temporal.js';
 import { TASK_QUEUES } from '../../workflows/task-queues.js';
 import { seedDemoStaff } from '../consent-admin/demo-staff.js';
+import { ensureDevPki } from '../../auth/pki/dev-pki.js';
 import { createMarketplaceApp } from './app.js';
 
 runMain('marketplace', async () => {
@@ -24,6 +25,24 @@ runMain('marketplace', async () => {
     taskQueues: TASK_QUEUES,
     onboarding: cfg.onboarding,
     consoles: { consentTaskQueue: TASK_QUEUES.consent, ...cfg.consoles },
+    portal: {
+      marketplaceUrl: cfg.marketplace.url,
+      authIssuer: cfg.auth.issuer,
+      gatewayUrl: cfg.auth.resourceServer,
+      fdxSpecsDir: cfg.marketplace.fdxSpecsDir,
+      support: cfg.marketplace.support,
+      // Development: generated credentials get certificates from the development CA.
+      ...(cfg.env !== 'production' ? { issuingCa: (await ensureDevPki(cfg.tls.pkiDir)).ca } : {}),
+      provisioning: {
+        rotationOverlapMs: cfg.discoveryAgent.rotationOverlapMs,
+        lifetimeMs: cfg.discoveryAgent.lifetimeMs,
+        stepTimeoutMs: cfg.discoveryAgent.stepTimeoutMs,
+        stepAttempts: cfg.discoveryAgent.stepAttempts,
+      },
+      secureCookies: cfg.consoles.secureCookies,
+      sessionTtlMs: cfg.consoles.developerSessionTtlMs,
+      devMailbox: cfg.env !== 'production',
+    },
   });
   // Development: demo staff for the consent console (the README lists them). Production: none.
   if (cfg.env !== 'production') await seedDemoStaff(db.models);
@@ -32,6 +51,7 @@ runMain('marketplace', async () => {
   logger.info(
     {
       url,
+      developerPortal: url,
       consentConsole: `${url}/admin`,
       ...(cfg.consoles.selfServiceEnabled ? { selfService: `${url}/my` } : {}),
     },

@@ -36,6 +36,7 @@ const organizationSchema = new Schema(
     taxId: { type: String, required: true },
     taxIdType: { type: String, enum: ['CNPJ', 'EIN'], required: true },
     website: { type: String, required: true },
+    logoUri: { type: String },
     contacts: { type: [contactSchema], required: true },
     standards: { type: [String], enum: STANDARDS, required: true },
     status: { type: String, enum: ONBOARDING_STATUSES, required: true },

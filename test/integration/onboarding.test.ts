@@ -14,6 +14,7 @@ import { uniqueNames } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
 import { quietLogger, startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
 import { recordHistory } from '../helpers/histories.js';
+import { validCnpj } from '../helpers/tax-ids.js';
 
 const names = uniqueNames(import.meta.url);
 let db: Awaited<ReturnType<typeof testDatabase>>;
@@ -23,18 +24,8 @@ let worker: Awaited<ReturnType<typeof startTestWorker>>;
 let server: Server;
 let baseUrl: string;
 
-// Each test enrols its own organization; CNPJs are generated so reruns against a shared server never collide.
-function cnpj(): string {
-  const base = Array.from({ length: 12 }, () => Math.floor(Math.random() * 10)).join('');
-  const dv = (body: string) => {
-    const w =
-      body.length === 12 ? [5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2] : [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2];
-    const r = [...body].reduce((a, c, i) => a + Number(c) * w[i]!, 0) % 11;
-    return r < 2 ? 0 : 11 - r;
-  };
-  const d1 = dv(base);
-  return `${base}${d1}${dv(base + d1)}`;
-}
+// Each test enrols its own organization, with a generated CNPJ.
+const cnpj = validCnpj;
 
 function enrolment(overrides: Record<string, unknown> = {}) {
   return {

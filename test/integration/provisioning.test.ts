@@ -7,8 +7,6 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
-import { importPKCS8 } from 'jose';
-import * as oidc from 'openid-client';
 import { clientIdFor, createProvisioningActivities } from '../../activities/provisioning.js';
 import { generateCredential, type GeneratedSecrets } from '../../api/marketplace/applications/credentials.js';
 import { subscriptionId } from '../../db/models/subscription.js';
@@ -27,6 +25,7 @@ import {
   type ProvisioningInput,
 } from '../../workflows/provisioning.js';
 import { startTestAuthServer, type TestAuthServer } from '../helpers/auth-server.js';
+import { clientCredentialsToken, tokenOutcome } from '../helpers/client-credentials.js';
 import { uniqueNames } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
 import { recordHistory } from '../helpers/histories.js';
@@ -120,27 +119,9 @@ async function application(
   return { applicationId, organizationId, handle, secrets };
 }
 
-/** A client-credentials token request by private_key_jwt over mTLS, as a recipient makes it. */
-async function tokenRequest(clientId: string, secrets: GeneratedSecrets, scope = 'consents') {
-  const mtls = tlsFetch({ ca: as.pki.ca.cert, cert: secrets.certificate, key: secrets.certificateKey });
-  const key = await importPKCS8(secrets.signingKey, 'PS256');
-  const config = await oidc.discovery(
-    new URL(as.issuer),
-    clientId,
-    { token_endpoint_auth_signing_alg: 'PS256' },
-    oidc.PrivateKeyJwt({ key, kid: secrets.kid }),
-    { [oidc.customFetch]: mtls },
-  );
-  config[oidc.customFetch] = mtls;
-  return oidc.clientCredentialsGrant(config, { scope });
-}
-
-const refused = (p: Promise<unknown>) =>
-  p.then(
-    () => 'issued',
-    (err: { error?: string; error_description?: string }) =>
-      err.error ? `${err.error}: ${err.error_description}` : String(err),
-  );
+const tokenRequest = (clientId: string, secrets: GeneratedSecrets, scope?: string) =>
+  clientCredentialsToken(as, clientId, secrets, scope);
+const refused = tokenOutcome;
 
 /** Why the workflow refused an update (its validator's message). */
 const updateRefusal = (p: Promise<unknown>) =>

@@ -1,5 +1,6 @@
 // Organization enrolment: POST starts the `onboarding` workflow and answers once the enrolment is
-// on record (update-with-start), GET reads the record the workflow keeps.
+// on record (update-with-start), GET reads the record the workflow keeps. The marketplace pages
+// enrol through the same function.
 import { randomUUID } from 'node:crypto';
 import { Router, json } from 'express';
 import {
@@ -10,6 +11,7 @@ import {
 import type { Models } from '../../../db/models/index.js';
 import type { Organization } from '../../../db/models/organization.js';
 import { fieldErrors, sendProblem } from '../../../lib/http/problem.js';
+import { MarketplaceError, sendMarketplaceError } from '../errors.js';
 import { enrolmentRecordedUpdate, onboarding, type OnboardingInput } from '../../../workflows/onboarding.js';
 import { OnboardingStatus, OrganizationId, Standard } from '../../../workflows/search-attributes.js';
 import { enrolmentSchema } from '../enrolment-schema.js';
@@ -29,6 +31,7 @@ export function organizationView(o: Organization & { _id: string }) {
     taxIdType: o.taxIdType,
     taxId: o.taxId,
     website: o.website,
+    ...(o.logoUri ? { logoUri: o.logoUri } : {}),
     standards: o.standards,
     status: o.status,
     ...(o.review
@@ -42,30 +45,27 @@ export function onboardingWorkflowId(taxIdType: string, taxId: string): string {
   return `onboarding-${taxIdType.toLowerCase()}-${taxId}`;
 }
 
-export function organizationsRouter(deps: OrganizationsDeps): Router {
+/**
+ * Enrol an organization: starts its `onboarding` workflow and answers once the enrolment is on
+ * record. A rejected or expired organization may enrol again and keeps its id.
+ */
+export function organizationEnrolment(deps: OrganizationsDeps) {
   const { Organization } = deps.models;
-  const router = Router();
-
-  router.post('/api/organizations', json({ limit: '64kb' }), async (req, res) => {
-    const parsed = enrolmentSchema.safeParse(req.body);
+  return async function enrol(body: unknown) {
+    const parsed = enrolmentSchema.safeParse(body);
     if (!parsed.success)
-      return sendProblem(res, 400, 'Invalid enrolment', undefined, fieldErrors(parsed.error));
+      throw new MarketplaceError(400, 'Invalid enrolment', undefined, fieldErrors(parsed.error));
     const enrolment = parsed.data;
-
     const existing = await Organization.findOne({ taxId: enrolment.taxId }).lean();
-    if (existing && (existing.status === 'PENDING_REVIEW' || existing.status === 'APPROVED')) {
-      return sendProblem(
-        res,
+    if (existing && (existing.status === 'PENDING_REVIEW' || existing.status === 'APPROVED'))
+      throw new MarketplaceError(
         409,
         'Already enrolled',
         `An organization with this ${enrolment.taxIdType} is ${existing.status}.`,
       );
-    }
-    // A rejected or expired organization may enrol again and keeps its id.
     const organizationId = existing?._id ?? randomUUID();
-    const workflowId = onboardingWorkflowId(enrolment.taxIdType, enrolment.taxId);
     const start = new WithStartWorkflowOperation(onboarding, {
-      workflowId,
+      workflowId: onboardingWorkflowId(enrolment.taxIdType, enrolment.taxId),
       taskQueue: deps.taskQueue,
       args: [{ organizationId, enrolment, ...deps.onboarding }],
       workflowIdConflictPolicy: 'FAIL',
@@ -81,19 +81,33 @@ export function organizationsRouter(deps: OrganizationsDeps): Router {
         startWorkflowOperation: start,
       });
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        return sendProblem(
-          res,
+      if (err instanceof WorkflowExecutionAlreadyStartedError)
+        throw new MarketplaceError(
           409,
           'Already enrolled',
           `An enrolment with this ${enrolment.taxIdType} is in progress.`,
         );
-      }
       throw err;
     }
     const org = await Organization.findById(organizationId).lean();
     if (!org) throw new Error(`organization ${organizationId} missing after its enrolment was recorded`);
-    res.status(201).location(`/api/organizations/${organizationId}`).json(organizationView(org));
+    return organizationView(org);
+  };
+}
+
+export function organizationsRouter(deps: OrganizationsDeps): Router {
+  const { Organization } = deps.models;
+  const router = Router();
+  const enrol = organizationEnrolment(deps);
+
+  router.post('/api/organizations', json({ limit: '64kb' }), async (req, res) => {
+    try {
+      const org = await enrol(req.body);
+      res.status(201).location(`/api/organizations/${org.organizationId}`).json(org);
+    } catch (err) {
+      if (err instanceof MarketplaceError) return sendMarketplaceError(res, err);
+      throw err;
+    }
   });
 
   router.get('/api/organizations/:organizationId', async (req, res) => {

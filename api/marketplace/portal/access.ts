@@ -1,0 +1,53 @@
+// Who is asking: the developer behind the marketplace session cookie, with their organization and
+// role read on every request (an invitation accepted or a role changed applies at once). Pages
+// redirect to the log-in page; the JSON API answers 401.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Models } from '../../../db/models/index.js';
+import { sendProblem } from '../../../lib/http/problem.js';
+import type { SessionStore } from '../../consent-admin/sessions.js';
+
+export interface DeveloperIdentity {
+  id: string;
+  email: string;
+  name: string;
+  organizationId?: string;
+  role?: 'ORG_ADMIN' | 'DEVELOPER';
+  csrf: string;
+}
+
+export const developerOf = (res: Response) => res.locals.developer as DeveloperIdentity;
+
+export function developerAccess(deps: { models: Pick<Models, 'Developer'>; sessions: SessionStore }) {
+  const identify = async (req: Request, res: Response): Promise<DeveloperIdentity | undefined> => {
+    const session = await deps.sessions.read(req, res);
+    if (!session) return undefined;
+    const d = await deps.models.Developer.findById(session.subject).lean();
+    if (!d?.emailVerifiedAt) return undefined;
+    return {
+      id: d._id,
+      email: d.email,
+      name: d.name,
+      ...(d.organizationId
+        ? { organizationId: d.organizationId, role: d.role as 'ORG_ADMIN' | 'DEVELOPER' }
+        : {}),
+      csrf: session.csrf,
+    };
+  };
+  const guard =
+    (onMissing: (req: Request, res: Response) => void): RequestHandler =>
+    async (req: Request, res: Response, next: NextFunction) => {
+      const developer = await identify(req, res);
+      if (!developer) return onMissing(req, res);
+      res.locals.developer = developer;
+      next();
+    };
+  return {
+    identify,
+    page: guard((req, res) => res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`)),
+    api: guard((_req, res) =>
+      sendProblem(res, 401, 'Log-in required', 'Log in at /login; the API uses that session.'),
+    ),
+  };
+}
+
+export type DeveloperAccess = ReturnType<typeof developerAccess>;

@@ -1,0 +1,208 @@
+// The developer's JSON API, on the same session as the pages: their organization's subscriptions
+// and applications. Writes take JSON only (a cross-site form cannot send it), answer problem+json
+// on bad input, and never return stored secrets; generated private keys come back once, in the
+// creating (or rotating) response.
+import { Router, json, type NextFunction, type Request, type Response } from 'express';
+import type { Application } from '../../../db/models/application.js';
+import { sendProblem } from '../../../lib/http/problem.js';
+import { findProduct } from '../catalog/products.js';
+import { MarketplaceError, sendMarketplaceError } from '../errors.js';
+import { developerOf, type DeveloperIdentity } from './access.js';
+import { ownApplication, postmanFor, type AppRouteDeps } from './app-routes.js';
+
+type AppRecord = Application & { _id: string };
+
+export function applicationView(app: AppRecord) {
+  return {
+    applicationId: app._id,
+    name: app.name,
+    standard: app.standard,
+    redirectUris: app.redirectUris,
+    ...(app.logoUri ? { logoUri: app.logoUri } : {}),
+    tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
+    client: {
+      status: app.client.status,
+      clientId: app.client.clientId,
+      scopes: app.client.scopes ?? [],
+      ...(app.client.expiresAt ? { expiresAt: app.client.expiresAt } : {}),
+      ...(app.client.lastError ? { lastError: app.client.lastError } : {}),
+    },
+    credentials: app.credentials.map((c) => ({
+      id: c.id,
+      kind: [c.jwk ? 'jwk' : '', c.certificate ? 'certificate' : ''].filter(Boolean),
+      ...(c.subjectDn ? { subjectDn: c.subjectDn } : {}),
+      addedAt: c.addedAt,
+      ...(c.retiresAt ? { retiresAt: c.retiresAt } : {}),
+    })),
+  };
+}
+
+const jsonOnly = (req: Request, res: Response, next: NextFunction) =>
+  req.is('application/json')
+    ? next()
+    : sendProblem(res, 415, 'JSON required', 'Send Content-Type: application/json.');
+
+const organizationOf = (developer: DeveloperIdentity) => {
+  if (!developer.organizationId)
+    throw new MarketplaceError(
+      409,
+      'No organization',
+      'Enrol your organization or accept an invitation first.',
+    );
+  return developer.organizationId;
+};
+
+export function developerApiRouter(deps: AppRouteDeps): Router {
+  const router = Router();
+  const { Subscription, Application } = deps.models;
+  const body = json({ limit: '64kb' });
+  /** Run a handler; a MarketplaceError becomes its problem answer. */
+  const handle =
+    (fn: (req: Request, res: Response, developer: DeveloperIdentity) => Promise<void>) =>
+    async (req: Request, res: Response) => {
+      try {
+        await fn(req, res, developerOf(res));
+      } catch (err) {
+        if (err instanceof MarketplaceError) return sendMarketplaceError(res, err);
+        throw err;
+      }
+    };
+
+  router.use('/api', (_req, res, next) => {
+    res.set('cache-control', 'no-store');
+    next();
+  });
+
+  router.get(
+    '/api/me',
+    deps.access.api,
+    handle(async (_req, res, d) => {
+      res.json({
+        developerId: d.id,
+        email: d.email,
+        name: d.name,
+        organizationId: d.organizationId ?? null,
+        role: d.role ?? null,
+      });
+    }),
+  );
+
+  router.get(
+    '/api/subscriptions',
+    deps.access.api,
+    handle(async (_req, res, d) => {
+      const subs = await Subscription.find({ organizationId: organizationOf(d) }).lean();
+      res.json({
+        subscriptions: subs.map((s) => ({
+          subscriptionId: s._id,
+          productId: s.productId,
+          product: findProduct(s.productId)?.name,
+          planId: s.planId,
+          status: s.status,
+          requestedAt: s.requestedAt,
+          ...(s.decision ? { decision: s.decision } : {}),
+        })),
+      });
+    }),
+  );
+
+  router.post(
+    '/api/subscriptions',
+    deps.access.api,
+    jsonOnly,
+    body,
+    handle(async (req, res, d) => {
+      const b = (req.body ?? {}) as { productId?: unknown; planId?: unknown };
+      if (typeof b.productId !== 'string' || typeof b.planId !== 'string')
+        throw new MarketplaceError(400, 'Invalid subscription', undefined, [
+          ...(typeof b.productId !== 'string' ? [{ field: 'productId', message: 'is required' }] : []),
+          ...(typeof b.planId !== 'string' ? [{ field: 'planId', message: 'is required' }] : []),
+        ]);
+      const sub = await deps.subscriptions.request({
+        organizationId: organizationOf(d),
+        productId: b.productId,
+        planId: b.planId,
+        by: d.email,
+      });
+      res
+        .status(201)
+        .json({ subscriptionId: sub._id, productId: sub.productId, planId: sub.planId, status: sub.status });
+    }),
+  );
+
+  router.get(
+    '/api/applications',
+    deps.access.api,
+    handle(async (_req, res, d) => {
+      const apps = await Application.find({ organizationId: organizationOf(d) }).lean<AppRecord[]>();
+      res.json({ applications: apps.map(applicationView) });
+    }),
+  );
+
+  router.post(
+    '/api/applications',
+    deps.access.api,
+    jsonOnly,
+    body,
+    handle(async (req, res, d) => {
+      const created = await deps.applications.create({
+        organizationId: organizationOf(d),
+        createdBy: d.email,
+        body: req.body,
+      });
+      const app = created.application as AppRecord;
+      res
+        .status(201)
+        .location(`/api/applications/${app._id}`)
+        .json({ ...applicationView(app), ...(created.secrets ? { secrets: created.secrets } : {}) });
+    }),
+  );
+
+  router.get(
+    '/api/applications/:id',
+    deps.access.api,
+    handle(async (req, res, d) => {
+      res.json(applicationView(await ownApplication(deps.models, d, String(req.params.id))));
+    }),
+  );
+
+  router.get(
+    '/api/applications/:id/postman',
+    deps.access.api,
+    handle(async (req, res, d) => {
+      res.json(await postmanFor(deps, await ownApplication(deps.models, d, String(req.params.id))));
+    }),
+  );
+
+  router.post(
+    '/api/applications/:id/rotate',
+    deps.access.api,
+    jsonOnly,
+    body,
+    handle(async (req, res, d) => {
+      const app = await ownApplication(deps.models, d, String(req.params.id));
+      const { secrets } = await deps.applications.rotate(app._id, req.body, { by: d.email });
+      const fresh = await ownApplication(deps.models, d, app._id);
+      res.json({ ...applicationView(fresh), ...(secrets ? { secrets } : {}) });
+    }),
+  );
+
+  router.post(
+    '/api/applications/:id/:action',
+    deps.access.api,
+    handle(async (req, res, d) => {
+      const action = String(req.params.action);
+      if (!['suspend', 'enable', 'deprovision', 'retry'].includes(action))
+        throw new MarketplaceError(
+          404,
+          'No such action',
+          'Actions: suspend, enable, rotate, deprovision, retry.',
+        );
+      const app = await ownApplication(deps.models, d, String(req.params.id));
+      await deps.applications.act(app._id, action as 'suspend', { by: d.email });
+      res.json(applicationView(await ownApplication(deps.models, d, app._id)));
+    }),
+  );
+
+  return router;
+}

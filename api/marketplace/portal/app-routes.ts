@@ -1,0 +1,587 @@
+// Subscriptions and applications, as the developer sees them: request access to products, create
+// an application (generated keys shown once, or an uploaded JWKS or certificate), follow its
+// client's provisioning, act on its lifecycle, and download its Postman collection.
+import { Router, type Response } from 'express';
+import type { Models } from '../../../db/models/index.js';
+import type { Application } from '../../../db/models/application.js';
+import { formBody, sameToken } from '../../../lib/http/forms.js';
+import { html, type Html } from '../../../lib/http/html.js';
+import { fmt } from '../../consent-admin/views.js';
+import type { ApplicationService } from '../applications/service.js';
+import type { GeneratedSecrets } from '../applications/credentials.js';
+import { PRODUCTS, findProduct } from '../catalog/products.js';
+import { MarketplaceError } from '../errors.js';
+import { postmanCollection, postmanEnvironment } from '../postman/collection.js';
+import type { SubscriptionService } from '../subscriptions/service.js';
+import { developerOf, type DeveloperAccess, type DeveloperIdentity } from './access.js';
+import { csrfField, formProblems, portalPage } from './views.js';
+
+export interface AppRouteDeps {
+  models: Pick<Models, 'Organization' | 'Subscription' | 'Application'>;
+  access: DeveloperAccess;
+  subscriptions: SubscriptionService;
+  applications: ApplicationService;
+  authIssuer: string;
+  gatewayUrl: string;
+}
+
+type AppRecord = Application & { _id: string };
+
+/** The application of this developer's organization, or a 404 (another organization's app is not found). */
+export async function ownApplication(
+  models: AppRouteDeps['models'],
+  developer: DeveloperIdentity,
+  id: string,
+) {
+  const app = await models.Application.findById(id).lean<AppRecord>();
+  if (!app || !developer.organizationId || app.organizationId !== developer.organizationId)
+    throw new MarketplaceError(404, 'Application not found');
+  return app;
+}
+
+/** The Postman collection and environment for one application's client. */
+export async function postmanFor(deps: AppRouteDeps, app: AppRecord) {
+  const subs = await deps.models.Subscription.find({
+    organizationId: app.organizationId,
+    status: 'ACTIVE',
+  }).lean();
+  const input = {
+    appName: app.name,
+    standard: app.standard as 'OFB' | 'FDX',
+    clientId: app.client.clientId ?? '',
+    tokenEndpointAuthMethod: app.tokenEndpointAuthMethod as 'private_key_jwt' | 'tls_client_auth',
+    scopes: app.client.scopes ?? [],
+    authIssuer: deps.authIssuer,
+    gatewayUrl: deps.gatewayUrl,
+    products: subs.map((s) => findProduct(s.productId)).filter((p) => p !== undefined),
+  };
+  return { collection: postmanCollection(input), environment: postmanEnvironment(input) };
+}
+
+const secretsBlock = (secrets: GeneratedSecrets, clientId: string): Html => {
+  const bundle = Buffer.from(
+    JSON.stringify(
+      {
+        client_id: clientId,
+        kid: secrets.kid,
+        signing_key: secrets.signingKey,
+        certificate: secrets.certificate,
+        certificate_key: secrets.certificateKey,
+      },
+      null,
+      2,
+    ),
+  ).toString('base64');
+  return html`<section aria-labelledby="secrets-heading" class="notice">
+    <h2 id="secrets-heading">Your private keys — shown once</h2>
+    <p>The bank does not keep them. Download them now and store them safely.</p>
+    <p>
+      <a
+        id="download-credentials"
+        download="credentials-${clientId}.json"
+        href="data:application/json;base64,${bundle}"
+        >Download credentials (JSON)</a
+      >
+    </p>
+    <label for="signing-key">Signing key (PS256, kid <code>${secrets.kid}</code>)</label>
+    <textarea id="signing-key" rows="6" cols="70" readonly>${secrets.signingKey}</textarea>
+    <label for="certificate">Client certificate (mTLS)</label>
+    <textarea id="certificate" rows="6" cols="70" readonly>${secrets.certificate}</textarea>
+    <label for="certificate-key">Certificate key</label>
+    <textarea id="certificate-key" rows="6" cols="70" readonly>${secrets.certificateKey}</textarea>
+  </section>`;
+};
+
+const ACTIONS: Record<string, { label: string; when: string[] }> = {
+  suspend: { label: 'Suspend', when: ['ACTIVE'] },
+  enable: { label: 'Enable', when: ['SUSPENDED'] },
+  retry: { label: 'Retry registration', when: ['FAILED'] },
+  deprovision: { label: 'Deprovision (delete the client)', when: ['ACTIVE', 'SUSPENDED', 'FAILED'] },
+};
+
+export function appRouter(deps: AppRouteDeps): Router {
+  const { Subscription, Application, Organization } = deps.models;
+  const router = Router();
+
+  const needsApprovedOrg = async (res: Response, developer: DeveloperIdentity) => {
+    const org = developer.organizationId
+      ? await Organization.findById(developer.organizationId).lean()
+      : null;
+    if (org?.status === 'APPROVED') return org;
+    res
+      .status(409)
+      .type('html')
+      .send(
+        portalPage(
+          'Not yet',
+          html`<h1>Your organization is not approved yet</h1>
+            <p role="alert">
+              ${org ? `It is ${org.status}.` : 'Enrol your organization first.'} Subscriptions and
+              applications open once the bank approves it.
+            </p>
+            <p><a href="/organization">Organization</a></p>`,
+          developer,
+        ),
+      );
+    return undefined;
+  };
+
+  const subscriptionsPage = async (
+    res: Response,
+    status: number,
+    developer: DeveloperIdentity,
+    o: Parameters<typeof formProblems>[0] = {},
+  ) => {
+    const org = await needsApprovedOrg(res, developer);
+    if (!org) return;
+    const subs = await Subscription.find({ organizationId: org._id }).lean();
+    const byProduct = new Map(subs.map((s) => [s.productId, s]));
+    res
+      .status(status)
+      .type('html')
+      .send(
+        portalPage(
+          'Subscriptions',
+          html`<h1>Subscriptions</h1>
+            ${formProblems(o)}
+            <table>
+              <caption>
+                Products for ${org.standards.join(' and ')}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Product</th>
+                  <th scope="col">Approval</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Request</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${PRODUCTS.filter((p) => org.standards.includes(p.standard)).map((p) => {
+                  const sub = byProduct.get(p.id);
+                  const open = !sub || sub.status === 'REJECTED';
+                  return html`<tr>
+                    <td><a href="/products/${p.id}">${p.name}</a></td>
+                    <td>${p.approval === 'automatic' ? 'automatic' : 'by the bank'}</td>
+                    <td data-product="${p.id}">
+                      ${sub ? sub.status : '—'}${sub?.decision?.reason ? html`<br /><span class="hint">${sub.decision.reason}</span>` : ''}
+                    </td>
+                    <td>
+                      ${
+                        open
+                          ? html`<form method="post" action="/subscriptions">
+                              ${csrfField(developer)}
+                              <input type="hidden" name="productId" value="${p.id}" />
+                              <label for="plan-${p.id}">Plan</label>
+                              <select id="plan-${p.id}" name="planId">
+                                ${p.plans.map((pl) => html`<option value="${pl.id}">${pl.name} (${pl.callsPerMinute}/min)</option>`)}
+                              </select>
+                              <button type="submit" aria-label="Subscribe to ${p.name}">Subscribe</button>
+                            </form>`
+                          : ''
+                      }
+                    </td>
+                  </tr>`;
+                })}
+              </tbody>
+            </table>`,
+          developer,
+        ),
+      );
+  };
+
+  router.get('/subscriptions', deps.access.page, (req, res) =>
+    subscriptionsPage(res, 200, developerOf(res), {
+      notice: typeof req.query.notice === 'string' ? req.query.notice : undefined,
+    }),
+  );
+  router.post('/subscriptions', deps.access.page, formBody, async (req, res) => {
+    const developer = developerOf(res);
+    const body = req.body as Record<string, string>;
+    if (!sameToken(body.csrf, developer.csrf))
+      return subscriptionsPage(res, 403, developer, { error: 'This form is no longer valid.' });
+    if (!developer.organizationId) return subscriptionsPage(res, 409, developer);
+    try {
+      const sub = await deps.subscriptions.request({
+        organizationId: developer.organizationId,
+        productId: String(body.productId),
+        planId: String(body.planId),
+        by: developer.email,
+      });
+      const name = findProduct(sub.productId)?.name ?? sub.productId;
+      res.redirect(
+        303,
+        '/subscriptions?notice=' +
+          encodeURIComponent(
+            sub.status === 'ACTIVE' ? `${name}: active.` : `${name}: requested; the bank will decide.`,
+          ),
+      );
+    } catch (err) {
+      if (!(err instanceof MarketplaceError)) throw err;
+      await subscriptionsPage(res, err.status, developer, {
+        error: err.detail ?? err.title,
+        errors: err.errors,
+      });
+    }
+  });
+
+  const newAppPage = (
+    res: Response,
+    status: number,
+    developer: DeveloperIdentity,
+    standards: string[],
+    o: Parameters<typeof formProblems>[0] & { values?: Record<string, string> } = {},
+  ) => {
+    const v = o.values ?? {};
+    res
+      .status(status)
+      .type('html')
+      .send(
+        portalPage(
+          'New application',
+          html`<h1>New application</h1>
+            ${formProblems(o)}
+            <form method="post" action="/apps" novalidate>
+              ${csrfField(developer)}
+              <label for="name">Name</label>
+              <input id="name" name="name" required value="${v.name ?? ''}" />
+              <label for="standard">Standard</label>
+              <select id="standard" name="standard">
+                ${standards.map((s) => html`<option value="${s}" ${v.standard === s ? html`selected` : ''}>${s}</option>`)}
+              </select>
+              <label for="redirectUris">Redirect URIs (https, one per line)</label>
+              <textarea id="redirectUris" name="redirectUris" rows="3" cols="60" required>
+${v.redirectUris ?? ''}</textarea>
+              <label for="logoUri">Logo URL (https, optional)</label>
+              <input id="logoUri" name="logoUri" type="url" value="${v.logoUri ?? ''}" />
+              <label for="tokenEndpointAuthMethod">Client authentication</label>
+              <select id="tokenEndpointAuthMethod" name="tokenEndpointAuthMethod">
+                <option
+                  value="private_key_jwt"
+                  ${v.tokenEndpointAuthMethod === 'tls_client_auth' ? '' : html`selected`}
+                >
+                  private_key_jwt (OFB)
+                </option>
+                <option
+                  value="tls_client_auth"
+                  ${v.tokenEndpointAuthMethod === 'tls_client_auth' ? html`selected` : ''}
+                >
+                  tls_client_auth (FDX)
+                </option>
+              </select>
+              <fieldset>
+                <legend>Credentials</legend>
+                <label
+                  ><input
+                    type="radio"
+                    name="source"
+                    value="generate"
+                    ${!v.source || v.source === 'generate' ? html`checked` : ''}
+                  />
+                  Generate a key pair and a development certificate for me</label
+                >
+                <label
+                  ><input
+                    type="radio"
+                    name="source"
+                    value="jwks"
+                    ${v.source === 'jwks' ? html`checked` : ''}
+                  />
+                  Upload my public JWKS (private_key_jwt)</label
+                >
+                <label
+                  ><input
+                    type="radio"
+                    name="source"
+                    value="certificate"
+                    ${v.source === 'certificate' ? html`checked` : ''}
+                  />
+                  Upload my client certificate (tls_client_auth)</label
+                >
+                <label for="upload">JWKS or PEM certificate</label>
+                <textarea id="upload" name="upload" rows="6" cols="70">${v.upload ?? ''}</textarea>
+              </fieldset>
+              <button type="submit">Create application</button>
+            </form>`,
+          developer,
+        ),
+      );
+  };
+
+  /** The form's fields as the application API takes them. */
+  const applicationBody = (b: Record<string, string>) => ({
+    name: b.name ?? '',
+    standard: b.standard,
+    redirectUris: String(b.redirectUris ?? '')
+      .split(/\s+/)
+      .filter(Boolean),
+    ...(b.logoUri ? { logoUri: b.logoUri } : {}),
+    tokenEndpointAuthMethod: b.tokenEndpointAuthMethod,
+    credential:
+      b.source === 'jwks'
+        ? { source: 'jwks', jwks: b.upload ?? '' }
+        : b.source === 'certificate'
+          ? { source: 'certificate', certificate: b.upload ?? '' }
+          : { source: 'generate' },
+  });
+
+  router.get('/apps', deps.access.page, async (req, res) => {
+    const developer = developerOf(res);
+    const org = await needsApprovedOrg(res, developer);
+    if (!org) return;
+    const apps = await Application.find({ organizationId: org._id }).lean();
+    res.type('html').send(
+      portalPage(
+        'Applications',
+        html`<h1>Applications</h1>
+          ${formProblems({ notice: typeof req.query.notice === 'string' ? req.query.notice : undefined })}
+          <p><a href="/apps/new">New application</a></p>
+          <table>
+            <caption>
+              Applications of ${org.legalName}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Standard</th>
+                <th scope="col">Client id</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${apps.map(
+                (a) =>
+                  html`<tr>
+                    <td><a href="/apps/${a._id}">${a.name}</a></td>
+                    <td>${a.standard}</td>
+                    <td><code>${a.client.clientId ?? '—'}</code></td>
+                    <td>${a.client.status}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`,
+        developer,
+      ),
+    );
+  });
+
+  router.get('/apps/new', deps.access.page, async (_req, res) => {
+    const developer = developerOf(res);
+    const org = await needsApprovedOrg(res, developer);
+    if (org) newAppPage(res, 200, developer, org.standards);
+  });
+
+  const appPage = (
+    res: Response,
+    status: number,
+    developer: DeveloperIdentity,
+    app: AppRecord,
+    extra: { secrets?: GeneratedSecrets; notice?: string; error?: string } = {},
+  ) =>
+    res
+      .status(status)
+      .type('html')
+      .send(
+        portalPage(
+          app.name,
+          html`<h1>${app.name}</h1>
+            ${formProblems(extra)}
+            ${extra.secrets && app.client.clientId ? secretsBlock(extra.secrets, app.client.clientId) : ''}
+            <dl>
+              <dt>Client id</dt>
+              <dd><code id="client-id">${app.client.clientId ?? '—'}</code></dd>
+              <dt>Status</dt>
+              <dd><strong id="client-status">${app.client.status}</strong></dd>
+              <dt>Standard</dt>
+              <dd>${app.standard}</dd>
+              <dt>Authentication</dt>
+              <dd>${app.tokenEndpointAuthMethod}</dd>
+              <dt>Scopes</dt>
+              <dd>${(app.client.scopes ?? []).join(' ') || '— (subscribe to products)'}</dd>
+              <dt>Redirect URIs</dt>
+              <dd>${app.redirectUris.join(', ')}</dd>
+              <dt>Token endpoint</dt>
+              <dd><code>${deps.authIssuer}/token</code></dd>
+              ${
+                app.client.expiresAt
+                  ? html`<dt>Expires</dt>
+                      <dd>${fmt(app.client.expiresAt)}</dd>`
+                  : ''
+              }
+              ${
+                app.client.lastError
+                  ? html`<dt>Last error</dt>
+                      <dd class="error">
+                        ${app.client.lastError.step}: ${app.client.lastError.message}
+                        (${fmt(app.client.lastError.at)})
+                      </dd>`
+                  : ''
+              }
+            </dl>
+            <h2>Credentials</h2>
+            <table>
+              <caption>
+                Keys and certificates the authorization server accepts
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Id</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Added</th>
+                  <th scope="col">Retires</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${app.credentials.map(
+                  (c) =>
+                    html`<tr>
+                      <td><code>${c.id}</code></td>
+                      <td>
+                        ${[c.jwk ? 'JWK' : '', c.certificate ? `certificate ${c.subjectDn ?? ''}` : ''].filter(Boolean).join(', ')}
+                      </td>
+                      <td>${fmt(c.addedAt)}</td>
+                      <td>${c.retiresAt ? fmt(c.retiresAt) : '—'}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+            <h2>Tools</h2>
+            <p>
+              <a href="/apps/${app._id}/postman/collection.json" download>Postman collection</a> ·
+              <a href="/apps/${app._id}/postman/environment.json" download>Postman environment</a> ·
+              <a href="/apps/${app._id}/insights">Insights</a>
+            </p>
+            <h2>Lifecycle</h2>
+            <div class="actions">
+              ${Object.entries(ACTIONS)
+                .filter(([, a]) => a.when.includes(app.client.status))
+                .map(
+                  ([action, a]) =>
+                    html`<form method="post" action="/apps/${app._id}/${action}">
+                      ${csrfField(developer)}<button type="submit">${a.label}</button>
+                    </form>`,
+                )}
+              ${
+                app.client.status === 'ACTIVE'
+                  ? html`<form method="post" action="/apps/${app._id}/rotate">
+                      ${csrfField(developer)}<input type="hidden" name="source" value="generate" /><button
+                        type="submit"
+                      >
+                        Rotate: generate a new key
+                      </button>
+                    </form>`
+                  : ''
+              }
+            </div>`,
+          developer,
+        ),
+      );
+
+  router.post('/apps', deps.access.page, formBody, async (req, res) => {
+    const developer = developerOf(res);
+    const org = await needsApprovedOrg(res, developer);
+    if (!org) return;
+    const body = req.body as Record<string, string>;
+    if (!sameToken(body.csrf, developer.csrf))
+      return newAppPage(res, 403, developer, org.standards, {
+        error: 'This form is no longer valid.',
+        values: body,
+      });
+    try {
+      const created = await deps.applications.create({
+        organizationId: org._id,
+        createdBy: developer.email,
+        body: applicationBody(body),
+      });
+      const app = created.application as AppRecord;
+      appPage(res, 201, developer, app, {
+        secrets: created.secrets,
+        ...(app.client.status === 'ACTIVE'
+          ? { notice: 'The client is registered at the authorization server.' }
+          : {
+              error: `The registration did not succeed: ${app.client.lastError?.message ?? app.client.status}`,
+            }),
+      });
+    } catch (err) {
+      if (!(err instanceof MarketplaceError)) throw err;
+      newAppPage(res, err.status, developer, org.standards, {
+        error: err.detail ?? err.title,
+        errors: err.errors,
+        values: body,
+      });
+    }
+  });
+
+  router.get('/apps/:id', deps.access.page, async (req, res) => {
+    const developer = developerOf(res);
+    try {
+      const app = await ownApplication(deps.models, developer, String(req.params.id));
+      appPage(res, 200, developer, app, {
+        notice: typeof req.query.notice === 'string' ? req.query.notice : undefined,
+      });
+    } catch (err) {
+      if (!(err instanceof MarketplaceError)) throw err;
+      res
+        .status(404)
+        .type('html')
+        .send(portalPage('Not found', html`<h1>Application not found</h1>`, developer));
+    }
+  });
+
+  router.post('/apps/:id/:action', deps.access.page, formBody, async (req, res) => {
+    const developer = developerOf(res);
+    const action = String(req.params.action);
+    let app: AppRecord;
+    try {
+      app = await ownApplication(deps.models, developer, String(req.params.id));
+    } catch {
+      return res
+        .status(404)
+        .type('html')
+        .send(portalPage('Not found', html`<h1>Application not found</h1>`, developer));
+    }
+    if (!sameToken(req.body?.csrf, developer.csrf))
+      return appPage(res, 403, developer, app, { error: 'This form is no longer valid.' });
+    try {
+      const actor = { by: developer.email };
+      if (action === 'rotate') {
+        const { secrets } = await deps.applications.rotate(
+          app._id,
+          { credential: { source: 'generate' } },
+          actor,
+        );
+        const fresh = await ownApplication(deps.models, developer, app._id);
+        return appPage(res, 200, developer, fresh, {
+          secrets,
+          notice: 'New key added; the previous one keeps working until the overlap ends.',
+        });
+      }
+      if (!(action in ACTIONS)) return appPage(res, 404, developer, app, { error: 'No such action.' });
+      await deps.applications.act(app._id, action as 'suspend', actor);
+      res.redirect(303, `/apps/${app._id}?notice=` + encodeURIComponent(`${ACTIONS[action]!.label}: done.`));
+    } catch (err) {
+      if (!(err instanceof MarketplaceError)) throw err;
+      appPage(res, err.status, developer, await ownApplication(deps.models, developer, app._id), {
+        error: err.detail ?? err.title,
+      });
+    }
+  });
+
+  for (const part of ['collection', 'environment'] as const)
+    router.get(`/apps/:id/postman/${part}.json`, deps.access.page, async (req, res) => {
+      const developer = developerOf(res);
+      try {
+        const app = await ownApplication(deps.models, developer, String(req.params.id));
+        const files = await postmanFor(deps, app);
+        res.attachment(`${app.name.replace(/[^\w-]+/g, '-')}.postman_${part}.json`).json(files[part]);
+      } catch (err) {
+        if (!(err instanceof MarketplaceError)) throw err;
+        res
+          .status(404)
+          .type('html')
+          .send(portalPage('Not found', html`<h1>Application not found</h1>`, developer));
+      }
+    });
+
+  return router;
+}

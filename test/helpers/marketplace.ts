@@ -1,0 +1,113 @@
+// The whole marketplace on the test servers: developer portal, catalog, bank console, with real
+// onboarding and provisioning workers and a real authorization server over HTTPS, so developers'
+// applications get real clients.
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { createMarketplaceApp } from '../../api/marketplace/app.js';
+import { closeServer } from '../../lib/http/server.js';
+import { tlsFetch } from '../../lib/http/tls-fetch.js';
+import { onboardingWorker } from '../../workers/onboarding.js';
+import { provisioningWorker } from '../../workers/provisioning.js';
+import { startTestAuthServer, TEST_RESOURCE, type TestAuthServer } from './auth-server.js';
+import { TEST_TEMPORAL_UI } from './consoles.js';
+import { projectRoot, type uniqueNames } from './env.js';
+import { quietLogger, startTestWorker, testClient, testDatabase } from './platform.js';
+
+export const MARKETPLACE_SECRETS_KEY = Buffer.alloc(32, 11);
+
+export interface MarketplaceStack {
+  baseUrl: string;
+  db: Awaited<ReturnType<typeof testDatabase>>;
+  as: TestAuthServer;
+  client: Client;
+  taskQueues: { onboarding: string; provisioning: string };
+  stop(): Promise<void>;
+}
+
+export async function startMarketplaceStack(
+  names: ReturnType<typeof uniqueNames>,
+  o: { rotationOverlapMs?: number } = {},
+): Promise<MarketplaceStack> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'obp-marketplace-'));
+  const db = await testDatabase(names.database);
+  const as = await startTestAuthServer(db, dir);
+  const temporal = await testClient();
+  const taskQueues = {
+    onboarding: `${names.taskQueue}-onboarding`,
+    provisioning: `${names.taskQueue}-provisioning`,
+  };
+  const discoveryAgent = {
+    models: db.models,
+    registrationEndpoint: `${as.issuer}/reg`,
+    registrationToken: async () => as.discoveryAgentToken,
+    secretsKey: MARKETPLACE_SECRETS_KEY,
+    fetch: tlsFetch({ ca: as.pki.ca.cert }),
+  };
+  const workers = [
+    await startTestWorker(onboardingWorker({ models: db.models }, taskQueues.onboarding)),
+    await startTestWorker(provisioningWorker({ discoveryAgent }, taskQueues.provisioning)),
+  ];
+  const app = createMarketplaceApp({
+    logger: quietLogger,
+    client: temporal.client,
+    db,
+    taskQueues,
+    onboarding: {
+      bankAdminsEmail: 'admins@bank.example',
+      reminderIntervalMs: 3_600_000,
+      reviewTimeoutMs: 86_400_000,
+    },
+    consoles: {
+      consentTaskQueue: `${names.taskQueue}-consent`,
+      temporalUiUrl: TEST_TEMPORAL_UI,
+      selfServiceEnabled: false,
+      secureCookies: false,
+      adminSessionTtlMs: 30 * 60_000,
+      selfServiceSessionTtlMs: 10 * 60_000,
+    },
+    portal: {
+      marketplaceUrl: 'http://marketplace.test',
+      authIssuer: as.issuer,
+      gatewayUrl: TEST_RESOURCE,
+      fdxSpecsDir: path.join(projectRoot, '..', 'shared', 'specs', 'fdx'),
+      support: {
+        name: 'Developer Support',
+        email: 'developers@bank.example',
+        phone: '+55 11 4000-0000',
+        hours: 'Mon-Fri 09:00-18:00',
+        website: 'https://developers.bank.example/support',
+      },
+      issuingCa: as.pki.ca,
+      provisioning: {
+        rotationOverlapMs: o.rotationOverlapMs ?? 3_000,
+        stepTimeoutMs: 10_000,
+        stepAttempts: 3,
+      },
+      secureCookies: false,
+      sessionTtlMs: 30 * 60_000,
+      devMailbox: true,
+    },
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    db,
+    as,
+    client: temporal.client,
+    taskQueues,
+    async stop() {
+      await closeServer(server);
+      for (const w of workers) await w.stop();
+      await temporal.close();
+      await as.stop();
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

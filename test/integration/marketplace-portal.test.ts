@@ -1,0 +1,308 @@
+// The developer portal over real HTTP: sign-up and email verification through the development
+// mailbox, organization enrolment and the bank's review, subscriptions, applications whose clients
+// the Discovery Agent registers at the real authorization server, invitations, and isolation
+// between organizations. Every refusal is checked to leave nothing behind.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { onboardingWorkflowId } from '../../api/marketplace/routes/organizations.js';
+import type { GeneratedSecrets } from '../../api/marketplace/applications/credentials.js';
+import { reviewUpdate } from '../../workflows/onboarding.js';
+import { clientCredentialsToken, tokenOutcome } from '../helpers/client-credentials.js';
+import { HttpSession, hiddenField, pageText } from '../helpers/consoles.js';
+import { uniqueNames } from '../helpers/env.js';
+import { startMarketplaceStack, type MarketplaceStack } from '../helpers/marketplace.js';
+import { validCnpj } from '../helpers/tax-ids.js';
+
+const names = uniqueNames(import.meta.url);
+let stack: MarketplaceStack;
+
+beforeAll(async () => {
+  stack = await startMarketplaceStack(names);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const PASSWORD = 'correct horse battery';
+
+/** The newest verification or invitation link in the development mailbox of `email`. */
+async function mailedLink(email: string, pathPrefix: string): Promise<string> {
+  const box = await new HttpSession(stack.baseUrl).request(`/dev/mailbox?to=${encodeURIComponent(email)}`);
+  const match = new RegExp(`http://marketplace\\.test(${pathPrefix}[^"<\\s]+)`).exec(box.text);
+  if (!match) throw new Error(`no ${pathPrefix} link mailed to ${email}`);
+  return match[1]!.replace(/&amp;/g, '&');
+}
+
+/** A developer with a verified account, logged in. */
+async function developer(email: string, name = 'Ana Souza') {
+  const web = new HttpSession(stack.baseUrl);
+  const form = await web.request('/signup');
+  const signed = await web.request('/signup', {
+    form: { csrf: hiddenField(form.text, 'csrf'), name, email, password: PASSWORD },
+  });
+  expect(signed.status).toBe(201);
+  await web.request(await mailedLink(email, '/verify'));
+  const login = await web.request('/login');
+  const done = await web.request('/login', {
+    form: { csrf: hiddenField(login.text, 'csrf'), email, password: PASSWORD, next: '/organization' },
+  });
+  expect(done.status).toBe(303);
+  return web;
+}
+
+/** Enrol an organization through the form and have the bank approve it. */
+async function approvedOrganization(web: HttpSession, legalName: string) {
+  const page = await web.request('/organization');
+  const taxId = validCnpj();
+  const enrolled = await web.request('/organization', {
+    form: {
+      csrf: hiddenField(page.text, 'csrf'),
+      legalName,
+      taxIdType: 'CNPJ',
+      taxId,
+      website: 'https://fintech.example',
+      'standard-OFB': 'on',
+    },
+  });
+  expect(enrolled.status).toBe(303);
+  await stack.client.workflow
+    .getHandle(onboardingWorkflowId('CNPJ', taxId))
+    .executeUpdate(reviewUpdate, { args: [{ decision: 'APPROVED', reviewer: 'staff:admin@bank.example' }] });
+  return taxId;
+}
+
+describe('developer accounts', () => {
+  it('signs up, refuses log-in until the email is verified, then logs in', async () => {
+    const web = new HttpSession(stack.baseUrl);
+    const form = await web.request('/signup');
+    const csrf = hiddenField(form.text, 'csrf');
+
+    const bad = await web.request('/signup', {
+      form: { csrf, name: '', email: 'not-an-email', password: 'short' },
+    });
+    expect(bad.status).toBe(400);
+    expect(pageText(bad.text)).toContain('email: must be an email address');
+    expect(pageText(bad.text)).toContain('password: must have at least 12 characters');
+    expect(await stack.db.models.Developer.countDocuments({ email: 'not-an-email' })).toBe(0);
+
+    const email = 'verify-me@fintech.example';
+    expect(
+      (await web.request('/signup', { form: { csrf, name: 'Ana', email, password: PASSWORD } })).status,
+    ).toBe(201);
+    const login = await web.request('/login');
+    const early = await web.request('/login', {
+      form: { csrf: hiddenField(login.text, 'csrf'), email, password: PASSWORD },
+    });
+    expect(early.status).toBe(401);
+    expect(pageText(early.text)).toContain('Confirm your email address first');
+
+    const link = await mailedLink(email, '/verify');
+    expect((await web.request(link)).status).toBe(200);
+    expect((await web.request(link)).status).toBe(400); // used once
+    const ok = await web.request('/login', {
+      form: { csrf: hiddenField(login.text, 'csrf'), email, password: PASSWORD },
+    });
+    expect(ok.status).toBe(303);
+    const me = await web.request('/api/me');
+    expect(me.json()).toMatchObject({ email, organizationId: null });
+  });
+
+  it('needs a session for the API and the pages', async () => {
+    const anonymous = new HttpSession(stack.baseUrl);
+    expect((await anonymous.request('/api/applications')).status).toBe(401);
+    const page = await anonymous.request('/apps');
+    expect(page.status).toBe(303);
+    expect(page.location).toBe('/login?next=%2Fapps');
+  });
+});
+
+describe('organizations, subscriptions and applications', () => {
+  let admin: HttpSession;
+
+  beforeAll(async () => {
+    admin = await developer('admin@fintech-one.example');
+  });
+
+  it('refuses a bad enrolment with the reasons, and nothing is enrolled', async () => {
+    const page = await admin.request('/organization');
+    const res = await admin.request('/organization', {
+      form: {
+        csrf: hiddenField(page.text, 'csrf'),
+        legalName: 'Fintech One',
+        taxIdType: 'CNPJ',
+        taxId: '11.111.111/1111-11',
+        website: 'http://insecure.example',
+      },
+    });
+    expect(res.status).toBe(400);
+    const text = pageText(res.text);
+    expect(text).toContain('website: must be an https URL');
+    expect(text).toContain('standards: choose at least one standard');
+    const badTaxId = await admin.request('/organization', {
+      form: {
+        csrf: hiddenField(page.text, 'csrf'),
+        legalName: 'Fintech One',
+        taxIdType: 'CNPJ',
+        taxId: '11.111.111/1111-11',
+        website: 'https://fintech.example',
+        'standard-OFB': 'on',
+      },
+    });
+    expect(badTaxId.status).toBe(400);
+    expect(pageText(badTaxId.text)).toContain('taxId: is not a valid CNPJ');
+    expect(await stack.db.models.Organization.countDocuments({ legalName: 'Fintech One' })).toBe(0);
+  });
+
+  it('walks enrolment, approval, subscriptions and an application with a working client', async () => {
+    const before = await admin.request('/apps');
+    expect(before.status).toBe(409);
+
+    await approvedOrganization(admin, 'Fintech One');
+    const me = (await admin.request('/api/me')).json<{ organizationId: string; role: string }>();
+    expect(me.role).toBe('ORG_ADMIN');
+    const org = await stack.db.models.Organization.findById(me.organizationId).lean();
+    expect(org?.status).toBe('APPROVED');
+
+    // Subscriptions: automatic for consents, by the bank for accounts; bad input is refused.
+    const consents = await admin.request('/api/subscriptions', {
+      json: { productId: 'ofb-consents', planId: 'sandbox' },
+    });
+    expect(consents.status).toBe(201);
+    expect(consents.json()).toMatchObject({ status: 'ACTIVE' });
+    const accounts = await admin.request('/api/subscriptions', {
+      json: { productId: 'ofb-accounts', planId: 'sandbox' },
+    });
+    expect(accounts.json()).toMatchObject({ status: 'PENDING_APPROVAL' });
+    expect(
+      (await admin.request('/api/subscriptions', { json: { productId: 'ofb-consents', planId: 'sandbox' } }))
+        .status,
+    ).toBe(409);
+    expect(
+      (
+        await admin.request('/api/subscriptions', { json: { productId: 'fdx-core', planId: 'sandbox' } })
+      ).json(),
+    ).toMatchObject({ status: 409, title: 'Standard not enrolled' });
+    expect(
+      (await admin.request('/api/subscriptions', { json: { productId: 'ofb-resources', planId: 'gold' } }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await admin.request('/api/subscriptions', { json: { productId: 'nope', planId: 'sandbox' } })).status,
+    ).toBe(404);
+
+    // A bad application is refused whole: no record, no workflow, no client.
+    const countBefore = await stack.db.models.Application.countDocuments({
+      organizationId: me.organizationId,
+    });
+    const bad = await admin.request('/api/applications', {
+      json: {
+        name: 'x',
+        standard: 'OFB',
+        redirectUris: ['http://fintech.example/cb'],
+        tokenEndpointAuthMethod: 'private_key_jwt',
+        credential: {
+          source: 'jwks',
+          jwks: '{"keys":[{"kty":"RSA","kid":"k","n":"AQAB","e":"AQAB","d":"x"}]}',
+        },
+      },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json<{ errors: { field: string }[] }>().errors.map((e) => e.field)).toEqual([
+      'name',
+      'redirectUris.0',
+    ]);
+    const leaky = await admin.request('/api/applications', {
+      json: {
+        name: 'Leaky app',
+        standard: 'OFB',
+        redirectUris: ['https://fintech.example/cb'],
+        tokenEndpointAuthMethod: 'private_key_jwt',
+        credential: {
+          source: 'jwks',
+          jwks: '{"keys":[{"kty":"RSA","kid":"k","n":"AQAB","e":"AQAB","d":"x"}]}',
+        },
+      },
+    });
+    expect(leaky.status).toBe(400);
+    expect(leaky.json()).toMatchObject({
+      detail: 'the JWKS holds private key material: upload the public key only',
+    });
+    expect(await stack.db.models.Application.countDocuments({ organizationId: me.organizationId })).toBe(
+      countBefore,
+    );
+
+    // A good one: registered by the Discovery Agent, private keys returned once.
+    const created = await admin.request('/api/applications', {
+      json: {
+        name: 'Budget app',
+        standard: 'OFB',
+        redirectUris: ['https://fintech.example/cb'],
+        tokenEndpointAuthMethod: 'private_key_jwt',
+        credential: { source: 'generate' },
+      },
+    });
+    expect(created.status).toBe(201);
+    const app = created.json<{
+      applicationId: string;
+      client: { clientId: string; status: string; scopes: string[] };
+      secrets: GeneratedSecrets;
+    }>();
+    expect(app.client).toMatchObject({ status: 'ACTIVE', scopes: ['consents'] });
+    expect(app.secrets.signingKey).toContain('BEGIN PRIVATE KEY');
+    const read = await admin.request(`/api/applications/${app.applicationId}`);
+    expect(read.text).not.toContain('PRIVATE KEY');
+    expect(read.text).not.toContain('registrationAccessToken');
+    await expect(
+      tokenOutcome(clientCredentialsToken(stack.as, app.client.clientId, app.secrets)),
+    ).resolves.toBe('issued');
+
+    // The application's page and Postman collection.
+    const page = await admin.request(`/apps/${app.applicationId}`);
+    expect(pageText(page.text)).toContain(app.client.clientId);
+    expect(page.text).not.toContain('PRIVATE KEY');
+    const postman = await admin.request(`/api/applications/${app.applicationId}/postman`);
+    expect(JSON.stringify(postman.json())).toContain(app.client.clientId);
+
+    // Suspended by the developer: token requests fail; enabled again: they work.
+    const suspended = await admin.request(`/api/applications/${app.applicationId}/suspend`, {
+      method: 'POST',
+    });
+    expect(suspended.json()).toMatchObject({ client: { status: 'SUSPENDED' } });
+    await expect(
+      tokenOutcome(clientCredentialsToken(stack.as, app.client.clientId, app.secrets)),
+    ).resolves.toMatch(/^invalid_request/);
+    expect(
+      (await admin.request(`/api/applications/${app.applicationId}/suspend`, { method: 'POST' })).json(),
+    ).toMatchObject({ status: 409, detail: 'cannot suspend a client that is SUSPENDED' });
+    await admin.request(`/api/applications/${app.applicationId}/enable`, { method: 'POST' });
+    await expect(
+      tokenOutcome(clientCredentialsToken(stack.as, app.client.clientId, app.secrets)),
+    ).resolves.toBe('issued');
+  });
+
+  it('lets the org admin invite a developer, and keeps other organizations out', async () => {
+    const orgPage = await admin.request('/organization');
+    const invited = await admin.request('/organization/invitations', {
+      form: { csrf: hiddenField(orgPage.text, 'csrf'), email: 'bruno@fintech-one.example' },
+    });
+    expect(invited.status).toBe(303);
+    const bruno = await developer('bruno@fintech-one.example', 'Bruno Lima');
+    const accepted = await bruno.request(
+      await mailedLink('bruno@fintech-one.example', '/invitations/accept'),
+    );
+    expect(accepted.status).toBe(200);
+    const apps = (await bruno.request('/api/applications')).json<{
+      applications: { applicationId: string }[];
+    }>();
+    expect(apps.applications).toHaveLength(1);
+    expect((await bruno.request('/api/me')).json()).toMatchObject({ role: 'DEVELOPER' });
+
+    // Another organization's developer finds none of them.
+    const other = await developer('carla@other.example', 'Carla');
+    await approvedOrganization(other, 'Other Fintech');
+    const appId = apps.applications[0]!.applicationId;
+    expect((await other.request(`/api/applications/${appId}`)).status).toBe(404);
+    expect((await other.request(`/apps/${appId}`)).status).toBe(404);
+    expect((await other.request(`/api/applications/${appId}/suspend`, { method: 'POST' })).status).toBe(404);
+    expect((await other.request('/api/applications')).json()).toEqual({ applications: [] });
+  });
+});
