@@ -6,11 +6,18 @@ const analyticsEventSchema = new Schema(
   {
     /** Deterministic: e.g. `consent:<consentId>:<revision>`. */
     _id: { type: String, required: true },
-    /** e.g. `consent.AUTHORISED`, `consent.REJECTED`. */
+    /**
+     * e.g. `consent.authorise`, `gateway.call`, `auth.token_issued`; workflow transitions are
+     * `onboarding.transition` and `provisioning.transition` (activities/transition-events.ts).
+     */
     type: { type: String, required: true },
     at: { type: Date, required: true },
     standard: { type: String },
     clientId: { type: String },
+    organizationId: { type: String },
+    applicationId: { type: String },
+    /** Gateway calls: the catalog product of the endpoint. */
+    productId: { type: String },
     consentId: { type: String },
     /** For consent ends: the OFB rejection code (CONSENT_EXPIRED, CUSTOMER_MANUALLY_REVOKED, …). */
     code: { type: String },
@@ -22,6 +29,8 @@ const analyticsEventSchema = new Schema(
     latencyMs: { type: Number },
     bytes: { type: Number },
     interactionId: { type: String },
+    /** Workflow transitions: the status entered (an organization's enrolment, an application's client). */
+    toStatus: { type: String },
   },
   { collection: 'analytics_events', versionKey: false },
 );

@@ -110,6 +110,7 @@ describe('OFB accounts', () => {
     expect(events[0]).toMatchObject({
       standard: 'OFB',
       clientId: stack.rp.config.clientMetadata().client_id,
+      productId: 'ofb-accounts',
     });
 
     // Every read was a `fetch` update on the consent's data session, which ends when idle.

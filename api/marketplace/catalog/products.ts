@@ -29,6 +29,8 @@ export interface Product {
   scopes: string[];
   /** The gateway's base path for the product's endpoints. */
   basePath: string;
+  /** Where its calls are, when narrower than the base path (FDX consent shares /fdx/v6). */
+  pathPrefix?: string;
   /** Where the OpenAPI document is: `ofb:` under specs/ofb, `fdx:` under FDX_SPECS_DIR. */
   spec: `ofb:${string}` | `fdx:${string}`;
   /** Automatic: a request is active at once; manual: it waits for the bank's decision. */
@@ -129,6 +131,7 @@ export const PRODUCTS: readonly Product[] = [
     version: '6.0',
     scopes: [],
     basePath: '/fdx/v6',
+    pathPrefix: '/fdx/v6/consents',
     spec: 'fdx:fdx-5.2.0-sriniip/fdxapi.consent.yaml',
     approval: 'automatic',
     plans: PLANS,
@@ -137,6 +140,20 @@ export const PRODUCTS: readonly Product[] = [
 
 export function findProduct(id: string): Product | undefined {
   return PRODUCTS.find((p) => p.id === id);
+}
+
+/** The product a gateway path belongs to: the longest matching prefix. */
+export function productForPath(path: string): Product | undefined {
+  let best: Product | undefined;
+  for (const product of PRODUCTS) {
+    const prefix = product.pathPrefix ?? product.basePath;
+    if (
+      (path === prefix || path.startsWith(`${prefix}/`)) &&
+      prefix.length > (best?.pathPrefix ?? best?.basePath ?? '').length
+    )
+      best = product;
+  }
+  return best;
 }
 
 /** The scopes a client of `standard` may hold, given the products its organization subscribes to. */
