@@ -1,9 +1,12 @@
 // Side effects of the `onboarding` workflow. Every activity is idempotent: retried with the same
-// input it leaves the same record, so Temporal's at-least-once execution is safe.
+// input it leaves the same record, so Temporal's at-least-once execution is safe. Each status the
+// enrolment enters is also an analytics event (`onboarding.transition`: organization id and
+// status, nothing else), written once per workflow step.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Models } from '../db/models/index.js';
 import type { Enrolment, OnboardingState, OnboardingStatusValue } from '../workflows/onboarding.js';
 import { TEMPLATES, type TemplateId } from './notifications/templates.js';
+import { recordTransition } from './transition-events.js';
 
 export interface NotifyInput {
   /** Deterministic id: the same notification is written once however often it is retried. */
@@ -18,7 +21,7 @@ export interface NotifyInput {
 export function createOnboardingActivities({
   models,
 }: {
-  models: Pick<Models, 'Organization' | 'Notification'>;
+  models: Pick<Models, 'Organization' | 'Notification' | 'AnalyticsEvent'>;
 }) {
   const { Organization, Notification } = models;
 
@@ -53,6 +56,12 @@ export function createOnboardingActivities({
         },
         { upsert: true },
       );
+      await recordTransition(models, input.organizationId, {
+        type: 'onboarding.transition',
+        at: new Date(input.submittedAt),
+        organizationId: input.organizationId,
+        toStatus: 'PENDING_REVIEW',
+      });
     },
 
     async recordOutcome(input: {
@@ -70,6 +79,13 @@ export function createOnboardingActivities({
         { _id: input.organizationId },
         review ? { $set: { status: input.status, review } } : { $set: { status: input.status } },
       );
+      // The reviewer (a staff email) and the reason stay out: the decision is the status.
+      await recordTransition(models, input.organizationId, {
+        type: 'onboarding.transition',
+        at: review?.decidedAt ?? new Date(),
+        organizationId: input.organizationId,
+        toStatus: input.status,
+      });
     },
 
     async notify(input: NotifyInput): Promise<void> {

@@ -6,16 +6,18 @@
 //    registers the same client again instead of a second one;
 //  - updates send the whole metadata, built afresh from the record, so a repeat changes nothing.
 // The registration access token is stored AES-256-GCM encrypted and never leaves this module:
-// workflow histories hold ids and statuses only.
+// workflow histories hold ids and statuses only. Every status the client enters is also an
+// analytics event (`provisioning.transition`: application, organization and client ids, status).
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Models } from '../db/models/index.js';
 import type { Application, ClientStatus } from '../db/models/application.js';
 import { open, seal } from '../lib/crypto/secret-box.js';
 import { scopesFor } from '../api/marketplace/catalog/products.js';
 import type { NewCredential } from '../workflows/provisioning.js';
+import { recordTransition } from './transition-events.js';
 
 export interface DiscoveryAgentDeps {
-  models: Pick<Models, 'Application' | 'Subscription' | 'Notification' | 'Developer'>;
+  models: Pick<Models, 'Application' | 'Subscription' | 'Notification' | 'Developer' | 'AnalyticsEvent'>;
   /** The authorization server's RFC 7591 registration endpoint. */
   registrationEndpoint: string;
   /** The Discovery Agent's initial access token (read when needed: the AS may write it later). */
@@ -217,6 +219,20 @@ export function createProvisioningActivities(deps: DiscoveryAgentDeps) {
           },
         },
       );
+      const app = await Application.findById(input.applicationId, {
+        organizationId: 1,
+        standard: 1,
+        'client.clientId': 1,
+      }).lean();
+      await recordTransition(deps.models, input.applicationId, {
+        type: 'provisioning.transition',
+        at: new Date(),
+        toStatus: input.status,
+        applicationId: input.applicationId,
+        organizationId: app?.organizationId,
+        clientId: app?.client?.clientId ?? undefined,
+        standard: app?.standard,
+      });
     },
 
     /** A step that failed after its retries: on the application, and in the developers' mailbox. */

@@ -7,7 +7,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { floorTo, GRANULARITIES, GRANULARITY_MS, type Granularity } from '../../lib/analytics/buckets.js';
-import { insightsAssetsRouter } from '../../lib/analytics/insights-view.js';
 import {
   alignRange,
   analyticsQueries,
@@ -134,7 +133,6 @@ export function insightsRouter(
   const now = o.now ?? Date.now;
   const queries = analyticsQueries(deps.models, { now });
   const router = Router();
-  router.use(insightsAssetsRouter());
 
   /** The parsed query, or undefined after answering 400. */
   const apiQuery = (req: Request, res: Response) => {

@@ -8,6 +8,7 @@ import { problemErrorHandler, sendProblem } from '../../lib/http/problem.js';
 import { createMetrics } from '../../lib/http/metrics.js';
 import { createComponentApp } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/logger.js';
+import { insightsAssetsRouter } from '../../lib/analytics/insights-view.js';
 import { consentAdminRouter } from '../consent-admin/index.js';
 import { selfServiceRouter } from '../self-service/index.js';
 import type { Pem } from '../../auth/pki/dev-pki.js';
@@ -84,6 +85,8 @@ export function createMarketplaceApp(deps: MarketplaceDeps): Express {
     onboarding: deps.onboarding,
   };
   app.use(organizationsRouter(organizations));
+  // The charts' scripts and styles, for the bank's dashboard and the developers' insights.
+  app.use(insightsAssetsRouter());
   const portal = deps.portal;
   const services = portal && {
     subscriptions: subscriptionService({ client: deps.client, models: deps.db.models, logger: deps.logger }),

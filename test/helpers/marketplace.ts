@@ -6,16 +6,20 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { expect } from '@jest/globals';
 import type { Client } from '@temporalio/client';
 import { createMarketplaceApp } from '../../api/marketplace/app.js';
+import { onboardingWorkflowId } from '../../api/marketplace/routes/organizations.js';
 import { closeServer } from '../../lib/http/server.js';
 import { tlsFetch } from '../../lib/http/tls-fetch.js';
 import { onboardingWorker } from '../../workers/onboarding.js';
 import { provisioningWorker } from '../../workers/provisioning.js';
+import { reviewUpdate } from '../../workflows/onboarding.js';
 import { startTestAuthServer, TEST_RESOURCE, type TestAuthServer } from './auth-server.js';
-import { TEST_TEMPORAL_UI } from './consoles.js';
+import { HttpSession, hiddenField, TEST_TEMPORAL_UI } from './consoles.js';
 import { projectRoot, type uniqueNames } from './env.js';
 import { quietLogger, startTestWorker, testClient, testDatabase } from './platform.js';
+import { validCnpj } from './tax-ids.js';
 
 export const MARKETPLACE_SECRETS_KEY = Buffer.alloc(32, 11);
 
@@ -110,4 +114,61 @@ export async function startMarketplaceStack(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export const DEVELOPER_PASSWORD = 'correct horse battery';
+
+/** The newest verification or invitation link in the development mailbox of `email`. */
+export async function mailedLink(
+  stack: MarketplaceStack,
+  email: string,
+  pathPrefix: string,
+): Promise<string> {
+  const box = await new HttpSession(stack.baseUrl).request(`/dev/mailbox?to=${encodeURIComponent(email)}`);
+  const match = new RegExp(`http://marketplace\\.test(${pathPrefix}[^"<\\s]+)`).exec(box.text);
+  if (!match) throw new Error(`no ${pathPrefix} link mailed to ${email}`);
+  return match[1]!.replace(/&amp;/g, '&');
+}
+
+/** A developer with a verified account, logged in. */
+export async function developer(stack: MarketplaceStack, email: string, name = 'Ana Souza') {
+  const web = new HttpSession(stack.baseUrl);
+  const form = await web.request('/signup');
+  const signed = await web.request('/signup', {
+    form: { csrf: hiddenField(form.text, 'csrf'), name, email, password: DEVELOPER_PASSWORD },
+  });
+  expect(signed.status).toBe(201);
+  await web.request(await mailedLink(stack, email, '/verify'));
+  const login = await web.request('/login');
+  const done = await web.request('/login', {
+    form: {
+      csrf: hiddenField(login.text, 'csrf'),
+      email,
+      password: DEVELOPER_PASSWORD,
+      next: '/organization',
+    },
+  });
+  expect(done.status).toBe(303);
+  return web;
+}
+
+/** Enrol an organization through the form and have the bank approve it; its tax id. */
+export async function approvedOrganization(stack: MarketplaceStack, web: HttpSession, legalName: string) {
+  const page = await web.request('/organization');
+  const taxId = validCnpj();
+  const enrolled = await web.request('/organization', {
+    form: {
+      csrf: hiddenField(page.text, 'csrf'),
+      legalName,
+      taxIdType: 'CNPJ',
+      taxId,
+      website: 'https://fintech.example',
+      'standard-OFB': 'on',
+    },
+  });
+  expect(enrolled.status).toBe(303);
+  await stack.client.workflow
+    .getHandle(onboardingWorkflowId('CNPJ', taxId))
+    .executeUpdate(reviewUpdate, { args: [{ decision: 'APPROVED', reviewer: 'staff:admin@bank.example' }] });
+  return taxId;
 }

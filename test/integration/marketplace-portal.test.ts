@@ -3,14 +3,17 @@
 // the Discovery Agent registers at the real authorization server, invitations, and isolation
 // between organizations. Every refusal is checked to leave nothing behind.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { onboardingWorkflowId } from '../../api/marketplace/routes/organizations.js';
 import type { GeneratedSecrets } from '../../api/marketplace/applications/credentials.js';
-import { reviewUpdate } from '../../workflows/onboarding.js';
 import { clientCredentialsToken, tokenOutcome } from '../helpers/client-credentials.js';
 import { HttpSession, hiddenField, pageText } from '../helpers/consoles.js';
 import { uniqueNames } from '../helpers/env.js';
-import { startMarketplaceStack, type MarketplaceStack } from '../helpers/marketplace.js';
-import { validCnpj } from '../helpers/tax-ids.js';
+import {
+  approvedOrganization,
+  developer,
+  mailedLink,
+  startMarketplaceStack,
+  type MarketplaceStack,
+} from '../helpers/marketplace.js';
 
 const names = uniqueNames(import.meta.url);
 let stack: MarketplaceStack;
@@ -23,52 +26,6 @@ afterAll(async () => {
 });
 
 const PASSWORD = 'correct horse battery';
-
-/** The newest verification or invitation link in the development mailbox of `email`. */
-async function mailedLink(email: string, pathPrefix: string): Promise<string> {
-  const box = await new HttpSession(stack.baseUrl).request(`/dev/mailbox?to=${encodeURIComponent(email)}`);
-  const match = new RegExp(`http://marketplace\\.test(${pathPrefix}[^"<\\s]+)`).exec(box.text);
-  if (!match) throw new Error(`no ${pathPrefix} link mailed to ${email}`);
-  return match[1]!.replace(/&amp;/g, '&');
-}
-
-/** A developer with a verified account, logged in. */
-async function developer(email: string, name = 'Ana Souza') {
-  const web = new HttpSession(stack.baseUrl);
-  const form = await web.request('/signup');
-  const signed = await web.request('/signup', {
-    form: { csrf: hiddenField(form.text, 'csrf'), name, email, password: PASSWORD },
-  });
-  expect(signed.status).toBe(201);
-  await web.request(await mailedLink(email, '/verify'));
-  const login = await web.request('/login');
-  const done = await web.request('/login', {
-    form: { csrf: hiddenField(login.text, 'csrf'), email, password: PASSWORD, next: '/organization' },
-  });
-  expect(done.status).toBe(303);
-  return web;
-}
-
-/** Enrol an organization through the form and have the bank approve it. */
-async function approvedOrganization(web: HttpSession, legalName: string) {
-  const page = await web.request('/organization');
-  const taxId = validCnpj();
-  const enrolled = await web.request('/organization', {
-    form: {
-      csrf: hiddenField(page.text, 'csrf'),
-      legalName,
-      taxIdType: 'CNPJ',
-      taxId,
-      website: 'https://fintech.example',
-      'standard-OFB': 'on',
-    },
-  });
-  expect(enrolled.status).toBe(303);
-  await stack.client.workflow
-    .getHandle(onboardingWorkflowId('CNPJ', taxId))
-    .executeUpdate(reviewUpdate, { args: [{ decision: 'APPROVED', reviewer: 'staff:admin@bank.example' }] });
-  return taxId;
-}
 
 describe('developer accounts', () => {
   it('signs up, refuses log-in until the email is verified, then logs in', async () => {
@@ -95,7 +52,7 @@ describe('developer accounts', () => {
     expect(early.status).toBe(401);
     expect(pageText(early.text)).toContain('Confirm your email address first');
 
-    const link = await mailedLink(email, '/verify');
+    const link = await mailedLink(stack, email, '/verify');
     expect((await web.request(link)).status).toBe(200);
     expect((await web.request(link)).status).toBe(400); // used once
     const ok = await web.request('/login', {
@@ -119,7 +76,7 @@ describe('organizations, subscriptions and applications', () => {
   let admin: HttpSession;
 
   beforeAll(async () => {
-    admin = await developer('admin@fintech-one.example');
+    admin = await developer(stack, 'admin@fintech-one.example');
   });
 
   it('refuses a bad enrolment with the reasons, and nothing is enrolled', async () => {
@@ -156,7 +113,7 @@ describe('organizations, subscriptions and applications', () => {
     const before = await admin.request('/apps');
     expect(before.status).toBe(409);
 
-    await approvedOrganization(admin, 'Fintech One');
+    await approvedOrganization(stack, admin, 'Fintech One');
     const me = (await admin.request('/api/me')).json<{ organizationId: string; role: string }>();
     expect(me.role).toBe('ORG_ADMIN');
     const org = await stack.db.models.Organization.findById(me.organizationId).lean();
@@ -285,9 +242,9 @@ describe('organizations, subscriptions and applications', () => {
       form: { csrf: hiddenField(orgPage.text, 'csrf'), email: 'bruno@fintech-one.example' },
     });
     expect(invited.status).toBe(303);
-    const bruno = await developer('bruno@fintech-one.example', 'Bruno Lima');
+    const bruno = await developer(stack, 'bruno@fintech-one.example', 'Bruno Lima');
     const accepted = await bruno.request(
-      await mailedLink('bruno@fintech-one.example', '/invitations/accept'),
+      await mailedLink(stack, 'bruno@fintech-one.example', '/invitations/accept'),
     );
     expect(accepted.status).toBe(200);
     const apps = (await bruno.request('/api/applications')).json<{
@@ -297,8 +254,8 @@ describe('organizations, subscriptions and applications', () => {
     expect((await bruno.request('/api/me')).json()).toMatchObject({ role: 'DEVELOPER' });
 
     // Another organization's developer finds none of them.
-    const other = await developer('carla@other.example', 'Carla');
-    await approvedOrganization(other, 'Other Fintech');
+    const other = await developer(stack, 'carla@other.example', 'Carla');
+    await approvedOrganization(stack, other, 'Other Fintech');
     const appId = apps.applications[0]!.applicationId;
     expect((await other.request(`/api/applications/${appId}`)).status).toBe(404);
     expect((await other.request(`/apps/${appId}`)).status).toBe(404);

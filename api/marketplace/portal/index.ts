@@ -12,6 +12,7 @@ import { developerAccess, type DeveloperAccess } from './access.js';
 import { developerAccounts } from './accounts.js';
 import { developerApiRouter } from './api-routes.js';
 import { appRouter } from './app-routes.js';
+import { developerInsightsRouter } from './insights-routes.js';
 import { organizationRouter } from './organization-routes.js';
 import { portalPage } from './views.js';
 
@@ -89,5 +90,7 @@ export function portalRouter(deps: PortalDeps): { router: Router; access: Develo
   };
   router.use(developerApiRouter(appDeps));
   router.use(appRouter(appDeps));
+  // Consumer insights, and the chart assets its pages load (served here, for the whole marketplace).
+  router.use(developerInsightsRouter({ models: deps.models, access }));
   return { router, access };
 }

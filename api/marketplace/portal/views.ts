@@ -17,7 +17,7 @@ export function portalPage(title: string, body: Html, developer?: DeveloperIdent
       ${
         developer
           ? html`<a href="/organization">Organization</a> <a href="/subscriptions">Subscriptions</a>
-              <a href="/apps">Applications</a>`
+              <a href="/apps">Applications</a> <a href="/insights">Insights</a>`
           : html`<a href="/login">Log in</a> <a href="/signup">Sign up</a>`
       }
     </nav>
