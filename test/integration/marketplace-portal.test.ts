@@ -180,6 +180,19 @@ describe('organizations, subscriptions and applications', () => {
       },
     });
     expect(leaky.status).toBe(400);
+    const local = await admin.request('/api/applications', {
+      json: {
+        name: 'Local app',
+        standard: 'OFB',
+        redirectUris: ['https://localhost:4000/callback'],
+        tokenEndpointAuthMethod: 'private_key_jwt',
+        credential: { source: 'generate' },
+      },
+    });
+    expect(local.json()).toMatchObject({
+      status: 400,
+      errors: [{ field: 'redirectUris.0', message: expect.stringContaining('127.0.0.1') }],
+    });
     expect(leaky.json()).toMatchObject({
       detail: 'the JWKS holds private key material: upload the public key only',
     });

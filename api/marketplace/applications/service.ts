@@ -37,6 +37,12 @@ import {
 
 const httpsUri = z.url({ protocol: /^https$/, error: 'must be an https URL' }).max(2048);
 
+const credentialSchema = z.discriminatedUnion('source', [
+  z.object({ source: z.literal('generate') }),
+  z.object({ source: z.literal('jwks'), jwks: z.string().min(2).max(20_000) }),
+  z.object({ source: z.literal('certificate'), certificate: z.string().min(20).max(20_000) }),
+]);
+
 export const applicationSchema = z
   .object({
     name: z.string().trim().min(2, { error: 'must be 2 to 80 characters' }).max(80),
@@ -46,13 +52,22 @@ export const applicationSchema = z
     tokenEndpointAuthMethod: z.enum(['private_key_jwt', 'tls_client_auth'], {
       error: 'must be private_key_jwt or tls_client_auth',
     }),
-    credential: z.discriminatedUnion('source', [
-      z.object({ source: z.literal('generate') }),
-      z.object({ source: z.literal('jwks'), jwks: z.string().min(2).max(20_000) }),
-      z.object({ source: z.literal('certificate'), certificate: z.string().min(20).max(20_000) }),
-    ]),
+    credential: credentialSchema,
   })
-  .strict();
+  .strict()
+  .superRefine((app, ctx) => {
+    // The OFB hybrid flow returns an id_token in the front channel, which oidc-provider (after
+    // OpenID Connect) does not send to localhost: use the loopback address instead.
+    if (app.standard !== 'OFB') return;
+    app.redirectUris.forEach((uri, i) => {
+      if (new URL(uri).hostname === 'localhost')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['redirectUris', i],
+          message: 'OFB redirect URIs may not use localhost (hybrid flow): use https://127.0.0.1:<port>/…',
+        });
+    });
+  });
 
 export type ApplicationRequest = z.input<typeof applicationSchema>;
 
@@ -80,7 +95,7 @@ export function applicationService(deps: ApplicationDeps) {
 
   /** The credential an application starts or rotates with, or why it cannot be used. */
   async function credentialOf(
-    spec: z.infer<typeof applicationSchema>['credential'],
+    spec: z.infer<typeof credentialSchema>,
     method: 'private_key_jwt' | 'tls_client_auth',
     subject: string,
   ): Promise<{ credential: NewCredential; secrets?: GeneratedSecrets }> {
@@ -209,9 +224,7 @@ export function applicationService(deps: ApplicationDeps) {
     async rotate(applicationId: string, body: unknown, actor: Actor) {
       const app = await Application.findById(applicationId).lean();
       if (!app) throw new MarketplaceError(404, 'Application not found');
-      const parsed = applicationSchema.shape.credential.safeParse(
-        (body as { credential?: unknown })?.credential,
-      );
+      const parsed = credentialSchema.safeParse((body as { credential?: unknown })?.credential);
       if (!parsed.success)
         throw new MarketplaceError(400, 'Invalid credential', undefined, fieldErrors(parsed.error));
       const org = await Organization.findById(app.organizationId).lean();
