@@ -8,7 +8,13 @@ export function testServers() {
   const mongoUri = process.env.TEST_MONGODB_URI;
   if (!temporalAddress || !mongoUri)
     throw new Error('test servers are not running: run through jest (global setup)');
-  return { temporalAddress, namespace: process.env.TEST_TEMPORAL_NAMESPACE ?? 'default', mongoUri };
+  return {
+    temporalAddress,
+    namespace: process.env.TEST_TEMPORAL_NAMESPACE ?? 'default',
+    mongoUri,
+    /** The Temporal UI of the dev server the run started; undefined with TEMPORAL_ADDRESS. */
+    temporalUiUrl: process.env.TEST_TEMPORAL_UI_URL,
+  };
 }
 
 /** Task queue, database and id prefix unique to one test file and run. */

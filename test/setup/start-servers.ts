@@ -1,4 +1,4 @@
-// Starts one Temporal dev server (in memory, headless) and one FerretDB (SQLite in a temp dir)
+// Starts one Temporal dev server (in memory, with its UI) and one FerretDB (SQLite in a temp dir)
 // on free ports for the whole run, unless TEMPORAL_ADDRESS / MONGODB_URI name servers to use.
 // Tests find them through TEST_TEMPORAL_ADDRESS and TEST_MONGODB_URI.
 import { mkdtempSync } from 'node:fs';
@@ -21,13 +21,17 @@ export default async function globalSetup(): Promise<void> {
   const progress = (line: string) => console.log(`test setup: ${line}`);
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
 
+  let uiPort: number | undefined;
   const [temporalAddress, mongoUri] = await Promise.all([
     (async () => {
       if (process.env.TEMPORAL_ADDRESS) return process.env.TEMPORAL_ADDRESS;
       const bin = await resolveTool(TEMPORAL_CLI, progress);
+      uiPort = await freePort();
       const server = await startTemporalDevServer({
         binary: bin.path,
         port: await freePort(),
+        // The UI's HTTP API is how the end-to-end tests read a workflow as operations staff see it.
+        uiPort,
         namespace,
         logFile: path.join(dir, 'temporal.log'),
       });
@@ -55,6 +59,7 @@ export default async function globalSetup(): Promise<void> {
 
   process.env.TEST_TEMPORAL_ADDRESS = temporalAddress;
   process.env.TEST_TEMPORAL_NAMESPACE = namespace;
+  if (uiPort) process.env.TEST_TEMPORAL_UI_URL = `http://127.0.0.1:${uiPort}`;
   process.env.TEST_MONGODB_URI = mongoUri;
   process.env.TEST_SERVERS_DIR = dir;
 }
