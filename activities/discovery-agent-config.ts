@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ENDPOINTS } from '../auth/configuration.js';
+import { ENDPOINTS } from '../auth/endpoints.js';
 import { DISCOVERY_AGENT_TOKEN_FILE, devSecretKey } from '../auth/dev-secrets.js';
 import { ensureDevPki } from '../auth/pki/dev-pki.js';
 import type { Models } from '../db/models/index.js';

@@ -2,7 +2,10 @@
 // FDX profile (PS256 only, private_key_jwt or tls_client_auth, sender-constrained tokens, PAR,
 // signed request objects, JARM). Runtime pieces (keys, adapter, certificate source) are injected.
 import { errors, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { ENDPOINTS } from './endpoints.js';
 import { FDX_RAR_TYPE, fdxTerms } from './fdx-authorization-details.js';
+
+export { ENDPOINTS };
 import {
   normalizeDn,
   presentedCertificate,
@@ -32,16 +35,6 @@ export const FDX_SCOPES = [
   'fdx:customercontact:read',
   'fdx:accountpayments:read',
 ] as const;
-
-/** Endpoints clients call with their certificate, by discovery name. */
-export const ENDPOINTS = {
-  token_endpoint: '/token',
-  introspection_endpoint: '/token/introspection',
-  revocation_endpoint: '/token/revocation',
-  pushed_authorization_request_endpoint: '/request',
-  userinfo_endpoint: '/me',
-  registration_endpoint: '/reg',
-} as const;
 
 export const SIGNING_ALGS = ['PS256'] as const satisfies readonly ['PS256'];
 

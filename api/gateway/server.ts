@@ -12,7 +12,7 @@ import { runMain } from '../../lib/main.js';
 import { connectClient } from '../../lib/temporal.js';
 import { loadTlsMaterial } from '../../lib/tls.js';
 import { TASK_QUEUES } from '../../workflows/task-queues.js';
-import { ENDPOINTS } from '../../auth/configuration.js';
+import { ENDPOINTS } from '../../auth/endpoints.js';
 import { startEventBuffer } from '../../lib/analytics/write-events.js';
 import type { GatewayCallEvent } from './analytics.js';
 import { createGatewayApp } from './app.js';

@@ -9,7 +9,7 @@ import type { ClientCertificateSource } from '../../lib/http/client-certificate.
 import { temporalDataFetcher } from '../../api/consents/data-fetch.js';
 import { consentStateReader } from '../../api/gateway/security/consent-state.js';
 import { createIntrospector } from '../../api/gateway/security/introspection.js';
-import { ENDPOINTS } from '../../auth/configuration.js';
+import { ENDPOINTS } from '../../auth/endpoints.js';
 import { closeServer } from '../../lib/http/server.js';
 import { freePort } from '../../runtime/ports.js';
 import { TEST_GATEWAY_CLIENT_ID, TEST_RESOURCE } from './auth-server.js';
