@@ -5,7 +5,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,34 +24,11 @@ import { issueCertificate, type Pem } from '../../auth/pki/dev-pki.js';
 import { problemErrorHandler, sendProblem } from '../../lib/http/problem.js';
 import { closeServer, createComponentApp } from '../../lib/http/server.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { newmanFailures, runNewman } from '../helpers/newman.js';
 import { projectRoot, uniqueNames } from '../helpers/env.js';
 import { startTestAuthServer, type TestAuthServer } from '../helpers/auth-server.js';
 import { quietLogger, testDatabase } from '../helpers/platform.js';
 import { ps256KeyPair, tlsFetch } from '../helpers/tls-client.js';
-
-// newman ships no types: the part of its programmatic API this test uses.
-interface VariableList {
-  toObject(): Record<string, string>;
-}
-interface NewmanSummary {
-  run: {
-    failures: { error: { name: string; message: string; test?: string }; source?: { name?: string } }[];
-    stats: { requests: { total: number; failed: number }; assertions: { total: number; failed: number } };
-    executions: {
-      item: { name: string };
-      request: { url: { toString(): string } };
-      response?: { code: number };
-    }[];
-  };
-  environment: { values: VariableList };
-}
-interface Newman {
-  run(
-    options: Record<string, unknown>,
-    callback: (err: Error | null, summary: NewmanSummary) => void,
-  ): unknown;
-}
-const newman = createRequire(import.meta.url)('newman') as Newman;
 
 const names = uniqueNames(import.meta.url);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'obp-postman-'));
@@ -88,27 +64,9 @@ async function register(metadata: Record<string, unknown>) {
   return body;
 }
 
-function runNewman(options: Record<string, unknown>): Promise<NewmanSummary> {
-  return new Promise((resolve, reject) =>
-    newman.run(
-      {
-        sslClientCert: files.cert,
-        sslClientKey: files.key,
-        sslExtraCaCerts: files.ca,
-        // Newman reads the certificate files through its file resolver, confined to this directory.
-        workingDir: dir,
-        timeoutRequest: 15_000,
-        ...options,
-      },
-      (err, summary) => (err ? reject(err) : resolve(summary)),
-    ),
-  );
-}
-
-const failuresOf = (summary: NewmanSummary) =>
-  summary.run.failures.map(
-    (f) => `${f.source?.name ?? '?'}: ${f.error.test ?? f.error.name}: ${f.error.message}`,
-  );
+/** newman with this test's recipient certificate and the development CA. */
+const newmanRun = (options: Record<string, unknown>) => runNewman({ ...files, dir }, options);
+const failuresOf = newmanFailures;
 
 async function introspect(clientId: string, token: string) {
   const res = await tlsFetch({ ca: as.pki.ca.cert, cert: recipient.cert, key: recipient.key })(
@@ -169,7 +127,7 @@ describe('the Postman collection, run by newman against the authorization server
     const collection = postmanCollection(input);
     const environment = postmanEnvironment(input);
     // What the developer downloads is JSON: run that, not the objects.
-    const summary = await runNewman({
+    const summary = await newmanRun({
       collection: JSON.parse(JSON.stringify(collection)),
       environment: JSON.parse(JSON.stringify(environment)),
       folder: [DISCOVERY_FOLDER, CLIENT_CREDENTIALS_FOLDER],
@@ -226,7 +184,7 @@ describe('the Postman collection, run by newman against the authorization server
       .sign(privateKey.key);
     for (const v of environment.values) if (v.key === 'client_assertion') v.value = assertion;
 
-    const summary = await runNewman({
+    const summary = await newmanRun({
       collection: JSON.parse(JSON.stringify(postmanCollection(input))),
       environment,
       folder: [DISCOVERY_FOLDER, CLIENT_CREDENTIALS_FOLDER],
@@ -248,7 +206,7 @@ describe('the Postman collection, run by newman against the authorization server
     });
     const input = appInput({ clientId: client.client_id as string });
     // newman presents the recipient's certificate, whose subject is not the registered one.
-    const summary = await runNewman({
+    const summary = await newmanRun({
       collection: postmanCollection(input),
       environment: postmanEnvironment(input),
       folder: [DISCOVERY_FOLDER, CLIENT_CREDENTIALS_FOLDER],
