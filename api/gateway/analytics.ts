@@ -65,7 +65,8 @@ export function recordCalls(buffer: EventBuffer<GatewayCallEvent>, directory?: C
       // The directory never fails a call: without it the event keeps the client id only.
       const owner =
         token && directory ? await directory.lookup(token.clientId).catch(() => undefined) : undefined;
-      const productId = productForPath(req.path)?.id;
+      // req.path is relative to the router that handled the call; the original URL is not.
+      const productId = productForPath(req.originalUrl.split('?')[0]!)?.id;
       buffer.record({
         _id: randomUUID(),
         type: 'gateway.call',
