@@ -65,7 +65,7 @@ async function register(metadata: Record<string, unknown>) {
 }
 
 /** newman with this test's recipient certificate and the development CA. */
-const newmanRun = (options: Record<string, unknown>) => runNewman({ ...files, dir }, options);
+const newmanRun = (options: Parameters<typeof runNewman>[1]) => runNewman({ ...files, dir }, options);
 const failuresOf = newmanFailures;
 
 async function introspect(clientId: string, token: string) {
