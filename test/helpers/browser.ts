@@ -40,3 +40,20 @@ export async function withScreenshot<T>(page: Page, name: string, step: () => Pr
     throw err;
   }
 }
+
+/**
+ * With SCREENSHOTS set (`npm run screenshots`), save the page as `<SCREENSHOTS>/<name>.png` (the
+ * directory relative to the project root): the README's pictures of each step. Otherwise nothing.
+ */
+export async function stepShot(page: Page, name: string, o: { fullPage?: boolean } = {}): Promise<void> {
+  const target = process.env.SCREENSHOTS;
+  if (!target) return;
+  const dir = path.resolve(projectRoot, target);
+  mkdirSync(dir, { recursive: true });
+  // Generated private keys are shown in read-only text areas: never in a published picture.
+  await page.screenshot({
+    path: path.join(dir, `${name}.png`),
+    fullPage: o.fullPage ?? false,
+    mask: [page.locator('textarea[readonly]')],
+  });
+}

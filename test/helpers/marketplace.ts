@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from '@jest/globals';
 import type { Client } from '@temporalio/client';
-import { createMarketplaceApp } from '../../api/marketplace/app.js';
+import { createMarketplaceApp, type ConsolesOptions, type PortalOptions } from '../../api/marketplace/app.js';
 import { onboardingWorkflowId } from '../../api/marketplace/routes/organizations.js';
 import { closeServer } from '../../lib/http/server.js';
 import { tlsFetch } from '../../lib/http/tls-fetch.js';
@@ -34,11 +34,17 @@ export interface MarketplaceStack {
 
 export async function startMarketplaceStack(
   names: ReturnType<typeof uniqueNames>,
-  o: { rotationOverlapMs?: number } = {},
+  o: {
+    rotationOverlapMs?: number;
+    /** A database and authorization server of another stack, which keeps them (and stops them). */
+    shared?: { db: MarketplaceStack['db']; as: TestAuthServer };
+    consoles?: Partial<ConsolesOptions>;
+    portal?: Partial<PortalOptions>;
+  } = {},
 ): Promise<MarketplaceStack> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'obp-marketplace-'));
-  const db = await testDatabase(names.database);
-  const as = await startTestAuthServer(db, dir);
+  const dir = o.shared ? undefined : mkdtempSync(path.join(os.tmpdir(), 'obp-marketplace-'));
+  const db = o.shared?.db ?? (await testDatabase(names.database));
+  const as = o.shared?.as ?? (await startTestAuthServer(db, dir!));
   const temporal = await testClient();
   const taskQueues = {
     onboarding: `${names.taskQueue}-onboarding`,
@@ -72,6 +78,7 @@ export async function startMarketplaceStack(
       secureCookies: false,
       adminSessionTtlMs: 30 * 60_000,
       selfServiceSessionTtlMs: 10 * 60_000,
+      ...o.consoles,
     },
     portal: {
       marketplaceUrl: 'http://marketplace.test',
@@ -94,6 +101,7 @@ export async function startMarketplaceStack(
       secureCookies: false,
       sessionTtlMs: 30 * 60_000,
       devMailbox: true,
+      ...o.portal,
     },
   });
   const server = await new Promise<Server>((resolve) => {
@@ -109,9 +117,10 @@ export async function startMarketplaceStack(
       await closeServer(server);
       for (const w of workers) await w.stop();
       await temporal.close();
+      if (o.shared) return;
       await as.stop();
       await db.drop();
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir!, { recursive: true, force: true });
     },
   };
 }

@@ -132,9 +132,14 @@ export async function customerJourney(
 export async function startOfbStack(
   testFileUrl: string,
   recipientName: string,
-  options: { maxConsentsPerRecipient?: number; fdx?: { dayMs?: number; oneTimeAccessMs?: number } } = {},
+  options: {
+    maxConsentsPerRecipient?: number;
+    fdx?: { dayMs?: number; oneTimeAccessMs?: number };
+    /** Task queue, database and prefix chosen by the caller (who shares them with other stacks). */
+    names?: ReturnType<typeof uniqueNames>;
+  } = {},
 ) {
-  const names = uniqueNames(testFileUrl);
+  const names = options.names ?? uniqueNames(testFileUrl);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'obp-ofb-'));
   const db = await testDatabase(names.database);
   const temporal = await testClient();
