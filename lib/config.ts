@@ -544,7 +544,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       reviewTimeoutMs: e.ONBOARDING_REVIEW_TIMEOUT * 1000,
     },
     marketplace: {
-      url: (e.MARKETPLACE_URL ?? `http://localhost:${e.MARKETPLACE_PORT}`).replace(/\/$/, ''),
+      url: (e.MARKETPLACE_URL ?? `http://127.0.0.1:${e.MARKETPLACE_PORT}`).replace(/\/$/, ''),
       ...(e.MARKETPLACE_SECRETS_KEY ? { secretsKey: Buffer.from(e.MARKETPLACE_SECRETS_KEY, 'base64') } : {}),
       secretsDir: path.join(dataDir, 'marketplace'),
       fdxSpecsDir: path.resolve(e.FDX_SPECS_DIR ?? path.join(PROJECT_ROOT, '..', 'shared', 'specs', 'fdx')),
