@@ -7,7 +7,7 @@ import { html } from '../../lib/http/html.js';
 import type { StaffAccess } from './access.js';
 import type { SessionStore } from './sessions.js';
 import { checkStaffPassword } from './staff-auth.js';
-import { banner, consolePage, messagePage } from './views.js';
+import { banner, consolePage, emailLoginForm, messagePage } from './views.js';
 
 export interface LoginDeps {
   models: Pick<Models, 'StaffUser'>;
@@ -25,22 +25,7 @@ function loginPage(o: { csrf: string; next: string; error?: string; email?: stri
     'Log in',
     html`<h1>Staff log-in</h1>
       ${banner({ error: o.error })}
-      <form method="post" action="/admin/login" novalidate>
-        <input type="hidden" name="csrf" value="${o.csrf}" />
-        <input type="hidden" name="next" value="${o.next}" />
-        <label for="email">Email</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autocomplete="username"
-          required
-          value="${o.email ?? ''}"
-        />
-        <label for="password">Password</label>
-        <input id="password" name="password" type="password" autocomplete="current-password" required />
-        <button type="submit">Log in</button>
-      </form>`,
+      ${emailLoginForm({ action: '/admin/login', csrf: o.csrf, next: o.next, email: o.email })}`,
   );
 }
 

@@ -6,6 +6,7 @@ import { ONBOARDING_STATUSES } from '../../db/models/organization.js';
 import { SUBSCRIPTION_STATUSES } from '../../db/models/subscription.js';
 import { CLIENT_STATUSES } from '../../db/models/application.js';
 import { html, type Html } from '../../lib/http/html.js';
+import { row, table } from '../../lib/http/table.js';
 import type { Staff } from './access.js';
 import {
   ALL,
@@ -118,74 +119,85 @@ const website = (url: string) =>
 const orgLink = (organizationId: string, name: string | undefined) =>
   html`<a href="/admin/organizations/${enc(organizationId)}">${name ?? organizationId}</a>`;
 
-// ---- Organizations
-
-export interface OrganizationListView {
+/** What every list page is given: the filters as typed, and the page of results or the query's problems. */
+export interface ListView<R> {
   staff: Staff;
   given: Record<string, string>;
   page?: number;
-  result?: Page<OrganizationRecord>;
+  result?: R;
   errors?: z.core.$ZodIssue[];
   notice?: string;
+  error?: string;
 }
 
-export function organizationListPage(v: OrganizationListView): string {
-  const status = v.given.status ?? ALL;
-  const form = html`<form method="get" action="/admin/organizations" aria-label="Filter organizations">
-    <div class="filters">
-      ${select(
-        'status',
-        'Status',
-        [
-          [ALL, 'Any (waiting for review first)'],
-          ...ONBOARDING_STATUSES.map((s): [string, string] => [s, statusLabel(s)]),
-        ],
-        status,
-      )}
-      ${pageSizeField(v.given)}
-    </div>
-    <button type="submit">Show</button> <a href="/admin/organizations">Clear filters</a>
-  </form>`;
+/** A list page: the filter form, then (once the query is valid) a page of rows and the pager. */
+function listPage<T>(
+  v: ListView<Page<T>>,
+  o: {
+    title: string;
+    path: string;
+    /** What a row is, for the caption ("3 organizations") and the form's label. */
+    noun: string;
+    filters: Html;
+    intro?: Html;
+    columns: string[];
+    row: (item: T, i: number) => Html;
+  },
+): string {
   const r = v.result;
-  const table = r
-    ? html`<table>
-          <caption>
-            ${r.total} ${r.total === 1 ? 'organization' : 'organizations'}, page ${v.page ?? 1} of ${r.pages}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Legal name</th>
-              <th scope="col">Status</th>
-              <th scope="col">Tax id</th>
-              <th scope="col">Standards</th>
-              <th scope="col">Website</th>
-              <th scope="col">Contacts</th>
-              <th scope="col">Submitted</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${r.rows.map(
-              (o) =>
-                html`<tr>
-                  <th scope="row">${orgLink(o._id, o.legalName)}</th>
-                  <td>${statusLabel(o.status)}</td>
-                  <td>${o.taxIdType} ${formatTaxId(o.taxIdType, o.taxId)}</td>
-                  <td>${o.standards.join(', ')}</td>
-                  <td>${website(o.website)}</td>
-                  <td>${o.contacts.length}</td>
-                  <td>${fmt(o.submittedAt)}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-        ${pager('/admin/organizations', v.given, v.page ?? 1, r.pages)}`
+  const page = v.page ?? 1;
+  const form = html`<form method="get" action="${o.path}" aria-label="Filter ${o.noun}s">
+    <div class="filters">${o.filters}</div>
+    <button type="submit">Show</button> <a href="${o.path}">Clear filters</a>
+  </form>`;
+  const results = r
+    ? html`${table(
+        `${r.total} ${r.total === 1 ? o.noun : `${o.noun}s`}, page ${page} of ${r.pages}`,
+        o.columns,
+        r.rows.map(o.row),
+      )}
+      ${pager(o.path, v.given, page, r.pages)}`
     : '';
   return consolePage(
-    'Organizations',
-    html`<h1>Organizations</h1>
-      ${banner({ notice: v.notice, error: filterError(v.errors) })} ${form} ${table}`,
+    o.title,
+    html`<h1>${o.title}</h1>
+      ${banner({ notice: v.notice, error: v.error ?? filterError(v.errors) })} ${o.intro ?? ''} ${form}
+      ${results}`,
     v.staff,
   );
+}
+
+// ---- Organizations
+
+export type OrganizationListView = ListView<Page<OrganizationRecord>>;
+
+export function organizationListPage(v: OrganizationListView): string {
+  return listPage(v, {
+    title: 'Organizations',
+    path: '/admin/organizations',
+    noun: 'organization',
+    filters: html`${select(
+      'status',
+      'Status',
+      [
+        [ALL, 'Any (waiting for review first)'],
+        ...ONBOARDING_STATUSES.map((s): [string, string] => [s, statusLabel(s)]),
+      ],
+      v.given.status ?? ALL,
+    )}
+    ${pageSizeField(v.given)}`,
+    columns: ['Legal name', 'Status', 'Tax id', 'Standards', 'Website', 'Contacts', 'Submitted'],
+    row: (o) =>
+      html`<tr>
+        <th scope="row">${orgLink(o._id, o.legalName)}</th>
+        <td>${statusLabel(o.status)}</td>
+        <td>${o.taxIdType} ${formatTaxId(o.taxIdType, o.taxId)}</td>
+        <td>${o.standards.join(', ')}</td>
+        <td>${website(o.website)}</td>
+        <td>${o.contacts.length}</td>
+        <td>${fmt(o.submittedAt)}</td>
+      </tr>`,
+  });
 }
 
 export interface OrganizationDetailView {
@@ -254,28 +266,11 @@ export function organizationDetailPage(v: OrganizationDetailView): string {
           <a href="/admin/applications?organizationId=${id}">its applications</a>
         </dd>
       </dl>
-      <table>
-        <caption>
-          Contacts
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Role</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${o.contacts.map(
-            (c) =>
-              html`<tr>
-                <td>${c.name}</td>
-                <td>${c.email}</td>
-                <td>${c.role}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      ${table(
+        'Contacts',
+        ['Name', 'Email', 'Role'],
+        o.contacts.map((c) => row([c.name, c.email, c.role])),
+      )}
       <h2>Review</h2>
       ${
         o.review
@@ -301,15 +296,7 @@ export function organizationDetailPage(v: OrganizationDetailView): string {
 
 // ---- Subscriptions
 
-export interface SubscriptionListView {
-  staff: Staff;
-  given: Record<string, string>;
-  page?: number;
-  result?: Page<SubscriptionRecord> & { names: Map<string, string> };
-  errors?: z.core.$ZodIssue[];
-  notice?: string;
-  error?: string;
-}
+export type SubscriptionListView = ListView<Page<SubscriptionRecord> & { names: Map<string, string> }>;
 
 /** The forms that apply to one subscription, in its row. */
 function decisionForms(v: SubscriptionListView, s: SubscriptionRecord, row: number, what: string) {
@@ -336,77 +323,52 @@ function decisionForms(v: SubscriptionListView, s: SubscriptionRecord, row: numb
 
 export function subscriptionListPage(v: SubscriptionListView): string {
   const admin = v.staff.role === 'ADMIN';
-  const form = html`<form method="get" action="/admin/subscriptions" aria-label="Filter subscriptions">
-    <div class="filters">
-      ${select(
-        'status',
-        'Status',
-        [
-          ...SUBSCRIPTION_STATUSES.map((s): [string, string] => [s, statusLabel(s)]),
-          [ALL, 'Any (waiting for approval first)'],
-        ],
-        v.given.status ?? 'PENDING_APPROVAL',
-      )}
-      ${textField('organizationId', 'Organization id', v.given.organizationId)} ${pageSizeField(v.given)}
-    </div>
-    <button type="submit">Show</button> <a href="/admin/subscriptions">Clear filters</a>
-  </form>`;
-  const r = v.result;
-  const table = r
-    ? html`<table>
-          <caption>
-            ${r.total} ${r.total === 1 ? 'subscription' : 'subscriptions'}, page ${v.page ?? 1} of ${r.pages}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Organization</th>
-              <th scope="col">Product</th>
-              <th scope="col">Plan</th>
-              <th scope="col">Status</th>
-              <th scope="col">Requested</th>
-              <th scope="col">Decision</th>
-              ${admin ? html`<th scope="col">Actions</th>` : ''}
-            </tr>
-          </thead>
-          <tbody>
-            ${r.rows.map((s, i) => {
-              const { productName, planName } = productOf(s.productId, s.planId);
-              const orgName = r.names.get(s.organizationId);
-              return html`<tr>
-                <th scope="row">${orgLink(s.organizationId, orgName)}</th>
-                <td>${productName} <code>${s.productId}</code></td>
-                <td>${planName}</td>
-                <td>${statusLabel(s.status)}</td>
-                <td>${s.requestedBy}<br />${fmt(s.requestedAt)}</td>
-                <td>
-                  ${
-                    s.decision
-                      ? html`${s.decision.by}<br />${fmt(s.decision.at)}${
-                            s.decision.reason ? html`<br />${s.decision.reason}` : ''
-                          }`
-                      : '—'
-                  }
-                </td>
-                ${
-                  admin
-                    ? html`<td>
-                        ${decisionForms(v, s, i, `${orgName ?? s.organizationId}: ${productName}`)}
-                      </td>`
-                    : ''
-                }
-              </tr>`;
-            })}
-          </tbody>
-        </table>
-        ${pager('/admin/subscriptions', v.given, v.page ?? 1, r.pages)}`
-    : '';
-  return consolePage(
-    'Subscriptions',
-    html`<h1>Subscriptions</h1>
-      ${banner({ notice: v.notice, error: v.error ?? filterError(v.errors) })}
-      ${admin ? '' : html`<p>${VIEW_ONLY}</p>`} ${form} ${table}`,
-    v.staff,
-  );
+  return listPage(v, {
+    title: 'Subscriptions',
+    path: '/admin/subscriptions',
+    noun: 'subscription',
+    intro: admin ? undefined : html`<p>${VIEW_ONLY}</p>`,
+    filters: html`${select(
+      'status',
+      'Status',
+      [
+        ...SUBSCRIPTION_STATUSES.map((s): [string, string] => [s, statusLabel(s)]),
+        [ALL, 'Any (waiting for approval first)'],
+      ],
+      v.given.status ?? 'PENDING_APPROVAL',
+    )}
+    ${textField('organizationId', 'Organization id', v.given.organizationId)} ${pageSizeField(v.given)}`,
+    columns: [
+      'Organization',
+      'Product',
+      'Plan',
+      'Status',
+      'Requested',
+      'Decision',
+      ...(admin ? ['Actions'] : []),
+    ],
+    row: (s, i) => {
+      const { productName, planName } = productOf(s.productId, s.planId);
+      const orgName = v.result?.names.get(s.organizationId);
+      return html`<tr>
+        <th scope="row">${orgLink(s.organizationId, orgName)}</th>
+        <td>${productName} <code>${s.productId}</code></td>
+        <td>${planName}</td>
+        <td>${statusLabel(s.status)}</td>
+        <td>${s.requestedBy}<br />${fmt(s.requestedAt)}</td>
+        <td>
+          ${
+            s.decision
+              ? html`${s.decision.by}<br />${fmt(s.decision.at)}${
+                    s.decision.reason ? html`<br />${s.decision.reason}` : ''
+                  }`
+              : '—'
+          }
+        </td>
+        ${admin ? html`<td>${decisionForms(v, s, i, `${orgName ?? s.organizationId}: ${productName}`)}</td>` : ''}
+      </tr>`;
+    },
+  });
 }
 
 // ---- Applications
@@ -429,80 +391,52 @@ const lastError = (a: ApplicationRecord) =>
     ? html`${a.client.lastError.step ?? ''}: ${a.client.lastError.message} (${fmt(a.client.lastError.at)})`
     : '—';
 
-export interface ApplicationListView {
-  staff: Staff;
-  given: Record<string, string>;
-  page?: number;
-  result?: Page<ApplicationRecord> & { names: Map<string, string> };
-  errors?: z.core.$ZodIssue[];
-  notice?: string;
-}
+export type ApplicationListView = ListView<Page<ApplicationRecord> & { names: Map<string, string> }>;
 
 export function applicationListPage(v: ApplicationListView): string {
-  const form = html`<form method="get" action="/admin/applications" aria-label="Filter applications">
-    <div class="filters">
-      ${select(
-        'status',
-        'Client status',
-        [[ALL, 'Any'], ...CLIENT_STATUSES.map((s): [string, string] => [s, statusLabel(s)])],
-        v.given.status ?? ALL,
-      )}
-      ${select(
-        'standard',
-        'Standard',
-        [
-          ['', 'Any'],
-          ['OFB', 'OFB'],
-          ['FDX', 'FDX'],
-        ],
-        v.given.standard ?? '',
-      )}
-      ${textField('organizationId', 'Organization id', v.given.organizationId)} ${pageSizeField(v.given)}
-    </div>
-    <button type="submit">Show</button> <a href="/admin/applications">Clear filters</a>
-  </form>`;
-  const r = v.result;
-  const table = r
-    ? html`<table>
-          <caption>
-            ${r.total} ${r.total === 1 ? 'application' : 'applications'}, page ${v.page ?? 1} of ${r.pages}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Application</th>
-              <th scope="col">Organization</th>
-              <th scope="col">Standard</th>
-              <th scope="col">Client id</th>
-              <th scope="col">Client status</th>
-              <th scope="col">Auth method</th>
-              <th scope="col">Credentials</th>
-              <th scope="col">Last error</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${r.rows.map(
-              (a) =>
-                html`<tr>
-                  <th scope="row"><a href="/admin/applications/${enc(a._id)}">${a.name}</a></th>
-                  <td>${orgLink(a.organizationId, r.names.get(a.organizationId))}</td>
-                  <td>${a.standard}</td>
-                  <td>${a.client.clientId ? html`<code>${a.client.clientId}</code>` : '—'}</td>
-                  <td>${statusLabel(a.client.status)}</td>
-                  <td><code>${a.tokenEndpointAuthMethod}</code></td>
-                  <td>${credentialsList(a)}</td>
-                  <td>${lastError(a)}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-        ${pager('/admin/applications', v.given, v.page ?? 1, r.pages)}`
-    : '';
-  return consolePage(
-    'Applications',
-    html`<h1>Applications</h1>
-      ${banner({ notice: v.notice, error: filterError(v.errors) })} ${form} ${table}`,
-    v.staff,
-  );
+  return listPage(v, {
+    title: 'Applications',
+    path: '/admin/applications',
+    noun: 'application',
+    filters: html`${select(
+      'status',
+      'Client status',
+      [[ALL, 'Any'], ...CLIENT_STATUSES.map((s): [string, string] => [s, statusLabel(s)])],
+      v.given.status ?? ALL,
+    )}
+    ${select(
+      'standard',
+      'Standard',
+      [
+        ['', 'Any'],
+        ['OFB', 'OFB'],
+        ['FDX', 'FDX'],
+      ],
+      v.given.standard ?? '',
+    )}
+    ${textField('organizationId', 'Organization id', v.given.organizationId)} ${pageSizeField(v.given)}`,
+    columns: [
+      'Application',
+      'Organization',
+      'Standard',
+      'Client id',
+      'Client status',
+      'Auth method',
+      'Credentials',
+      'Last error',
+    ],
+    row: (a) =>
+      html`<tr>
+        <th scope="row"><a href="/admin/applications/${enc(a._id)}">${a.name}</a></th>
+        <td>${orgLink(a.organizationId, v.result?.names.get(a.organizationId))}</td>
+        <td>${a.standard}</td>
+        <td>${a.client.clientId ? html`<code>${a.client.clientId}</code>` : '—'}</td>
+        <td>${statusLabel(a.client.status)}</td>
+        <td><code>${a.tokenEndpointAuthMethod}</code></td>
+        <td>${credentialsList(a)}</td>
+        <td>${lastError(a)}</td>
+      </tr>`,
+  });
 }
 
 export interface ApplicationDetailView {
@@ -562,32 +496,11 @@ function historyTable(h: ProvisioningHistory) {
   return html`${h.note ? html`<p>${h.note}</p>` : ''}
   ${
     h.state
-      ? html`<table>
-          <caption>
-            Discovery Agent steps
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">At</th>
-              <th scope="col">Step</th>
-              <th scope="col">By</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${steps.map(
-              (s) =>
-                html`<tr>
-                  <td>${fmt(s.at)}</td>
-                  <td>${s.step}</td>
-                  <td>${s.by}</td>
-                  <td>${s.outcome}</td>
-                  <td>${s.detail ?? ''}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>`
+      ? table(
+          'Discovery Agent steps',
+          ['At', 'Step', 'By', 'Outcome', 'Detail'],
+          steps.map((s) => row([fmt(s.at), s.step, s.by, s.outcome, s.detail ?? ''])),
+        )
       : ''
   }`;
 }
@@ -627,30 +540,18 @@ export function applicationDetailPage(v: ApplicationDetailView): string {
           <a href="${v.temporalUrl}">Open <code>${a.workflowId}</code> in the Temporal UI</a>
         </dd>
       </dl>
-      <table>
-        <caption>
-          Credentials
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Id (kid or certificate thumbprint)</th>
-            <th scope="col">Subject DN</th>
-            <th scope="col">Added</th>
-            <th scope="col">Retires</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${a.credentials.map(
-            (k) =>
-              html`<tr>
-                <td><code>${k.id}</code></td>
-                <td>${k.subjectDn ?? '—'}</td>
-                <td>${fmt(k.addedAt)}</td>
-                <td>${k.retiresAt ? fmt(k.retiresAt) : '—'}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      ${table(
+        'Credentials',
+        ['Id (kid or certificate thumbprint)', 'Subject DN', 'Added', 'Retires'],
+        a.credentials.map((k) =>
+          row([
+            html`<code>${k.id}</code>`,
+            k.subjectDn ?? '—',
+            fmt(k.addedAt),
+            k.retiresAt ? fmt(k.retiresAt) : '—',
+          ]),
+        ),
+      )}
       <h2>Provisioning history</h2>
       ${historyTable(v.history)}
       <h2>Actions</h2>

@@ -5,6 +5,7 @@
 // token; after an action the browser is sent back (303) with a notice. The JSON API is in
 // marketplace-api.ts.
 import { Router, type RequestHandler, type Response } from 'express';
+import type { z } from 'zod';
 import { formBody, sameToken } from '../../lib/http/forms.js';
 import { MarketplaceError } from '../marketplace/errors.js';
 import { actorOf, staffOf, type StaffAccess } from './access.js';
@@ -35,6 +36,7 @@ import {
   organizationListPage,
   subscriptionListPage,
   VIEW_ONLY,
+  type ListView,
 } from './marketplace-pages.js';
 import { messagePage } from './views.js';
 
@@ -48,6 +50,12 @@ const APPLICATION_ACTIONS = ['suspend', 'enable', 'deprovision', 'retry'] as con
 type ApplicationAction = (typeof APPLICATION_ACTIONS)[number];
 /** Actions that need a reason in the audit trail. */
 const NEEDS_REASON = new Set(['reject', 'suspend', 'deprovision']);
+/** The reason a form gives, and what is wrong with it: some actions need one, any given is checked. */
+const reasonFor = (action: string, body: Record<string, unknown>) => {
+  const reason = reasonOf(body);
+  const invalid = NEEDS_REASON.has(action) || reason !== undefined ? reasonError(body.reason) : undefined;
+  return { reason, invalid };
+};
 /** A refusal as one sentence, whether or not its message ends with a full stop. */
 const notDone = (why: string) => `Not done: ${why.replace(/\.+$/, '')}.`;
 
@@ -82,25 +90,38 @@ export function marketplaceAdminRouter(
 
   // ---- Organizations
 
-  router.get('/admin/organizations', access.page, async (req, res) => {
-    const staff = staffOf(res);
-    const given = givenQuery(req.query);
-    const parsed = parseQuery(organizationQuerySchema, req.query);
-    if (!parsed.success)
-      return send(res, 400, organizationListPage({ staff, given, errors: parsed.error.issues }));
-    const result = await listOrganizations(deps.models, parsed.data);
-    send(
+  /** A list page as its query asks: the page of results, or the query's problems (400). */
+  const sendList = async <Q extends { page: number }, R>(
+    res: Response,
+    query: unknown,
+    status: number,
+    list: {
+      schema: z.ZodType<Q>;
+      read: (q: Q) => Promise<R>;
+      page: (v: ListView<R>) => string;
+    },
+    extra: { notice?: string; error?: string } = {},
+  ) => {
+    const view = { staff: staffOf(res), given: givenQuery(query), ...extra };
+    const parsed = parseQuery(list.schema, query);
+    if (!parsed.success) return send(res, 400, list.page({ ...view, errors: parsed.error.issues }));
+    const result = await list.read(parsed.data);
+    send(res, status, list.page({ ...view, page: parsed.data.page, result }));
+  };
+
+  router.get('/admin/organizations', access.page, (req, res) =>
+    sendList(
       res,
+      req.query,
       200,
-      organizationListPage({
-        staff,
-        given,
-        page: parsed.data.page,
-        result,
-        notice: marketplaceNotice(req.query.done),
-      }),
-    );
-  });
+      {
+        schema: organizationQuerySchema,
+        read: (q) => listOrganizations(deps.models, q),
+        page: organizationListPage,
+      },
+      { notice: marketplaceNotice(req.query.done) },
+    ),
+  );
 
   const organizationPage = (
     res: Response,
@@ -133,9 +154,7 @@ export function marketplaceAdminRouter(
     if (action !== 'approve' && action !== 'reject') return organizationNotFound(res);
     const org = await Organization.findById(id).lean<OrganizationRecord>();
     if (!org) return organizationNotFound(res);
-    const body = req.body as Record<string, unknown>;
-    const reason = reasonOf(body);
-    const invalid = action === 'reject' || reason !== undefined ? reasonError(body.reason) : undefined;
+    const { reason, invalid } = reasonFor(action, req.body as Record<string, unknown>);
     if (invalid) return organizationPage(res, org, 400, { error: notDone(invalid), reason });
     const outcome = await reviewOrganization(deps.client, org, {
       decision: action === 'approve' ? 'APPROVED' : 'REJECTED',
@@ -166,20 +185,23 @@ export function marketplaceAdminRouter(
     });
   };
 
-  const subscriptionsPage = async (
+  const subscriptionsPage = (
     res: Response,
     query: unknown,
     status: number,
     extra: { notice?: string; error?: string } = {},
-  ) => {
-    const staff = staffOf(res);
-    const given = givenQuery(query);
-    const parsed = parseQuery(subscriptionQuerySchema, query);
-    if (!parsed.success)
-      return send(res, 400, subscriptionListPage({ staff, given, errors: parsed.error.issues, ...extra }));
-    const result = await listSubscriptions(deps.models, parsed.data);
-    send(res, status, subscriptionListPage({ staff, given, page: parsed.data.page, result, ...extra }));
-  };
+  ) =>
+    sendList(
+      res,
+      query,
+      status,
+      {
+        schema: subscriptionQuerySchema,
+        read: (q) => listSubscriptions(deps.models, q),
+        page: subscriptionListPage,
+      },
+      extra,
+    );
 
   router.get('/admin/subscriptions', access.page, (req, res) =>
     subscriptionsPage(res, req.query, 200, { notice: marketplaceNotice(req.query.done) }),
@@ -192,8 +214,7 @@ export function marketplaceAdminRouter(
     const refuse = (status: number, error: string) =>
       subscriptionsPage(res, Object.fromEntries(back), status, { error: notDone(error) });
     if (!Object.hasOwn(SUBSCRIPTION_ACTIONS, action)) return refuse(404, 'there is no such action');
-    const reason = reasonOf(body);
-    const invalid = NEEDS_REASON.has(action) || reason !== undefined ? reasonError(body.reason) : undefined;
+    const { reason, invalid } = reasonFor(action, body);
     if (invalid) return refuse(400, invalid);
     try {
       await marketplace.subscriptions.decide({
@@ -213,25 +234,19 @@ export function marketplaceAdminRouter(
 
   // ---- Applications
 
-  router.get('/admin/applications', access.page, async (req, res) => {
-    const staff = staffOf(res);
-    const given = givenQuery(req.query);
-    const parsed = parseQuery(applicationQuerySchema, req.query);
-    if (!parsed.success)
-      return send(res, 400, applicationListPage({ staff, given, errors: parsed.error.issues }));
-    const result = await listApplications(deps.models, parsed.data);
-    send(
+  router.get('/admin/applications', access.page, (req, res) =>
+    sendList(
       res,
+      req.query,
       200,
-      applicationListPage({
-        staff,
-        given,
-        page: parsed.data.page,
-        result,
-        notice: marketplaceNotice(req.query.done),
-      }),
-    );
-  });
+      {
+        schema: applicationQuerySchema,
+        read: (q) => listApplications(deps.models, q),
+        page: applicationListPage,
+      },
+      { notice: marketplaceNotice(req.query.done) },
+    ),
+  );
 
   const applicationPage = async (
     res: Response,
@@ -272,9 +287,7 @@ export function marketplaceAdminRouter(
     if (!APPLICATION_ACTIONS.includes(action as ApplicationAction)) return applicationNotFound(res);
     const app = await Application.findById(id).lean<ApplicationRecord>();
     if (!app) return applicationNotFound(res);
-    const body = req.body as Record<string, unknown>;
-    const reason = reasonOf(body);
-    const invalid = NEEDS_REASON.has(action) || reason !== undefined ? reasonError(body.reason) : undefined;
+    const { reason, invalid } = reasonFor(action, req.body as Record<string, unknown>);
     const refuse = async (status: number, error: string) =>
       applicationPage(res, (await Application.findById(id).lean<ApplicationRecord>()) ?? app, status, {
         error: notDone(error),

@@ -1,6 +1,6 @@
 // The console's page frame: a header with who is logged in and a log-out button, a skip link,
 // and the message pages. Plain HTML, no scripts, nothing from outside the server.
-import { html, page, type Html } from '../../lib/http/html.js';
+import { html, logoutForm, page, type Html } from '../../lib/http/html.js';
 import type { Staff } from './access.js';
 
 export const SITE = 'Bank consent console';
@@ -17,10 +17,7 @@ export function consolePage(title: string, body: Html, staff?: Staff): string {
               <a href="/admin/applications">Applications</a>
             </nav>
             <p>${staff.name} (${staff.email}, ${staff.role})</p>
-            <form method="post" action="/admin/logout">
-              <input type="hidden" name="csrf" value="${staff.csrf}" />
-              <button type="submit" class="secondary">Log out</button>
-            </form>`
+            ${logoutForm('/admin/logout', staff.csrf)}`
         : ''
     }
   </header>`;
@@ -36,6 +33,18 @@ export function messagePage(title: string, message: string, staff?: Staff, back?
     staff,
   );
 }
+
+/** The email-and-password log-in form of the console and of the developer marketplace. */
+export const emailLoginForm = (o: { action: string; csrf: string; next: string; email?: string }) =>
+  html`<form method="post" action="${o.action}" novalidate>
+    <input type="hidden" name="csrf" value="${o.csrf}" />
+    <input type="hidden" name="next" value="${o.next}" />
+    <label for="email">Email</label>
+    <input id="email" name="email" type="email" autocomplete="username" required value="${o.email ?? ''}" />
+    <label for="password">Password</label>
+    <input id="password" name="password" type="password" autocomplete="current-password" required />
+    <button type="submit">Log in</button>
+  </form>`;
 
 export const banner = (o: { notice?: string; error?: string }) =>
   html`${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}${

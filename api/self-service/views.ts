@@ -1,7 +1,7 @@
 // The customers' pages: the bank's plain layout, a header with log-out once logged in, and the
 // log-in and one-time-code forms (the same fields and wording as the bank's login pages).
 import { oneTimeCodeForm } from '../../auth/interactions/views.js';
-import { html, page, type Html } from '../../lib/http/html.js';
+import { html, logoutForm, page, type Html } from '../../lib/http/html.js';
 
 export interface Me {
   customerId: string;
@@ -16,10 +16,7 @@ export function myPage(title: string, body: Html, me?: Me): string {
       me
         ? html`<nav aria-label="Self-service"><a href="/my/consents">Your consents</a></nav>
             <p>${me.name}</p>
-            <form method="post" action="/my/logout">
-              <input type="hidden" name="csrf" value="${me.csrf}" />
-              <button type="submit" class="secondary">Log out</button>
-            </form>`
+            ${logoutForm('/my/logout', me.csrf)}`
         : ''
     }
   </header>`;

@@ -8,8 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Router } from 'express';
 import { html, type Html } from '../http/html.js';
+import { row, table } from '../http/table.js';
 import type { Granularity } from './buckets.js';
-import type { InsightsReport } from './queries.js';
+import type { CallStats, InsightsReport } from './queries.js';
 
 /** Where the assets are served (by insightsAssetsRouter). */
 export const INSIGHTS_ASSETS = {
@@ -120,6 +121,16 @@ export function insightsCharts(report: InsightsReport, o: { assets?: boolean } =
     ${o.assets === false ? '' : insightsAssets()}`;
 }
 
+/** The numbers of calls, per endpoint or per bucket alike. */
+const CALL_COLUMNS = ['Calls', 'Errors', 'Error rate', 'p50', 'p95'];
+const callCells = (c: CallStats) => [
+  num(c.calls),
+  num(c.errors),
+  percent(c.errorRate),
+  ms(c.p50Ms),
+  ms(c.p95Ms),
+];
+
 /** The report as tables: the summary, calls per bucket, every endpoint, consents per bucket. */
 export function insightsTables(report: InsightsReport): Html {
   const g = report.range.granularity;
@@ -132,178 +143,74 @@ export function insightsTables(report: InsightsReport): Html {
       b.created + b.authorised + b.rejected + b.revoked + b.expired + b.extended + b.held + b.released > 0,
   );
   const period = `${bucketText(report.range.from, g)} to ${bucketText(report.range.to, g)} UTC, per ${g}`;
+  const summary: [string, string][] = [
+    ['API calls', num(s.calls)],
+    ['Errors (status 400 and above)', num(s.errors)],
+    ['Error rate', percent(s.calls ? s.errorRate : null)],
+    ['Latency p50', ms(s.p50Ms)],
+    ['Latency p95', ms(s.p95Ms)],
+    ['Average latency', ms(s.avgLatencyMs)],
+    ['Bytes sent', num(s.bytes)],
+    ['Tokens issued / denied', `${num(a.tokensIssued)} / ${num(a.tokensDenied)}`],
+    ['Logins succeeded / failed', `${num(a.loginsSucceeded)} / ${num(a.loginsFailed)}`],
+  ];
+  const bucketColumn = `${g === 'day' ? 'Day' : 'From'} (UTC)`;
   return html`<table class="insights-summary">
       <caption>
         Summary, ${period}
       </caption>
       <tbody>
-        <tr>
-          <th scope="row">API calls</th>
-          <td>${num(s.calls)}</td>
-        </tr>
-        <tr>
-          <th scope="row">Errors (status 400 and above)</th>
-          <td>${num(s.errors)}</td>
-        </tr>
-        <tr>
-          <th scope="row">Error rate</th>
-          <td>${percent(s.calls ? s.errorRate : null)}</td>
-        </tr>
-        <tr>
-          <th scope="row">Latency p50</th>
-          <td>${ms(s.p50Ms)}</td>
-        </tr>
-        <tr>
-          <th scope="row">Latency p95</th>
-          <td>${ms(s.p95Ms)}</td>
-        </tr>
-        <tr>
-          <th scope="row">Average latency</th>
-          <td>${ms(s.avgLatencyMs)}</td>
-        </tr>
-        <tr>
-          <th scope="row">Bytes sent</th>
-          <td>${num(s.bytes)}</td>
-        </tr>
-        <tr>
-          <th scope="row">Tokens issued / denied</th>
-          <td>${num(a.tokensIssued)} / ${num(a.tokensDenied)}</td>
-        </tr>
-        <tr>
-          <th scope="row">Logins succeeded / failed</th>
-          <td>${num(a.loginsSucceeded)} / ${num(a.loginsFailed)}</td>
-        </tr>
+        ${summary.map(
+          ([label, value]) =>
+            html`<tr>
+              <th scope="row">${label}</th>
+              <td>${value}</td>
+            </tr>`,
+        )}
       </tbody>
     </table>
-    <table class="insights-funnel">
-      <caption>
-        Consent funnel
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Created</th>
-          <th scope="col">Authorised</th>
-          <th scope="col">Authorisation rate</th>
-          <th scope="col">Rejected</th>
-          <th scope="col">Revoked</th>
-          <th scope="col">Expired</th>
-        </tr>
-      </thead>
-      <tbody>
-        <tr>
-          <td>${num(f.created)}</td>
-          <td>${num(f.authorised)}</td>
-          <td>${percent(f.authorisationRate)}</td>
-          <td>${num(f.rejected)}</td>
-          <td>${num(f.revoked)}</td>
-          <td>${num(f.expired)}</td>
-        </tr>
-      </tbody>
-    </table>
-    <table class="insights-endpoints">
-      <caption>
-        Calls per endpoint (${report.endpoints.length})
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Method</th>
-          <th scope="col">Endpoint</th>
-          <th scope="col">Calls</th>
-          <th scope="col">Errors</th>
-          <th scope="col">Error rate</th>
-          <th scope="col">p50</th>
-          <th scope="col">p95</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${
-          report.endpoints.length
-            ? report.endpoints.map(
-                (e) =>
-                  html`<tr>
-                    <td>${e.method}</td>
-                    <td><code>${e.endpoint}</code></td>
-                    <td>${num(e.calls)}</td>
-                    <td>${num(e.errors)}</td>
-                    <td>${percent(e.errorRate)}</td>
-                    <td>${ms(e.p50Ms)}</td>
-                    <td>${ms(e.p95Ms)}</td>
-                  </tr>`,
-              )
-            : html`<tr>
-                <td colspan="7">No calls in this period.</td>
-              </tr>`
-        }
-      </tbody>
-    </table>
-    <table class="insights-calls">
-      <caption>
-        Calls per ${g} (${g}s without calls left out)
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">${g === 'day' ? 'Day' : 'From'} (UTC)</th>
-          <th scope="col">Calls</th>
-          <th scope="col">Errors</th>
-          <th scope="col">Error rate</th>
-          <th scope="col">p50</th>
-          <th scope="col">p95</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${
-          busy.length
-            ? busy.map(
-                (b) =>
-                  html`<tr>
-                    <td>${bucketText(b.bucket, g)}</td>
-                    <td>${num(b.calls)}</td>
-                    <td>${num(b.errors)}</td>
-                    <td>${percent(b.errorRate)}</td>
-                    <td>${ms(b.p50Ms)}</td>
-                    <td>${ms(b.p95Ms)}</td>
-                  </tr>`,
-              )
-            : html`<tr>
-                <td colspan="6">No calls in this period.</td>
-              </tr>`
-        }
-      </tbody>
-    </table>
-    <table class="insights-consents">
-      <caption>
-        Consents per ${g} (${g}s without transitions left out)
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">${g === 'day' ? 'Day' : 'From'} (UTC)</th>
-          <th scope="col">Created</th>
-          <th scope="col">Authorised</th>
-          <th scope="col">Rejected</th>
-          <th scope="col">Revoked</th>
-          <th scope="col">Expired</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${
-          consentBuckets.length
-            ? consentBuckets.map(
-                (b) =>
-                  html`<tr>
-                    <td>${bucketText(b.bucket, g)}</td>
-                    <td>${num(b.created)}</td>
-                    <td>${num(b.authorised)}</td>
-                    <td>${num(b.rejected)}</td>
-                    <td>${num(b.revoked)}</td>
-                    <td>${num(b.expired)}</td>
-                  </tr>`,
-              )
-            : html`<tr>
-                <td colspan="6">No consent transitions in this period.</td>
-              </tr>`
-        }
-      </tbody>
-    </table>`;
+    ${table(
+      'Consent funnel',
+      ['Created', 'Authorised', 'Authorisation rate', 'Rejected', 'Revoked', 'Expired'],
+      [
+        row([
+          num(f.created),
+          num(f.authorised),
+          percent(f.authorisationRate),
+          num(f.rejected),
+          num(f.revoked),
+          num(f.expired),
+        ]),
+      ],
+      { className: 'insights-funnel' },
+    )}
+    ${table(
+      `Calls per endpoint (${report.endpoints.length})`,
+      ['Method', 'Endpoint', ...CALL_COLUMNS],
+      report.endpoints.map((e) => row([e.method, html`<code>${e.endpoint}</code>`, ...callCells(e)])),
+      { className: 'insights-endpoints', empty: 'No calls in this period.' },
+    )}
+    ${table(
+      `Calls per ${g} (${g}s without calls left out)`,
+      [bucketColumn, ...CALL_COLUMNS],
+      busy.map((b) => row([bucketText(b.bucket, g), ...callCells(b)])),
+      { className: 'insights-calls', empty: 'No calls in this period.' },
+    )}
+    ${table(
+      `Consents per ${g} (${g}s without transitions left out)`,
+      [bucketColumn, 'Created', 'Authorised', 'Rejected', 'Revoked', 'Expired'],
+      consentBuckets.map((b) =>
+        row([
+          bucketText(b.bucket, g),
+          num(b.created),
+          num(b.authorised),
+          num(b.rejected),
+          num(b.revoked),
+          num(b.expired),
+        ]),
+      ),
+      { className: 'insights-consents', empty: 'No consent transitions in this period.' },
+    )}`;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));

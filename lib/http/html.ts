@@ -85,3 +85,10 @@ export function page(title: string, body: Html, o: LayoutOptions = {}): string {
     </html>`.__html
   }`;
 }
+
+/** The log-out button in a logged-in header (a POST with the session's CSRF token). */
+export const logoutForm = (action: string, csrf: string): Html =>
+  html`<form method="post" action="${action}">
+    <input type="hidden" name="csrf" value="${csrf}" />
+    <button type="submit" class="secondary">Log out</button>
+  </form>`;

@@ -114,6 +114,26 @@ export function hiddenField(html: string, name: string): string {
   return match[1]!;
 }
 
+/** A staff member's console session, logged in through the log-in form (going on to `next`). */
+export async function staffSession(
+  baseUrl: string,
+  who: { email: string; password: string },
+  next?: string,
+): Promise<HttpSession> {
+  const session = new HttpSession(baseUrl);
+  const form = await session.request('/admin/login');
+  const res = await session.request('/admin/login', {
+    form: {
+      csrf: hiddenField(form.text, 'csrf'),
+      ...(next ? { next } : {}),
+      email: who.email,
+      password: who.password,
+    },
+  });
+  if (res.status !== 303) throw new Error(`staff log-in of ${who.email} refused: ${res.status}`);
+  return session;
+}
+
 /** An HTML page's text without tags and with whitespace collapsed, for assertions on what people read. */
 export const pageText = (html: string) =>
   html

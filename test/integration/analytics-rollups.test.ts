@@ -18,7 +18,8 @@ import {
 } from '../../workers/schedules.js';
 import { analyticsRollup, ANALYTICS_ROLLUP_DEFAULTS } from '../../workflows/analytics.js';
 import { launchBrowser, withScreenshot } from '../helpers/browser.js';
-import { HttpSession, hiddenField, pageText, startConsoles } from '../helpers/consoles.js';
+import { HttpSession, pageText, staffSession, startConsoles } from '../helpers/consoles.js';
+import { gatewayCalls, stats } from '../helpers/analytics-events.js';
 import { uniqueNames } from '../helpers/env.js';
 import { recordHistory } from '../helpers/histories.js';
 import { quietLogger, startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
@@ -45,29 +46,8 @@ const at = (minute: string, second: number) => new Date(`${minute}:${String(seco
 let seq = 0;
 const id = (kind: string) => `${names.prefix}-${kind}-${++seq}`;
 
-/** A gateway call as api/gateway/analytics.ts records it (A's calls also name its organization). */
-const call = (
-  minute: string,
-  second: number,
-  clientId: string | undefined,
-  endpoint: string,
-  status: number,
-  latencyMs: number,
-  bytes: number,
-) => ({
-  _id: id('call'),
-  type: 'gateway.call',
-  at: at(minute, second),
-  standard: endpoint.startsWith('/fdx/') ? 'FDX' : 'OFB',
-  ...(clientId ? { clientId } : {}),
-  ...(clientId === A ? { organizationId: ORG_A } : {}),
-  method: 'GET',
-  endpoint,
-  status,
-  latencyMs,
-  bytes,
-  interactionId: id('fapi'),
-});
+/** A gateway call (A's calls also name its organization). */
+const call = gatewayCalls(names.prefix, (clientId) => (clientId === A ? ORG_A : undefined));
 
 /** A consent transition as activities/consent.ts records it. */
 const consent = (
@@ -98,18 +78,18 @@ const auth = (minute: string, second: number, type: string, clientId: string, co
 
 const EVENTS = [
   // Minute 1: A 4 calls (one 500), B 1 call.
-  call(M1, 1, A, ACCOUNTS, 200, 4, 100),
-  call(M1, 2, A, ACCOUNTS, 200, 20, 100),
-  call(M1, 3, A, BALANCES, 200, 40, 50),
-  call(M1, 4, A, BALANCES, 500, 300, 10),
-  call(M1, 5, B, FDX_ACCOUNTS, 200, 8, 200),
+  call(at(M1, 1), A, ACCOUNTS, 200, 4, 100),
+  call(at(M1, 2), A, ACCOUNTS, 200, 20, 100),
+  call(at(M1, 3), A, BALANCES, 200, 40, 50),
+  call(at(M1, 4), A, BALANCES, 500, 300, 10),
+  call(at(M1, 5), B, FDX_ACCOUNTS, 200, 8, 200),
   // Minute 2: A 2 calls (one 404), B 3 (one 429, one slower than every bound), one without a token.
-  call(M2, 1, A, ACCOUNTS, 200, 90, 100),
-  call(M2, 2, A, ACCOUNTS, 404, 3, 20),
-  call(M2, 3, B, FDX_ACCOUNTS, 200, 1200, 200),
-  call(M2, 4, B, FDX_ACCOUNTS, 429, 2, 0),
-  call(M2, 5, B, FDX_TRANSACTIONS, 200, 45_000, 5000),
-  call(M2, 6, undefined, ACCOUNTS, 401, 1, 0),
+  call(at(M2, 1), A, ACCOUNTS, 200, 90, 100),
+  call(at(M2, 2), A, ACCOUNTS, 404, 3, 20),
+  call(at(M2, 3), B, FDX_ACCOUNTS, 200, 1200, 200),
+  call(at(M2, 4), B, FDX_ACCOUNTS, 429, 2, 0),
+  call(at(M2, 5), B, FDX_TRANSACTIONS, 200, 45_000, 5000),
+  call(at(M2, 6), undefined, ACCOUNTS, 401, 1, 0),
   // Consents: A lodges 4 (2 authorised, one of them revoked; 1 rejected; 1 expired), B lodges 1 (authorised, held).
   consent(M1, 10, A, 'c1', 'lodge'),
   consent(M1, 11, A, 'c1', 'authorise'),
@@ -156,16 +136,6 @@ const DAY: AnalyticsRange = {
   to: new Date('2026-03-15T00:00:00Z'),
   granularity: 'day',
 };
-
-const stats = (
-  calls: number,
-  errors: number,
-  errorRate: number,
-  bytes: number,
-  avgLatencyMs: number | null,
-  p50Ms: number | null,
-  p95Ms: number | null,
-) => ({ calls, errors, errorRate, bytes, avgLatencyMs, p50Ms, p95Ms });
 
 // Latencies (ms) → histogram bounds: A 4,20,40,300 | 90,3; B 8 | 1200,2,45000; no client 1.
 const A_TOTAL = stats(6, 2, 0.3333, 380, 76.2, 25, 500);
@@ -293,20 +263,8 @@ async function rollUpAll() {
 
 const allRollups = () => db.models.AnalyticsRollup.find({}).sort({ _id: 1 }).lean();
 
-async function logIn(who: { email: string; password: string }): Promise<HttpSession> {
-  const session = new HttpSession(marketplace.baseUrl);
-  const form = await session.request('/admin/login');
-  const res = await session.request('/admin/login', {
-    form: {
-      csrf: hiddenField(form.text, 'csrf'),
-      next: '/admin/insights',
-      email: who.email,
-      password: who.password,
-    },
-  });
-  expect(res.status).toBe(303);
-  return session;
-}
+const logIn = (who: { email: string; password: string }) =>
+  staffSession(marketplace.baseUrl, who, '/admin/insights');
 
 beforeAll(async () => {
   db = await testDatabase(names.database);

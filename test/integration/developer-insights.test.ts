@@ -12,6 +12,7 @@ import { createOnboardingActivities } from '../../activities/onboarding.js';
 import { createProvisioningActivities } from '../../activities/provisioning.js';
 import { GRANULARITY_MS, floorTo } from '../../lib/analytics/buckets.js';
 import { INSIGHTS_ASSETS } from '../../lib/analytics/insights-view.js';
+import { gatewayCalls, stats } from '../helpers/analytics-events.js';
 import { HttpSession, pageText } from '../helpers/consoles.js';
 import { uniqueNames } from '../helpers/env.js';
 import {
@@ -51,39 +52,8 @@ const minuteIso = (ms: number) => new Date(ms).toISOString();
 /** A minute as the query takes it: YYYY-MM-DDTHH:MMZ. */
 const minuteParam = (ms: number) => `${new Date(ms).toISOString().slice(0, 16)}Z`;
 
-let seq = 0;
-/** A gateway call as api/gateway/analytics.ts records it. */
-const call = (
-  minute: number,
-  second: number,
-  clientId: string | undefined,
-  endpoint: string,
-  status: number,
-  latencyMs: number,
-  bytes: number,
-) => ({
-  _id: `${names.prefix}-call-${++seq}`,
-  type: 'gateway.call',
-  at: new Date(minute + second * 1000),
-  standard: 'OFB',
-  ...(clientId ? { clientId } : {}),
-  method: 'GET',
-  endpoint,
-  status,
-  latencyMs,
-  bytes,
-  interactionId: `${names.prefix}-fapi-${seq}`,
-});
-
-const stats = (
-  calls: number,
-  errors: number,
-  errorRate: number,
-  bytes: number,
-  avgLatencyMs: number | null,
-  p50Ms: number | null,
-  p95Ms: number | null,
-) => ({ calls, errors, errorRate, bytes, avgLatencyMs, p50Ms, p95Ms });
+const at = (minute: number, second: number) => new Date(minute + second * 1000);
+const call = gatewayCalls(names.prefix);
 
 // A: 6 calls, 2 errors; latencies 4, 20, 40, 300 | 90, 3 → histogram bounds 5, 25, 50, 500 | 100, 5.
 const A_TOTAL = stats(6, 2, 0.3333, 380, 76.2, 25, 500);
@@ -100,18 +70,18 @@ const B_TOTAL = stats(3, 1, 0.3333, 5200, 15400.7, 2500, 30_000);
 const NOTHING = stats(0, 0, 0, 0, null, null, null);
 
 const events = () => [
-  call(M1, 1, A.clientId, ACCOUNTS, 200, 4, 100),
-  call(M1, 2, A.clientId, ACCOUNTS, 200, 20, 100),
-  call(M1, 3, A.clientId, BALANCES, 200, 40, 50),
-  call(M1, 4, A.clientId, BALANCES, 500, 300, 10),
-  call(M1, 5, B.clientId, ACCOUNTS, 200, 1200, 200),
-  call(M2, 1, A.clientId, ACCOUNTS, 200, 90, 100),
-  call(M2, 2, A.clientId, ACCOUNTS, 404, 3, 20),
-  call(M2, 3, B.clientId, BILLS, 429, 2, 0),
-  call(M2, 4, B.clientId, BILLS, 200, 45_000, 5000),
+  call(at(M1, 1), A.clientId, ACCOUNTS, 200, 4, 100),
+  call(at(M1, 2), A.clientId, ACCOUNTS, 200, 20, 100),
+  call(at(M1, 3), A.clientId, BALANCES, 200, 40, 50),
+  call(at(M1, 4), A.clientId, BALANCES, 500, 300, 10),
+  call(at(M1, 5), B.clientId, ACCOUNTS, 200, 1200, 200),
+  call(at(M2, 1), A.clientId, ACCOUNTS, 200, 90, 100),
+  call(at(M2, 2), A.clientId, ACCOUNTS, 404, 3, 20),
+  call(at(M2, 3), B.clientId, BILLS, 429, 2, 0),
+  call(at(M2, 4), B.clientId, BILLS, 200, 45_000, 5000),
   // Nobody's: a call without a token, and a client of no marketplace application.
-  call(M2, 5, undefined, ACCOUNTS, 401, 1, 0),
-  call(M2, 6, `${names.prefix}-stranger`, BILLS, 200, 7, 70),
+  call(at(M2, 5), undefined, ACCOUNTS, 401, 1, 0),
+  call(at(M2, 6), `${names.prefix}-stranger`, BILLS, 200, 7, 70),
 ];
 
 /** A developer in an approved organization with an ACTIVE ofb-consents subscription and one application. */

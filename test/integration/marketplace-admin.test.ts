@@ -10,8 +10,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
-import { importPKCS8 } from 'jose';
-import * as oidc from 'openid-client';
 import { createProvisioningActivities } from '../../activities/provisioning.js';
 import { DEMO_STAFF, seedDemoStaff } from '../../api/consent-admin/demo-staff.js';
 import { consentAdminRouter } from '../../api/consent-admin/index.js';
@@ -22,14 +20,15 @@ import { subscriptionService } from '../../api/marketplace/subscriptions/service
 import { subscriptionId } from '../../db/models/subscription.js';
 import { problemErrorHandler, sendProblem } from '../../lib/http/problem.js';
 import { closeServer, createComponentApp } from '../../lib/http/server.js';
-import { tlsFetch } from '../../lib/http/tls-fetch.js';
 import { onboardingWorker } from '../../workers/onboarding.js';
 import { provisioningWorkflowsPath } from '../../workers/provisioning.js';
 import { reviewUpdate } from '../../workflows/onboarding.js';
 import { startTestAuthServer, type TestAuthServer } from '../helpers/auth-server.js';
-import { HttpSession, hiddenField, pageText, TEST_TEMPORAL_UI } from '../helpers/consoles.js';
+import { clientCredentialsToken, tokenOutcome } from '../helpers/client-credentials.js';
+import { HttpSession, hiddenField, pageText, staffSession, TEST_TEMPORAL_UI } from '../helpers/consoles.js';
 import { uniqueNames } from '../helpers/env.js';
 import { quietLogger, startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
+import { discoveryAgentDeps } from '../helpers/provisioning.js';
 import { validCnpj } from '../helpers/tax-ids.js';
 
 const names = uniqueNames(import.meta.url);
@@ -92,41 +91,12 @@ const organization = (id: string) => db.models.Organization.findById(id).lean();
 const subscription = (id: string) => db.models.Subscription.findById(id).lean();
 const application = (id: string) => db.models.Application.findById(id).lean();
 
-async function logIn(who: { email: string; password: string }): Promise<HttpSession> {
-  const session = new HttpSession(baseUrl);
-  const form = await session.request('/admin/login');
-  const res = await session.request('/admin/login', {
-    form: { csrf: hiddenField(form.text, 'csrf'), email: who.email, password: who.password },
-  });
-  expect(res.status).toBe(303);
-  return session;
-}
+const logIn = (who: { email: string; password: string }) => staffSession(baseUrl, who);
 
 /** The CSRF token of the session's forms, from any console page. */
 const csrfOf = async (session: HttpSession) =>
   hiddenField((await session.request('/admin/organizations')).text, 'csrf');
 
-/** A client-credentials token request by private_key_jwt over mTLS, as a recipient makes it. */
-async function tokenRequest(clientId: string, secrets: GeneratedSecrets, scope = 'consents') {
-  const mtls = tlsFetch({ ca: as.pki.ca.cert, cert: secrets.certificate, key: secrets.certificateKey });
-  const key = await importPKCS8(secrets.signingKey, 'PS256');
-  const config = await oidc.discovery(
-    new URL(as.issuer),
-    clientId,
-    { token_endpoint_auth_signing_alg: 'PS256' },
-    oidc.PrivateKeyJwt({ key, kid: secrets.kid }),
-    { [oidc.customFetch]: mtls },
-  );
-  config[oidc.customFetch] = mtls;
-  return oidc.clientCredentialsGrant(config, { scope });
-}
-
-const outcome = (p: Promise<unknown>) =>
-  p.then(
-    () => 'issued',
-    (err: { error?: string; error_description?: string }) =>
-      err.error ? `${err.error}: ${err.error_description}` : String(err),
-  );
 const SUSPENDED_CLIENT = 'invalid_request: requested grant type is not allowed for this client';
 
 beforeAll(async () => {
@@ -140,13 +110,7 @@ beforeAll(async () => {
     startTestWorker({
       taskQueue: PROVISIONING_QUEUE,
       workflowsPath: provisioningWorkflowsPath,
-      activities: createProvisioningActivities({
-        models: db.models,
-        registrationEndpoint: `${as.issuer}/reg`,
-        registrationToken: async () => as.discoveryAgentToken,
-        secretsKey: SECRETS_KEY,
-        fetch: tlsFetch({ ca: as.pki.ca.cert }),
-      }),
+      activities: createProvisioningActivities(discoveryAgentDeps(db.models, as, SECRETS_KEY)),
     }),
   ]);
   subscriptions = subscriptionService({ client, models: db.models });
@@ -397,20 +361,13 @@ describe('subscriptions', () => {
 
   beforeAll(async () => {
     org = await approvedOrganization('Assinaturas Ltda');
-    await subscriptions.request({ organizationId: org.id, productId: 'ofb-accounts', planId: 'sandbox', by });
-    await subscriptions.request({
-      organizationId: org.id,
-      productId: 'ofb-credit-cards',
-      planId: 'production',
-      by,
-    });
-    await subscriptions.request({ organizationId: org.id, productId: 'ofb-consents', planId: 'sandbox', by });
-    await subscriptions.request({
-      organizationId: org.id,
-      productId: 'ofb-customers',
-      planId: 'sandbox',
-      by,
-    });
+    for (const [productId, planId] of [
+      ['ofb-accounts', 'sandbox'],
+      ['ofb-credit-cards', 'production'],
+      ['ofb-consents', 'sandbox'],
+      ['ofb-customers', 'sandbox'],
+    ] as const)
+      await subscriptions.request({ organizationId: org.id, productId, planId, by });
   });
 
   it('lists those waiting for approval by default, with organization, product, plan and requester', async () => {
@@ -565,7 +522,7 @@ describe('applications', () => {
     secrets = created.secrets!;
     sealedToken = (await application(appId))!.client.registrationAccessToken!;
     expect(sealedToken).toBeTruthy();
-    await expect(outcome(tokenRequest(clientId, secrets))).resolves.toBe('issued');
+    await expect(tokenOutcome(clientCredentialsToken(as, clientId, secrets))).resolves.toBe('issued');
   }, 120_000);
 
   it('lists applications with their client, credentials and organization, and never a registration token', async () => {
@@ -624,7 +581,7 @@ describe('applications', () => {
     expect(suspended.status).toBe(303);
     expect(suspended.location).toBe(`${path}?done=client-suspend`);
     expect((await application(appId))?.client.status).toBe('SUSPENDED');
-    await expect(outcome(tokenRequest(clientId, secrets))).resolves.toBe(SUSPENDED_CLIENT);
+    await expect(tokenOutcome(clientCredentialsToken(as, clientId, secrets))).resolves.toBe(SUSPENDED_CLIENT);
     const page = pageText((await admin.request(suspended.location!)).text);
     expect(page).toContain('The client is suspended');
     expect(page).toContain(`suspend ${STAFF_ADMIN} done`);
@@ -636,7 +593,7 @@ describe('applications', () => {
     const enabled = await admin.request(`${path}/enable`, { form: { csrf } });
     expect(enabled.status).toBe(303);
     expect((await application(appId))?.client.status).toBe('ACTIVE');
-    await expect(outcome(tokenRequest(clientId, secrets))).resolves.toBe('issued');
+    await expect(tokenOutcome(clientCredentialsToken(as, clientId, secrets))).resolves.toBe('issued');
   });
 
   it('the JSON API suspends and enables (ADMIN only, a reason to suspend)', async () => {
@@ -651,7 +608,7 @@ describe('applications', () => {
     expect(suspended.status).toBe(200);
     expect(suspended.json()).toMatchObject({ client: { status: 'SUSPENDED' } });
     expect(suspended.text).not.toContain(sealedToken);
-    await expect(outcome(tokenRequest(clientId, secrets))).resolves.toBe(SUSPENDED_CLIENT);
+    await expect(tokenOutcome(clientCredentialsToken(as, clientId, secrets))).resolves.toBe(SUSPENDED_CLIENT);
 
     const twice = await admin.request(`${path}/suspend`, { json: { reason: 'again' } });
     expect(twice.status).toBe(409);
@@ -663,7 +620,7 @@ describe('applications', () => {
     const enabled = await admin.request(`${path}/enable`, { json: {} });
     expect(enabled.status).toBe(200);
     expect(enabled.json()).toMatchObject({ client: { status: 'ACTIVE' } });
-    await expect(outcome(tokenRequest(clientId, secrets))).resolves.toBe('issued');
+    await expect(tokenOutcome(clientCredentialsToken(as, clientId, secrets))).resolves.toBe('issued');
 
     const read = await viewer.request(path);
     expect(read.json()).toMatchObject({
@@ -687,7 +644,9 @@ describe('applications', () => {
     });
     expect(done.status).toBe(303);
     expect((await application(appId))?.client.status).toBe('DEPROVISIONED');
-    await expect(outcome(tokenRequest(clientId, secrets))).resolves.toMatch(/^invalid_client/);
+    await expect(tokenOutcome(clientCredentialsToken(as, clientId, secrets))).resolves.toMatch(
+      /^invalid_client/,
+    );
 
     const handle = client.workflow.getHandle(`provisioning-${appId}`);
     await handle.result();

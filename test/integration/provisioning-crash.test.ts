@@ -6,18 +6,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { clientIdFor, createProvisioningActivities } from '../../activities/provisioning.js';
-import { generateCredential } from '../../api/marketplace/applications/credentials.js';
-import { subscriptionId } from '../../db/models/subscription.js';
-import { tlsFetch } from '../../lib/http/tls-fetch.js';
 import { provisioningWorkflowsPath } from '../../workers/provisioning.js';
 import { provisioning, registeredUpdate } from '../../workflows/provisioning.js';
 import { startTestAuthServer, type TestAuthServer } from '../helpers/auth-server.js';
 import { clientCredentialsToken, tokenOutcome } from '../helpers/client-credentials.js';
 import { projectRoot, testServers, uniqueNames } from '../helpers/env.js';
 import { startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
+import { discoveryAgentDeps, provisioningApplication } from '../helpers/provisioning.js';
 import { cleanEnv } from '../helpers/spawn.js';
 
 const names = uniqueNames(import.meta.url);
@@ -79,29 +76,10 @@ function crashingWorker(): { ready: Promise<void>; registered: Promise<void> } {
 }
 
 it('registers exactly one client when the worker dies between the registration and its answer', async () => {
-  const organizationId = randomUUID();
-  const applicationId = randomUUID();
-  await db.models.Subscription.create({
-    _id: subscriptionId(organizationId, 'ofb-consents'),
-    organizationId,
-    productId: 'ofb-consents',
-    planId: 'sandbox',
-    status: 'ACTIVE',
-    requestedBy: 'dev@fintech.example',
-    requestedAt: new Date(),
-  });
-  const { credential, secrets } = await generateCredential(as.pki.ca, `CN=${applicationId},O=Fintech`);
-  await db.models.Application.create({
-    _id: applicationId,
-    organizationId,
+  const { organizationId, applicationId, secrets } = await provisioningApplication(db.models, as, {
+    products: ['ofb-consents'],
     name: 'Crash test app',
-    standard: 'OFB',
     redirectUris: ['https://fintech.example/cb'],
-    tokenEndpointAuthMethod: 'private_key_jwt',
-    credentials: [{ ...credential, addedAt: new Date() }],
-    createdBy: 'dev@fintech.example',
-    workflowId: `provisioning-${applicationId}`,
-    client: { status: 'PROVISIONING' },
   });
 
   const crashing = crashingWorker();
@@ -124,13 +102,7 @@ it('registers exactly one client when the worker dies between the registration a
   const worker = await startTestWorker({
     taskQueue: names.taskQueue,
     workflowsPath: provisioningWorkflowsPath,
-    activities: createProvisioningActivities({
-      models: db.models,
-      registrationEndpoint: `${as.issuer}/reg`,
-      registrationToken: async () => as.discoveryAgentToken,
-      secretsKey: SECRETS_KEY,
-      fetch: tlsFetch({ ca: as.pki.ca.cert }),
-    }),
+    activities: createProvisioningActivities(discoveryAgentDeps(db.models, as, SECRETS_KEY)),
   });
   try {
     const state = await handle.executeUpdate(registeredUpdate);

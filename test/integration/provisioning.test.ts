@@ -4,7 +4,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
 import { clientIdFor, createProvisioningActivities } from '../../activities/provisioning.js';
@@ -29,6 +28,7 @@ import { clientCredentialsToken, tokenOutcome } from '../helpers/client-credenti
 import { uniqueNames } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
 import { recordHistory } from '../helpers/histories.js';
+import { discoveryAgentDeps, provisioningApplication } from '../helpers/provisioning.js';
 import { startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
 
 const names = uniqueNames(import.meta.url);
@@ -41,14 +41,7 @@ let client: Client;
 let worker: Awaited<ReturnType<typeof startTestWorker>>;
 
 function agentDeps(overrides: Partial<Parameters<typeof createProvisioningActivities>[0]> = {}) {
-  return {
-    models: db.models,
-    registrationEndpoint: `${as.issuer}/reg`,
-    registrationToken: async () => as.discoveryAgentToken,
-    secretsKey: SECRETS_KEY,
-    fetch: tlsFetch({ ca: as.pki.ca.cert }),
-    ...overrides,
-  };
+  return { ...discoveryAgentDeps(db.models, as, SECRETS_KEY), ...overrides };
 }
 
 beforeAll(async () => {
@@ -78,30 +71,10 @@ async function application(
   extra: Partial<ProvisioningInput> = {},
   redirectUris = ['https://fintech.example/callback'],
 ) {
-  const organizationId = randomUUID();
-  const applicationId = randomUUID();
-  for (const productId of products)
-    await db.models.Subscription.create({
-      _id: subscriptionId(organizationId, productId),
-      organizationId,
-      productId,
-      planId: 'sandbox',
-      status: 'ACTIVE',
-      requestedBy: 'dev@fintech.example',
-      requestedAt: new Date(),
-    });
-  const { credential, secrets } = await generateCredential(as.pki.ca, `CN=${applicationId},O=Fintech`);
-  await db.models.Application.create({
-    _id: applicationId,
-    organizationId,
+  const { organizationId, applicationId, secrets } = await provisioningApplication(db.models, as, {
+    products,
     name: 'Budget app',
-    standard: 'OFB',
     redirectUris,
-    tokenEndpointAuthMethod: 'private_key_jwt',
-    credentials: [{ ...credential, addedAt: new Date() }],
-    createdBy: 'dev@fintech.example',
-    workflowId: `provisioning-${applicationId}`,
-    client: { status: 'PROVISIONING' },
   });
   const input: ProvisioningInput = {
     applicationId,

@@ -27,6 +27,7 @@ import {
   Standard,
 } from '../../../workflows/search-attributes.js';
 import { MarketplaceError } from '../errors.js';
+import { approvedOrganization } from '../organization-guard.js';
 import {
   CredentialError,
   credentialFromCertificate,
@@ -146,20 +147,7 @@ export function applicationService(deps: ApplicationDeps) {
       if (!parsed.success)
         throw new MarketplaceError(400, 'Invalid application', undefined, fieldErrors(parsed.error));
       const app = parsed.data;
-      const org = await Organization.findById(input.organizationId).lean();
-      if (!org) throw new MarketplaceError(404, 'Organization not found');
-      if (org.status !== 'APPROVED')
-        throw new MarketplaceError(
-          409,
-          'Organization not approved',
-          `The organization is ${org.status}: the bank approves it first.`,
-        );
-      if (!org.standards.includes(app.standard))
-        throw new MarketplaceError(
-          409,
-          'Standard not enrolled',
-          `The organization did not enrol for ${app.standard}.`,
-        );
+      const org = await approvedOrganization(Organization, input.organizationId, app.standard);
       const applicationId = randomUUID();
       const { credential, secrets } = await credentialOf(
         app.credential,

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Router, type Request, type Response } from 'express';
 import { html, page, type Html } from '../../../lib/http/html.js';
 import { sendProblem } from '../../../lib/http/problem.js';
+import { table } from '../../../lib/http/table.js';
 import { findProduct, PRODUCTS, type Product, type SupportContact } from './products.js';
 import {
   loadProductSpec,
@@ -123,42 +124,29 @@ function catalogPage(req: Request, deps: CatalogDeps): string {
         const id = `standard-${standard.toLowerCase()}`;
         return html`<section aria-labelledby="${id}">
           <h2 id="${id}">${STANDARD_NAMES[standard]}</h2>
-          <table>
-            <caption>
-              ${STANDARD_NAMES[standard]} products
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Product</th>
-                <th scope="col">Summary</th>
-                <th scope="col">Version</th>
-                <th scope="col">Approval</th>
-                <th scope="col">Plans</th>
-                <th scope="col">Scopes</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${PRODUCTS.filter((p) => p.standard === standard).map(
-                (p) =>
-                  html`<tr>
-                    <th scope="row"><a href="${links(req, p).page}">${p.name}</a></th>
-                    <td>${p.summary}</td>
-                    <td>${p.version}</td>
-                    <td>${APPROVAL_TEXT[p.approval]}</td>
-                    <td>${planList(p)}</td>
-                    <td>
-                      ${
-                        p.scopes.length
-                          ? html`<ul>
-                              ${p.scopes.map((s) => html`<li>${s}</li>`)}
-                            </ul>`
-                          : 'None'
-                      }
-                    </td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
+          ${table(
+            `${STANDARD_NAMES[standard]} products`,
+            ['Product', 'Summary', 'Version', 'Approval', 'Plans', 'Scopes'],
+            PRODUCTS.filter((p) => p.standard === standard).map(
+              (p) =>
+                html`<tr>
+                  <th scope="row"><a href="${links(req, p).page}">${p.name}</a></th>
+                  <td>${p.summary}</td>
+                  <td>${p.version}</td>
+                  <td>${APPROVAL_TEXT[p.approval]}</td>
+                  <td>${planList(p)}</td>
+                  <td>
+                    ${
+                      p.scopes.length
+                        ? html`<ul>
+                            ${p.scopes.map((s) => html`<li>${s}</li>`)}
+                          </ul>`
+                        : 'None'
+                    }
+                  </td>
+                </tr>`,
+            ),
+          )}
         </section>`;
       })}
       ${supportSection(deps.support)}`,
@@ -177,30 +165,19 @@ const notInstalled = (product: Product) =>
     }
   </p>`;
 
-function operationsTable(ops: Operation[]): Html {
-  return html`<table>
-    <caption>
-      Operations, relative to the base URL
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Method</th>
-        <th scope="col">Path</th>
-        <th scope="col">Summary</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${ops.map(
-        (op) =>
-          html`<tr>
-            <td><code>${op.method}</code></td>
-            <th scope="row"><code>${op.path}</code></th>
-            <td>${op.summary}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
-}
+const operationsTable = (ops: Operation[]): Html =>
+  table(
+    'Operations, relative to the base URL',
+    ['Method', 'Path', 'Summary'],
+    ops.map(
+      (op) =>
+        html`<tr>
+          <td><code>${op.method}</code></td>
+          <th scope="row"><code>${op.path}</code></th>
+          <td>${op.summary}</td>
+        </tr>`,
+    ),
+  );
 
 function productPage(
   req: Request,
@@ -240,26 +217,17 @@ function productPage(
       </section>
       <section aria-labelledby="plans-heading">
         <h2 id="plans-heading">Plans</h2>
-        <table>
-          <caption>
-            Plans of ${product.name}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Plan</th>
-              <th scope="col">Calls per minute</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${product.plans.map(
-              (p) =>
-                html`<tr>
-                  <th scope="row">${p.name}</th>
-                  <td>${p.callsPerMinute}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
+        ${table(
+          `Plans of ${product.name}`,
+          ['Plan', 'Calls per minute'],
+          product.plans.map(
+            (p) =>
+              html`<tr>
+                <th scope="row">${p.name}</th>
+                <td>${p.callsPerMinute}</td>
+              </tr>`,
+          ),
+        )}
       </section>
       <section aria-labelledby="docs-heading">
         <h2 id="docs-heading">Documentation</h2>

@@ -5,11 +5,11 @@ import type { Models } from '../../../db/models/index.js';
 import { doubleSubmitCsrf, formBody, sameToken } from '../../../lib/http/forms.js';
 import { html } from '../../../lib/http/html.js';
 import type { SessionStore } from '../../consent-admin/sessions.js';
-import { fmt } from '../../consent-admin/views.js';
+import { emailLoginForm, fmt } from '../../consent-admin/views.js';
 import { MarketplaceError } from '../errors.js';
 import type { DeveloperAccess } from './access.js';
 import { MIN_DEVELOPER_PASSWORD, type DeveloperAccounts } from './accounts.js';
-import { formProblems, portalPage } from './views.js';
+import { formProblems, sendMessage, sendPage, type FormProblems } from './views.js';
 
 export interface AccountRouteDeps {
   accounts: DeveloperAccounts;
@@ -33,78 +33,62 @@ export function accountRouter(deps: AccountRouteDeps): Router {
     req: Request,
     res: Response,
     status: number,
-    o: Parameters<typeof formProblems>[0] & { name?: string; email?: string } = {},
+    o: FormProblems & { name?: string; email?: string } = {},
   ) =>
-    res
-      .status(status)
-      .type('html')
-      .send(
-        portalPage(
-          'Sign up',
-          html`<h1>Create a developer account</h1>
-            ${formProblems(o)}
-            <form method="post" action="/signup" novalidate>
-              <input type="hidden" name="csrf" value="${csrf.issue(req, res)}" />
-              <label for="name">Your name</label>
-              <input id="name" name="name" autocomplete="name" required value="${o.name ?? ''}" />
-              <label for="email">Email</label>
-              <input
-                id="email"
-                name="email"
-                type="email"
-                autocomplete="email"
-                required
-                value="${o.email ?? ''}"
-              />
-              <label for="password">Password</label>
-              <input
-                id="password"
-                name="password"
-                type="password"
-                autocomplete="new-password"
-                required
-                aria-describedby="password-hint"
-              />
-              <p class="hint" id="password-hint">At least ${MIN_DEVELOPER_PASSWORD} characters.</p>
-              <button type="submit">Sign up</button>
-            </form>
-            <p>Already have an account? <a href="/login">Log in</a>.</p>`,
-        ),
-      );
+    sendPage(
+      res,
+      status,
+      'Sign up',
+      html`<h1>Create a developer account</h1>
+        ${formProblems(o)}
+        <form method="post" action="/signup" novalidate>
+          <input type="hidden" name="csrf" value="${csrf.issue(req, res)}" />
+          <label for="name">Your name</label>
+          <input id="name" name="name" autocomplete="name" required value="${o.name ?? ''}" />
+          <label for="email">Email</label>
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autocomplete="email"
+            required
+            value="${o.email ?? ''}"
+          />
+          <label for="password">Password</label>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autocomplete="new-password"
+            required
+            aria-describedby="password-hint"
+          />
+          <p class="hint" id="password-hint">At least ${MIN_DEVELOPER_PASSWORD} characters.</p>
+          <button type="submit">Sign up</button>
+        </form>
+        <p>Already have an account? <a href="/login">Log in</a>.</p>`,
+    );
 
   const loginPage = (
     req: Request,
     res: Response,
     status: number,
-    o: { error?: string; notice?: string; email?: string } = {},
+    o: FormProblems & { email?: string } = {},
   ) =>
-    res
-      .status(status)
-      .type('html')
-      .send(
-        portalPage(
-          'Log in',
-          html`<h1>Developer log-in</h1>
-            ${formProblems(o)}
-            <form method="post" action="/login" novalidate>
-              <input type="hidden" name="csrf" value="${csrf.issue(req, res)}" />
-              <input type="hidden" name="next" value="${safeNext(req.body?.next ?? req.query.next)}" />
-              <label for="email">Email</label>
-              <input
-                id="email"
-                name="email"
-                type="email"
-                autocomplete="username"
-                required
-                value="${o.email ?? ''}"
-              />
-              <label for="password">Password</label>
-              <input id="password" name="password" type="password" autocomplete="current-password" required />
-              <button type="submit">Log in</button>
-            </form>
-            <p>New here? <a href="/signup">Create an account</a>.</p>`,
-        ),
-      );
+    sendPage(
+      res,
+      status,
+      'Log in',
+      html`<h1>Developer log-in</h1>
+        ${formProblems(o)}
+        ${emailLoginForm({
+          action: '/login',
+          csrf: csrf.issue(req, res),
+          next: safeNext(req.body?.next ?? req.query.next),
+          email: o.email,
+        })}
+        <p>New here? <a href="/signup">Create an account</a>.</p>`,
+    );
 
   router.get('/signup', (req, res) => signUpPage(req, res, 200));
   router.post('/signup', formBody, async (req, res) => {
@@ -121,19 +105,16 @@ export function accountRouter(deps: AccountRouteDeps): Router {
         email: body.email,
         password: body.password,
       });
-      res
-        .status(201)
-        .type('html')
-        .send(
-          portalPage(
-            'Check your email',
-            html`<h1>Check your email</h1>
-              <p role="status">
-                We sent a confirmation link to <strong>${email}</strong>. Open it to activate your account.
-              </p>
-              ${deps.devMailbox ? html`<p>Development: the mail is in the <a href="/dev/mailbox?to=${email}">mailbox</a>.</p>` : ''}`,
-          ),
-        );
+      sendPage(
+        res,
+        201,
+        'Check your email',
+        html`<h1>Check your email</h1>
+          <p role="status">
+            We sent a confirmation link to <strong>${email}</strong>. Open it to activate your account.
+          </p>
+          ${deps.devMailbox ? html`<p>Development: the mail is in the <a href="/dev/mailbox?to=${email}">mailbox</a>.</p>` : ''}`,
+      );
     } catch (err) {
       if (!(err instanceof MarketplaceError)) throw err;
       signUpPage(req, res, err.status, {
@@ -148,19 +129,12 @@ export function accountRouter(deps: AccountRouteDeps): Router {
   router.get('/verify', async (req, res) => {
     const verified = await deps.accounts.verify(req.query.token);
     if (!verified)
-      return res
-        .status(400)
-        .type('html')
-        .send(
-          portalPage(
-            'Link not valid',
-            html`<h1>This link is not valid</h1>
-              <p role="alert">
-                The confirmation link is wrong, used or older than 24 hours.
-                <a href="/signup">Sign up again</a> to get a new one.
-              </p>`,
-          ),
-        );
+      return sendMessage(res, 400, {
+        title: 'Link not valid',
+        heading: 'This link is not valid',
+        message: html`The confirmation link is wrong, used or older than 24 hours.
+          <a href="/signup">Sign up again</a> to get a new one.`,
+      });
     loginPage(req, res, 200, {
       notice: 'Your email address is confirmed. Log in to continue.',
       email: verified.email,
@@ -191,17 +165,12 @@ export function accountRouter(deps: AccountRouteDeps): Router {
   router.post('/logout', formBody, async (req, res) => {
     const developer = await deps.access.identify(req, res);
     if (developer && !sameToken(req.body?.csrf, developer.csrf))
-      return res
-        .status(403)
-        .type('html')
-        .send(
-          portalPage(
-            'Request refused',
-            html`<h1>Request refused</h1>
-              <p role="alert">This form is no longer valid.</p>`,
-            developer,
-          ),
-        );
+      return sendMessage(
+        res,
+        403,
+        { title: 'Request refused', message: 'This form is no longer valid.' },
+        developer,
+      );
     await deps.sessions.destroy(req, res);
     res.redirect(303, '/login');
   });
@@ -212,31 +181,31 @@ export function accountRouter(deps: AccountRouteDeps): Router {
       const mails = to
         ? await deps.models.Notification.find({ to }).sort({ sentAt: -1 }).limit(50).lean()
         : [];
-      res.type('html').send(
-        portalPage(
-          'Development mailbox',
-          html`<h1>Development mailbox</h1>
-            <p class="hint">Stands in for SMTP in development: every mail the platform sends is here.</p>
-            <form method="get" action="/dev/mailbox">
-              <label for="to">Address</label>
-              <input id="to" name="to" type="email" value="${to}" required />
-              <button type="submit">Show mail</button>
-            </form>
-            ${
-              to
-                ? mails.length
-                  ? mails.map(
-                      (m) =>
-                        html`<article>
-                          <h2>${m.subject}</h2>
-                          <p class="hint">To ${m.to}, ${fmt(m.sentAt)}</p>
-                          <p>${linkify(m.body)}</p>
-                        </article>`,
-                    )
-                  : html`<p role="status">No mail for ${to}.</p>`
-                : ''
-            }`,
-        ),
+      sendPage(
+        res,
+        200,
+        'Development mailbox',
+        html`<h1>Development mailbox</h1>
+          <p class="hint">Stands in for SMTP in development: every mail the platform sends is here.</p>
+          <form method="get" action="/dev/mailbox">
+            <label for="to">Address</label>
+            <input id="to" name="to" type="email" value="${to}" required />
+            <button type="submit">Show mail</button>
+          </form>
+          ${
+            to
+              ? mails.length
+                ? mails.map(
+                    (m) =>
+                      html`<article>
+                        <h2>${m.subject}</h2>
+                        <p class="hint">To ${m.to}, ${fmt(m.sentAt)}</p>
+                        <p>${linkify(m.body)}</p>
+                      </article>`,
+                  )
+                : html`<p role="status">No mail for ${to}.</p>`
+              : ''
+          }`,
       );
     });
 

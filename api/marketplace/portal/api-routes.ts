@@ -6,8 +6,8 @@ import { Router, json, type NextFunction, type Request, type Response } from 'ex
 import type { Application } from '../../../db/models/application.js';
 import { sendProblem } from '../../../lib/http/problem.js';
 import { findProduct } from '../catalog/products.js';
-import { MarketplaceError, sendMarketplaceError } from '../errors.js';
-import { developerOf, type DeveloperIdentity } from './access.js';
+import { MarketplaceError } from '../errors.js';
+import { apiHandler, organizationOf } from './api-handler.js';
 import { ownApplication, postmanFor, type AppRouteDeps } from './app-routes.js';
 
 type AppRecord = Application & { _id: string };
@@ -42,41 +42,15 @@ const jsonOnly = (req: Request, res: Response, next: NextFunction) =>
     ? next()
     : sendProblem(res, 415, 'JSON required', 'Send Content-Type: application/json.');
 
-const organizationOf = (developer: DeveloperIdentity) => {
-  if (!developer.organizationId)
-    throw new MarketplaceError(
-      409,
-      'No organization',
-      'Enrol your organization or accept an invitation first.',
-    );
-  return developer.organizationId;
-};
-
 export function developerApiRouter(deps: AppRouteDeps): Router {
   const router = Router();
   const { Subscription, Application } = deps.models;
   const body = json({ limit: '64kb' });
-  /** Run a handler; a MarketplaceError becomes its problem answer. */
-  const handle =
-    (fn: (req: Request, res: Response, developer: DeveloperIdentity) => Promise<void>) =>
-    async (req: Request, res: Response) => {
-      try {
-        await fn(req, res, developerOf(res));
-      } catch (err) {
-        if (err instanceof MarketplaceError) return sendMarketplaceError(res, err);
-        throw err;
-      }
-    };
-
-  router.use('/api', (_req, res, next) => {
-    res.set('cache-control', 'no-store');
-    next();
-  });
 
   router.get(
     '/api/me',
     deps.access.api,
-    handle(async (_req, res, d) => {
+    apiHandler(async (_req, res, d) => {
       res.json({
         developerId: d.id,
         email: d.email,
@@ -90,7 +64,7 @@ export function developerApiRouter(deps: AppRouteDeps): Router {
   router.get(
     '/api/subscriptions',
     deps.access.api,
-    handle(async (_req, res, d) => {
+    apiHandler(async (_req, res, d) => {
       const subs = await Subscription.find({ organizationId: organizationOf(d) }).lean();
       res.json({
         subscriptions: subs.map((s) => ({
@@ -111,7 +85,7 @@ export function developerApiRouter(deps: AppRouteDeps): Router {
     deps.access.api,
     jsonOnly,
     body,
-    handle(async (req, res, d) => {
+    apiHandler(async (req, res, d) => {
       const b = (req.body ?? {}) as { productId?: unknown; planId?: unknown };
       if (typeof b.productId !== 'string' || typeof b.planId !== 'string')
         throw new MarketplaceError(400, 'Invalid subscription', undefined, [
@@ -133,7 +107,7 @@ export function developerApiRouter(deps: AppRouteDeps): Router {
   router.get(
     '/api/applications',
     deps.access.api,
-    handle(async (_req, res, d) => {
+    apiHandler(async (_req, res, d) => {
       const apps = await Application.find({ organizationId: organizationOf(d) }).lean<AppRecord[]>();
       res.json({ applications: apps.map(applicationView) });
     }),
@@ -144,7 +118,7 @@ export function developerApiRouter(deps: AppRouteDeps): Router {
     deps.access.api,
     jsonOnly,
     body,
-    handle(async (req, res, d) => {
+    apiHandler(async (req, res, d) => {
       const created = await deps.applications.create({
         organizationId: organizationOf(d),
         createdBy: d.email,
@@ -161,7 +135,7 @@ export function developerApiRouter(deps: AppRouteDeps): Router {
   router.get(
     '/api/applications/:id',
     deps.access.api,
-    handle(async (req, res, d) => {
+    apiHandler(async (req, res, d) => {
       res.json(applicationView(await ownApplication(deps.models, d, String(req.params.id))));
     }),
   );
@@ -169,7 +143,7 @@ export function developerApiRouter(deps: AppRouteDeps): Router {
   router.get(
     '/api/applications/:id/postman',
     deps.access.api,
-    handle(async (req, res, d) => {
+    apiHandler(async (req, res, d) => {
       res.json(await postmanFor(deps, await ownApplication(deps.models, d, String(req.params.id))));
     }),
   );
@@ -179,7 +153,7 @@ export function developerApiRouter(deps: AppRouteDeps): Router {
     deps.access.api,
     jsonOnly,
     body,
-    handle(async (req, res, d) => {
+    apiHandler(async (req, res, d) => {
       const app = await ownApplication(deps.models, d, String(req.params.id));
       const { secrets } = await deps.applications.rotate(app._id, req.body, { by: d.email });
       const fresh = await ownApplication(deps.models, d, app._id);
@@ -190,7 +164,7 @@ export function developerApiRouter(deps: AppRouteDeps): Router {
   router.post(
     '/api/applications/:id/:action',
     deps.access.api,
-    handle(async (req, res, d) => {
+    apiHandler(async (req, res, d) => {
       const action = String(req.params.action);
       if (!['suspend', 'enable', 'deprovision', 'retry'].includes(action))
         throw new MarketplaceError(

@@ -14,7 +14,18 @@ import { MarketplaceError } from '../errors.js';
 import { postmanCollection, postmanEnvironment } from '../postman/collection.js';
 import type { SubscriptionService } from '../subscriptions/service.js';
 import { developerOf, type DeveloperAccess, type DeveloperIdentity } from './access.js';
-import { csrfField, formProblems, portalPage } from './views.js';
+import { row, table } from '../../../lib/http/table.js';
+import {
+  csrfField,
+  formProblems,
+  noticeOf,
+  refusal,
+  sendAppNotFound,
+  sendMessage,
+  sendPage,
+  type FormProblems,
+  type FormState,
+} from './views.js';
 
 export interface AppRouteDeps {
   models: Pick<Models, 'Organization' | 'Subscription' | 'Application'>;
@@ -108,21 +119,18 @@ export function appRouter(deps: AppRouteDeps): Router {
       ? await Organization.findById(developer.organizationId).lean()
       : null;
     if (org?.status === 'APPROVED') return org;
-    res
-      .status(409)
-      .type('html')
-      .send(
-        portalPage(
-          'Not yet',
-          html`<h1>Your organization is not approved yet</h1>
-            <p role="alert">
-              ${org ? `It is ${org.status}.` : 'Enrol your organization first.'} Subscriptions and
-              applications open once the bank approves it.
-            </p>
-            <p><a href="/organization">Organization</a></p>`,
-          developer,
-        ),
-      );
+    const why = org ? `It is ${org.status}.` : 'Enrol your organization first.';
+    sendMessage(
+      res,
+      409,
+      {
+        title: 'Not yet',
+        heading: 'Your organization is not approved yet',
+        message: `${why} Subscriptions and applications open once the bank approves it.`,
+        link: { href: '/organization', text: 'Organization' },
+      },
+      developer,
+    );
     return undefined;
   };
 
@@ -130,69 +138,55 @@ export function appRouter(deps: AppRouteDeps): Router {
     res: Response,
     status: number,
     developer: DeveloperIdentity,
-    o: Parameters<typeof formProblems>[0] = {},
+    o: FormProblems = {},
   ) => {
     const org = await needsApprovedOrg(res, developer);
     if (!org) return;
     const subs = await Subscription.find({ organizationId: org._id }).lean();
     const byProduct = new Map(subs.map((s) => [s.productId, s]));
-    res
-      .status(status)
-      .type('html')
-      .send(
-        portalPage(
-          'Subscriptions',
-          html`<h1>Subscriptions</h1>
-            ${formProblems(o)}
-            <table>
-              <caption>
-                Products for ${org.standards.join(' and ')}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Product</th>
-                  <th scope="col">Approval</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Request</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${PRODUCTS.filter((p) => org.standards.includes(p.standard)).map((p) => {
-                  const sub = byProduct.get(p.id);
-                  const open = !sub || sub.status === 'REJECTED';
-                  return html`<tr>
-                    <td><a href="/products/${p.id}">${p.name}</a></td>
-                    <td>${p.approval === 'automatic' ? 'automatic' : 'by the bank'}</td>
-                    <td data-product="${p.id}">
-                      ${sub ? sub.status : '—'}${sub?.decision?.reason ? html`<br /><span class="hint">${sub.decision.reason}</span>` : ''}
-                    </td>
-                    <td>
-                      ${
-                        open
-                          ? html`<form method="post" action="/subscriptions">
-                              ${csrfField(developer)}
-                              <input type="hidden" name="productId" value="${p.id}" />
-                              <label for="plan-${p.id}">Plan</label>
-                              <select id="plan-${p.id}" name="planId">
-                                ${p.plans.map((pl) => html`<option value="${pl.id}">${pl.name} (${pl.callsPerMinute}/min)</option>`)}
-                              </select>
-                              <button type="submit" aria-label="Subscribe to ${p.name}">Subscribe</button>
-                            </form>`
-                          : ''
-                      }
-                    </td>
-                  </tr>`;
-                })}
-              </tbody>
-            </table>`,
-          developer,
-        ),
-      );
+    sendPage(
+      res,
+      status,
+      'Subscriptions',
+      html`<h1>Subscriptions</h1>
+        ${formProblems(o)}
+        ${table(
+          `Products for ${org.standards.join(' and ')}`,
+          ['Product', 'Approval', 'Status', 'Request'],
+          PRODUCTS.filter((p) => org.standards.includes(p.standard)).map((p) => {
+            const sub = byProduct.get(p.id);
+            const open = !sub || sub.status === 'REJECTED';
+            return html`<tr>
+              <td><a href="/products/${p.id}">${p.name}</a></td>
+              <td>${p.approval === 'automatic' ? 'automatic' : 'by the bank'}</td>
+              <td data-product="${p.id}">
+                ${sub ? sub.status : '—'}${sub?.decision?.reason ? html`<br /><span class="hint">${sub.decision.reason}</span>` : ''}
+              </td>
+              <td>
+                ${
+                  open
+                    ? html`<form method="post" action="/subscriptions">
+                        ${csrfField(developer)}
+                        <input type="hidden" name="productId" value="${p.id}" />
+                        <label for="plan-${p.id}">Plan</label>
+                        <select id="plan-${p.id}" name="planId">
+                          ${p.plans.map((pl) => html`<option value="${pl.id}">${pl.name} (${pl.callsPerMinute}/min)</option>`)}
+                        </select>
+                        <button type="submit" aria-label="Subscribe to ${p.name}">Subscribe</button>
+                      </form>`
+                    : ''
+                }
+              </td>
+            </tr>`;
+          }),
+        )}`,
+      developer,
+    );
   };
 
   router.get('/subscriptions', deps.access.page, (req, res) =>
     subscriptionsPage(res, 200, developerOf(res), {
-      notice: typeof req.query.notice === 'string' ? req.query.notice : undefined,
+      notice: noticeOf(req),
     }),
   );
   router.post('/subscriptions', deps.access.page, formBody, async (req, res) => {
@@ -217,11 +211,8 @@ export function appRouter(deps: AppRouteDeps): Router {
           ),
       );
     } catch (err) {
-      if (!(err instanceof MarketplaceError)) throw err;
-      await subscriptionsPage(res, err.status, developer, {
-        error: err.detail ?? err.title,
-        errors: err.errors,
-      });
+      const { status, ...problems } = refusal(err);
+      await subscriptionsPage(res, status, developer, problems);
     }
   });
 
@@ -230,82 +221,74 @@ export function appRouter(deps: AppRouteDeps): Router {
     status: number,
     developer: DeveloperIdentity,
     standards: string[],
-    o: Parameters<typeof formProblems>[0] & { values?: Record<string, string> } = {},
+    o: FormState = {},
   ) => {
     const v = o.values ?? {};
-    res
-      .status(status)
-      .type('html')
-      .send(
-        portalPage(
-          'New application',
-          html`<h1>New application</h1>
-            ${formProblems(o)}
-            <form method="post" action="/apps" novalidate>
-              ${csrfField(developer)}
-              <label for="name">Name</label>
-              <input id="name" name="name" required value="${v.name ?? ''}" />
-              <label for="standard">Standard</label>
-              <select id="standard" name="standard">
-                ${standards.map((s) => html`<option value="${s}" ${v.standard === s ? html`selected` : ''}>${s}</option>`)}
-              </select>
-              <label for="redirectUris">Redirect URIs (https, one per line)</label>
-              <textarea id="redirectUris" name="redirectUris" rows="3" cols="60" required>
+    sendPage(
+      res,
+      status,
+      'New application',
+      html`<h1>New application</h1>
+        ${formProblems(o)}
+        <form method="post" action="/apps" novalidate>
+          ${csrfField(developer)}
+          <label for="name">Name</label>
+          <input id="name" name="name" required value="${v.name ?? ''}" />
+          <label for="standard">Standard</label>
+          <select id="standard" name="standard">
+            ${standards.map((s) => html`<option value="${s}" ${v.standard === s ? html`selected` : ''}>${s}</option>`)}
+          </select>
+          <label for="redirectUris">Redirect URIs (https, one per line)</label>
+          <textarea id="redirectUris" name="redirectUris" rows="3" cols="60" required>
 ${v.redirectUris ?? ''}</textarea>
-              <label for="logoUri">Logo URL (https, optional)</label>
-              <input id="logoUri" name="logoUri" type="url" value="${v.logoUri ?? ''}" />
-              <label for="tokenEndpointAuthMethod">Client authentication</label>
-              <select id="tokenEndpointAuthMethod" name="tokenEndpointAuthMethod">
-                <option
-                  value="private_key_jwt"
-                  ${v.tokenEndpointAuthMethod === 'tls_client_auth' ? '' : html`selected`}
-                >
-                  private_key_jwt (OFB)
-                </option>
-                <option
-                  value="tls_client_auth"
-                  ${v.tokenEndpointAuthMethod === 'tls_client_auth' ? html`selected` : ''}
-                >
-                  tls_client_auth (FDX)
-                </option>
-              </select>
-              <fieldset>
-                <legend>Credentials</legend>
-                <label
-                  ><input
-                    type="radio"
-                    name="source"
-                    value="generate"
-                    ${!v.source || v.source === 'generate' ? html`checked` : ''}
-                  />
-                  Generate a key pair and a development certificate for me</label
-                >
-                <label
-                  ><input
-                    type="radio"
-                    name="source"
-                    value="jwks"
-                    ${v.source === 'jwks' ? html`checked` : ''}
-                  />
-                  Upload my public JWKS (private_key_jwt)</label
-                >
-                <label
-                  ><input
-                    type="radio"
-                    name="source"
-                    value="certificate"
-                    ${v.source === 'certificate' ? html`checked` : ''}
-                  />
-                  Upload my client certificate (tls_client_auth)</label
-                >
-                <label for="upload">JWKS or PEM certificate</label>
-                <textarea id="upload" name="upload" rows="6" cols="70">${v.upload ?? ''}</textarea>
-              </fieldset>
-              <button type="submit">Create application</button>
-            </form>`,
-          developer,
-        ),
-      );
+          <label for="logoUri">Logo URL (https, optional)</label>
+          <input id="logoUri" name="logoUri" type="url" value="${v.logoUri ?? ''}" />
+          <label for="tokenEndpointAuthMethod">Client authentication</label>
+          <select id="tokenEndpointAuthMethod" name="tokenEndpointAuthMethod">
+            <option
+              value="private_key_jwt"
+              ${v.tokenEndpointAuthMethod === 'tls_client_auth' ? '' : html`selected`}
+            >
+              private_key_jwt (OFB)
+            </option>
+            <option
+              value="tls_client_auth"
+              ${v.tokenEndpointAuthMethod === 'tls_client_auth' ? html`selected` : ''}
+            >
+              tls_client_auth (FDX)
+            </option>
+          </select>
+          <fieldset>
+            <legend>Credentials</legend>
+            <label
+              ><input
+                type="radio"
+                name="source"
+                value="generate"
+                ${!v.source || v.source === 'generate' ? html`checked` : ''}
+              />
+              Generate a key pair and a development certificate for me</label
+            >
+            <label
+              ><input type="radio" name="source" value="jwks" ${v.source === 'jwks' ? html`checked` : ''} />
+              Upload my public JWKS (private_key_jwt)</label
+            >
+            <label
+              ><input
+                type="radio"
+                name="source"
+                value="certificate"
+                ${v.source === 'certificate' ? html`checked` : ''}
+              />
+              Upload my client certificate (tls_client_auth)</label
+            >
+            <label for="upload">JWKS or PEM certificate</label>
+            <textarea id="upload" name="upload" rows="6" cols="70">${v.upload ?? ''}</textarea>
+          </fieldset>
+          <button type="submit">Create application</button>
+        </form>`,
+      developer,
+    );
   };
 
   /** The form's fields as the application API takes them. */
@@ -330,38 +313,26 @@ ${v.redirectUris ?? ''}</textarea>
     const org = await needsApprovedOrg(res, developer);
     if (!org) return;
     const apps = await Application.find({ organizationId: org._id }).lean();
-    res.type('html').send(
-      portalPage(
-        'Applications',
-        html`<h1>Applications</h1>
-          ${formProblems({ notice: typeof req.query.notice === 'string' ? req.query.notice : undefined })}
-          <p><a href="/apps/new">New application</a></p>
-          <table>
-            <caption>
-              Applications of ${org.legalName}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Standard</th>
-                <th scope="col">Client id</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${apps.map(
-                (a) =>
-                  html`<tr>
-                    <td><a href="/apps/${a._id}">${a.name}</a></td>
-                    <td>${a.standard}</td>
-                    <td><code>${a.client.clientId ?? '—'}</code></td>
-                    <td>${a.client.status}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`,
-        developer,
-      ),
+    sendPage(
+      res,
+      200,
+      'Applications',
+      html`<h1>Applications</h1>
+        ${formProblems({ notice: noticeOf(req) })}
+        <p><a href="/apps/new">New application</a></p>
+        ${table(
+          `Applications of ${org.legalName}`,
+          ['Name', 'Standard', 'Client id', 'Status'],
+          apps.map((a) =>
+            row([
+              html`<a href="/apps/${a._id}">${a.name}</a>`,
+              a.standard,
+              html`<code>${a.client.clientId ?? '—'}</code>`,
+              a.client.status,
+            ]),
+          ),
+        )}`,
+      developer,
     );
   });
 
@@ -378,104 +349,89 @@ ${v.redirectUris ?? ''}</textarea>
     app: AppRecord,
     extra: { secrets?: GeneratedSecrets; notice?: string; error?: string } = {},
   ) =>
-    res
-      .status(status)
-      .type('html')
-      .send(
-        portalPage(
-          app.name,
-          html`<h1>${app.name}</h1>
-            ${formProblems(extra)}
-            ${extra.secrets && app.client.clientId ? secretsBlock(extra.secrets, app.client.clientId) : ''}
-            <dl>
-              <dt>Client id</dt>
-              <dd><code id="client-id">${app.client.clientId ?? '—'}</code></dd>
-              <dt>Status</dt>
-              <dd><strong id="client-status">${app.client.status}</strong></dd>
-              <dt>Standard</dt>
-              <dd>${app.standard}</dd>
-              <dt>Authentication</dt>
-              <dd>${app.tokenEndpointAuthMethod}</dd>
-              <dt>Scopes</dt>
-              <dd>${(app.client.scopes ?? []).join(' ') || '— (subscribe to products)'}</dd>
-              <dt>Redirect URIs</dt>
-              <dd>${app.redirectUris.join(', ')}</dd>
-              <dt>Token endpoint</dt>
-              <dd><code>${deps.authIssuer}/token</code></dd>
-              ${
-                app.client.expiresAt
-                  ? html`<dt>Expires</dt>
-                      <dd>${fmt(app.client.expiresAt)}</dd>`
-                  : ''
-              }
-              ${
-                app.client.lastError
-                  ? html`<dt>Last error</dt>
-                      <dd class="error">
-                        ${app.client.lastError.step}: ${app.client.lastError.message}
-                        (${fmt(app.client.lastError.at)})
-                      </dd>`
-                  : ''
-              }
-            </dl>
-            <h2>Credentials</h2>
-            <table>
-              <caption>
-                Keys and certificates the authorization server accepts
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Id</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Added</th>
-                  <th scope="col">Retires</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${app.credentials.map(
-                  (c) =>
-                    html`<tr>
-                      <td><code>${c.id}</code></td>
-                      <td>
-                        ${[c.jwk ? 'JWK' : '', c.certificate ? `certificate ${c.subjectDn ?? ''}` : ''].filter(Boolean).join(', ')}
-                      </td>
-                      <td>${fmt(c.addedAt)}</td>
-                      <td>${c.retiresAt ? fmt(c.retiresAt) : '—'}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-            <h2>Tools</h2>
-            <p>
-              <a href="/apps/${app._id}/postman/collection.json" download>Postman collection</a> ·
-              <a href="/apps/${app._id}/postman/environment.json" download>Postman environment</a> ·
-              <a href="/apps/${app._id}/insights">Insights</a>
-            </p>
-            <h2>Lifecycle</h2>
-            <div class="actions">
-              ${Object.entries(ACTIONS)
-                .filter(([, a]) => a.when.includes(app.client.status))
-                .map(
-                  ([action, a]) =>
-                    html`<form method="post" action="/apps/${app._id}/${action}">
-                      ${csrfField(developer)}<button type="submit">${a.label}</button>
-                    </form>`,
-                )}
-              ${
-                app.client.status === 'ACTIVE'
-                  ? html`<form method="post" action="/apps/${app._id}/rotate">
-                      ${csrfField(developer)}<input type="hidden" name="source" value="generate" /><button
-                        type="submit"
-                      >
-                        Rotate: generate a new key
-                      </button>
-                    </form>`
-                  : ''
-              }
-            </div>`,
-          developer,
-        ),
-      );
+    sendPage(
+      res,
+      status,
+      app.name,
+      html`<h1>${app.name}</h1>
+        ${formProblems(extra)}
+        ${extra.secrets && app.client.clientId ? secretsBlock(extra.secrets, app.client.clientId) : ''}
+        <dl>
+          <dt>Client id</dt>
+          <dd><code id="client-id">${app.client.clientId ?? '—'}</code></dd>
+          <dt>Status</dt>
+          <dd><strong id="client-status">${app.client.status}</strong></dd>
+          <dt>Standard</dt>
+          <dd>${app.standard}</dd>
+          <dt>Authentication</dt>
+          <dd>${app.tokenEndpointAuthMethod}</dd>
+          <dt>Scopes</dt>
+          <dd>${(app.client.scopes ?? []).join(' ') || '— (subscribe to products)'}</dd>
+          <dt>Redirect URIs</dt>
+          <dd>${app.redirectUris.join(', ')}</dd>
+          <dt>Token endpoint</dt>
+          <dd><code>${deps.authIssuer}/token</code></dd>
+          ${
+            app.client.expiresAt
+              ? html`<dt>Expires</dt>
+                  <dd>${fmt(app.client.expiresAt)}</dd>`
+              : ''
+          }
+          ${
+            app.client.lastError
+              ? html`<dt>Last error</dt>
+                  <dd class="error">
+                    ${app.client.lastError.step}: ${app.client.lastError.message}
+                    (${fmt(app.client.lastError.at)})
+                  </dd>`
+              : ''
+          }
+        </dl>
+        <h2>Credentials</h2>
+        ${table(
+          'Keys and certificates the authorization server accepts',
+          ['Id', 'Kind', 'Added', 'Retires'],
+          app.credentials.map((c) =>
+            row([
+              html`<code>${c.id}</code>`,
+              [c.jwk ? 'JWK' : '', c.certificate ? `certificate ${c.subjectDn ?? ''}` : '']
+                .filter(Boolean)
+                .join(', '),
+              fmt(c.addedAt),
+              c.retiresAt ? fmt(c.retiresAt) : '—',
+            ]),
+          ),
+        )}
+        <h2>Tools</h2>
+        <p>
+          <a href="/apps/${app._id}/postman/collection.json" download>Postman collection</a> ·
+          <a href="/apps/${app._id}/postman/environment.json" download>Postman environment</a> ·
+          <a href="/apps/${app._id}/insights">Insights</a>
+        </p>
+        <h2>Lifecycle</h2>
+        <div class="actions">
+          ${Object.entries(ACTIONS)
+            .filter(([, a]) => a.when.includes(app.client.status))
+            .map(
+              ([action, a]) =>
+                html`<form method="post" action="/apps/${app._id}/${action}">
+                  ${csrfField(developer)}<button type="submit">${a.label}</button>
+                </form>`,
+            )}
+          ${
+            app.client.status === 'ACTIVE'
+              ? html`<form method="post" action="/apps/${app._id}/rotate">
+                  ${csrfField(developer)}<input type="hidden" name="source" value="generate" /><button
+                    type="submit"
+                  >
+                    Rotate: generate a new key
+                  </button>
+                </form>`
+              : ''
+          }
+        </div>`,
+      developer,
+    );
 
   router.post('/apps', deps.access.page, formBody, async (req, res) => {
     const developer = developerOf(res);
@@ -503,12 +459,8 @@ ${v.redirectUris ?? ''}</textarea>
             }),
       });
     } catch (err) {
-      if (!(err instanceof MarketplaceError)) throw err;
-      newAppPage(res, err.status, developer, org.standards, {
-        error: err.detail ?? err.title,
-        errors: err.errors,
-        values: body,
-      });
+      const { status, ...problems } = refusal(err);
+      newAppPage(res, status, developer, org.standards, { ...problems, values: body });
     }
   });
 
@@ -517,14 +469,11 @@ ${v.redirectUris ?? ''}</textarea>
     try {
       const app = await ownApplication(deps.models, developer, String(req.params.id));
       appPage(res, 200, developer, app, {
-        notice: typeof req.query.notice === 'string' ? req.query.notice : undefined,
+        notice: noticeOf(req),
       });
     } catch (err) {
       if (!(err instanceof MarketplaceError)) throw err;
-      res
-        .status(404)
-        .type('html')
-        .send(portalPage('Not found', html`<h1>Application not found</h1>`, developer));
+      sendAppNotFound(res, developer);
     }
   });
 
@@ -535,10 +484,7 @@ ${v.redirectUris ?? ''}</textarea>
     try {
       app = await ownApplication(deps.models, developer, String(req.params.id));
     } catch {
-      return res
-        .status(404)
-        .type('html')
-        .send(portalPage('Not found', html`<h1>Application not found</h1>`, developer));
+      return sendAppNotFound(res, developer);
     }
     if (!sameToken(req.body?.csrf, developer.csrf))
       return appPage(res, 403, developer, app, { error: 'This form is no longer valid.' });
@@ -576,10 +522,7 @@ ${v.redirectUris ?? ''}</textarea>
         res.attachment(`${app.name.replace(/[^\w-]+/g, '-')}.postman_${part}.json`).json(files[part]);
       } catch (err) {
         if (!(err instanceof MarketplaceError)) throw err;
-        res
-          .status(404)
-          .type('html')
-          .send(portalPage('Not found', html`<h1>Application not found</h1>`, developer));
+        sendAppNotFound(res, developer);
       }
     });
 

@@ -29,6 +29,18 @@ export interface PortalDeps {
   devMailbox: boolean;
 }
 
+/** What depends on the session (pages, the JSON API, insights) is never cached. */
+const NOT_CACHED = [
+  '/api',
+  '/apps',
+  '/insights',
+  '/organization',
+  '/subscriptions',
+  '/login',
+  '/signup',
+  '/verify',
+];
+
 export function portalRouter(deps: PortalDeps): { router: Router; access: DeveloperAccess } {
   const sessions = sessionStore({
     model: deps.models.DeveloperSession,
@@ -37,7 +49,7 @@ export function portalRouter(deps: PortalDeps): { router: Router; access: Develo
   });
   const access = developerAccess({ models: deps.models, sessions });
   const router = Router();
-  for (const prefix of ['/api', '/apps', '/organization', '/subscriptions', '/login', '/signup', '/verify'])
+  for (const prefix of NOT_CACHED)
     router.use(prefix, (_req, res, next) => {
       res.set('cache-control', 'no-store');
       next();

@@ -12,8 +12,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Models } from '../../../db/models/index.js';
-import type { Granularity } from '../../../lib/analytics/buckets.js';
-import { insightsCharts, insightsTables } from '../../../lib/analytics/insights-view.js';
+import { insightsBody } from '../../../lib/analytics/insights-page.js';
 import {
   analyticsQueries,
   type AnalyticsRange,
@@ -24,10 +23,11 @@ import { html, type Html } from '../../../lib/http/html.js';
 import { sendProblem } from '../../../lib/http/problem.js';
 import { parseInsightsQuery } from '../../consent-admin/insights-routes.js';
 import { queryErrors, queryString } from '../../consent-admin/query.js';
-import { MarketplaceError, sendMarketplaceError } from '../errors.js';
+import { MarketplaceError } from '../errors.js';
 import { developerOf, type DeveloperAccess, type DeveloperIdentity } from './access.js';
+import { apiHandler, organizationOf } from './api-handler.js';
 import { ownApplication } from './app-routes.js';
-import { portalPage } from './views.js';
+import { sendAppNotFound, sendMessage, sendPage } from './views.js';
 
 export interface InsightsRouteDeps {
   models: Pick<Models, 'Organization' | 'Subscription' | 'Application' | 'AnalyticsRollup'>;
@@ -110,15 +110,6 @@ const givenFilters = (query: unknown, withApplication: boolean): Record<string, 
     }),
   );
 
-const GRANULARITY_LABELS: Record<Granularity, string> = { minute: 'Minute', hour: 'Hour', day: 'Day' };
-
-const textField = (name: string, label: string, value: string | undefined, hint: string) =>
-  html`<div>
-    <label for="i-${name}">${label}</label>
-    <input id="i-${name}" name="${name}" value="${value ?? ''}" aria-describedby="i-${name}-hint" />
-    <span class="hint" id="i-${name}-hint">${hint}</span>
-  </div>`;
-
 interface InsightsPageView {
   developer: DeveloperIdentity;
   /** Where the form and the quick links go: /apps/:id/insights or /insights. */
@@ -135,75 +126,29 @@ interface InsightsPageView {
   errors?: Issue[];
 }
 
-function rangeForm(v: InsightsPageView): Html {
-  const f = v.filters;
-  const granularity = f.granularity ?? 'hour';
-  return html`<form method="get" action="${v.path}" aria-label="Period">
-    <div class="filters">
-      <div>
-        <label for="i-granularity">Per</label>
-        <select id="i-granularity" name="granularity">
-          ${(Object.keys(GRANULARITY_LABELS) as Granularity[]).map(
-            (g) =>
-              html`<option value="${g}" ${g === granularity ? html`selected` : ''}>
-                ${GRANULARITY_LABELS[g]}
-              </option>`,
-          )}
-        </select>
-      </div>
-      ${textField('from', 'From (UTC)', f.from, 'YYYY-MM-DD or YYYY-MM-DDTHH:MM')}
-      ${textField('to', 'To (UTC, not included)', f.to, 'YYYY-MM-DD (the whole day) or YYYY-MM-DDTHH:MM')}
-      ${
-        v.choices
-          ? html`<div>
-              <label for="i-applicationId">Application</label>
-              <select id="i-applicationId" name="applicationId">
-                <option value="">All applications</option>
-                ${v.choices.map(
-                  (a) =>
-                    html`<option value="${a._id}" ${f.applicationId === a._id ? html`selected` : ''}>
-                      ${a.name}
-                    </option>`,
-                )}
-              </select>
-            </div>`
-          : ''
-      }
-    </div>
-    <button type="submit">Show</button>
-    <a href="${v.path}?granularity=minute">Last hour</a> ·
-    <a href="${v.path}?granularity=hour">Last 24 hours</a> ·
-    <a href="${v.path}?granularity=day">Last 30 days</a>
-  </form>`;
-}
+const applicationChoice = (choices: AppRef[], chosen: string | undefined) =>
+  html`<div>
+    <label for="i-applicationId">Application</label>
+    <select id="i-applicationId" name="applicationId">
+      <option value="">All applications</option>
+      ${choices.map(
+        (a) => html`<option value="${a._id}" ${chosen === a._id ? html`selected` : ''}>${a.name}</option>`,
+      )}
+    </select>
+  </div>`;
 
-function insightsPage(v: InsightsPageView): string {
-  const problems = v.errors ? queryErrors(v.errors).errors : [];
-  const body = html`<h1>${v.title}</h1>
-    <p>
-      API calls, errors and latency at the gateway, consents and tokens of ${v.of}, from the analytics
-      roll-ups (updated every minute).
-    </p>
-    ${rangeForm(v)}
-    ${
-      problems.length
-        ? html`<div class="error-banner" role="alert" id="error">
-            <p>Check the period:</p>
-            <ul>
-              ${problems.map((p) => html`<li>${p.field} ${p.message}</li>`)}
-            </ul>
-          </div>`
-        : ''
-    }
-    ${
-      v.report
-        ? html`${insightsCharts(v.report)} ${insightsTables(v.report)}
-            <p class="hint">
-              The same numbers as JSON: <a href="${v.apiPath}${queryString(v.filters)}">${v.apiPath}</a>.
-            </p>`
-        : ''
-    }`;
-  return portalPage(v.title, body, v.developer);
+function sendInsightsPage(res: Response, status: number, v: InsightsPageView) {
+  const body = insightsBody({
+    title: v.title,
+    of: v.of,
+    action: v.path,
+    filters: v.filters,
+    scopeField: v.choices ? applicationChoice(v.choices, v.filters.applicationId) : undefined,
+    problems: v.errors ? queryErrors(v.errors).errors : [],
+    report: v.report,
+    json: html`<a href="${v.apiPath}${queryString(v.filters)}">${v.apiPath}</a>`,
+  });
+  sendPage(res, status, v.title, body, v.developer);
 }
 
 const clientsOf = (apps: AppRef[]): Html => {
@@ -215,21 +160,11 @@ const clientsOf = (apps: AppRef[]): Html => {
     : html`your applications (none has a client yet: nothing to show)`;
 };
 
-const notFoundPage = (res: Response, developer: DeveloperIdentity) =>
-  res
-    .status(404)
-    .type('html')
-    .send(portalPage('Not found', html`<h1>Application not found</h1>`, developer));
-
 export function developerInsightsRouter(deps: InsightsRouteDeps, o: { now?: () => number } = {}): Router {
   const now = o.now ?? Date.now;
   const queries = analyticsQueries(deps.models, { now });
   const { Application } = deps.models;
   const router = Router();
-  router.use('/insights', (_req, res, next) => {
-    res.set('cache-control', 'no-store');
-    next();
-  });
 
   const organizationApps = (organizationId: string) =>
     Application.find({ organizationId }, { name: 1, 'client.clientId': 1 }).sort({ _id: 1 }).lean<AppRef[]>();
@@ -249,33 +184,16 @@ export function developerInsightsRouter(deps: InsightsRouteDeps, o: { now?: () =
     return undefined;
   };
 
-  /** Run an API handler; a MarketplaceError (404, 409) becomes its problem answer. */
-  const handle =
-    (fn: (req: Request, res: Response, developer: DeveloperIdentity) => Promise<void>) =>
-    async (req: Request, res: Response) => {
-      try {
-        await fn(req, res, developerOf(res));
-      } catch (err) {
-        if (err instanceof MarketplaceError) return sendMarketplaceError(res, err);
-        throw err;
-      }
-    };
-
   router.get(
     '/api/insights',
     deps.access.api,
-    handle(async (req, res, d) => {
-      if (!d.organizationId)
-        throw new MarketplaceError(
-          409,
-          'No organization',
-          'Enrol your organization or accept an invitation first.',
-        );
+    apiHandler(async (req, res, d) => {
+      const organizationId = organizationOf(d);
       const q = apiQuery(req, res, true);
       if (!q) return;
       const apps = q.applicationId
         ? [await ownApplication(deps.models, d, q.applicationId)]
-        : await organizationApps(d.organizationId);
+        : await organizationApps(organizationId);
       res.json(await reportView(apps, q.range));
     }),
   );
@@ -283,7 +201,7 @@ export function developerInsightsRouter(deps: InsightsRouteDeps, o: { now?: () =
   router.get(
     '/api/applications/:id/insights',
     deps.access.api,
-    handle(async (req, res, d) => {
+    apiHandler(async (req, res, d) => {
       const app = await ownApplication(deps.models, d, String(req.params.id));
       const q = apiQuery(req, res, false);
       if (!q) return;
@@ -298,7 +216,7 @@ export function developerInsightsRouter(deps: InsightsRouteDeps, o: { now?: () =
       app = await ownApplication(deps.models, developer, String(req.params.id));
     } catch (err) {
       if (!(err instanceof MarketplaceError)) throw err;
-      return notFoundPage(res, developer);
+      return sendAppNotFound(res, developer);
     }
     const view = {
       developer,
@@ -309,30 +227,24 @@ export function developerInsightsRouter(deps: InsightsRouteDeps, o: { now?: () =
       filters: givenFilters(req.query, false),
     };
     const parsed = parseDeveloperInsightsQuery(req.query, now(), false);
-    if (!parsed.success)
-      return res
-        .status(400)
-        .type('html')
-        .send(insightsPage({ ...view, errors: parsed.issues }));
+    if (!parsed.success) return sendInsightsPage(res, 400, { ...view, errors: parsed.issues });
     const report = await queries.report(scopeOf([app]), parsed.data.range);
-    res.type('html').send(insightsPage({ ...view, report }));
+    sendInsightsPage(res, 200, { ...view, report });
   });
 
   router.get('/insights', deps.access.page, async (req, res) => {
     const developer = developerOf(res);
     if (!developer.organizationId)
-      return res
-        .status(409)
-        .type('html')
-        .send(
-          portalPage(
-            'Insights',
-            html`<h1>Insights</h1>
-              <p role="alert">Enrol your organization first: insights are of its applications.</p>
-              <p><a href="/organization">Organization</a></p>`,
-            developer,
-          ),
-        );
+      return sendMessage(
+        res,
+        409,
+        {
+          title: 'Insights',
+          message: 'Enrol your organization first: insights are of its applications.',
+          link: { href: '/organization', text: 'Organization' },
+        },
+        developer,
+      );
     const apps = await organizationApps(developer.organizationId);
     const filters = givenFilters(req.query, true);
     const view = {
@@ -345,27 +257,21 @@ export function developerInsightsRouter(deps: InsightsRouteDeps, o: { now?: () =
       choices: apps,
     };
     const parsed = parseDeveloperInsightsQuery(req.query, now(), true);
-    if (!parsed.success)
-      return res
-        .status(400)
-        .type('html')
-        .send(insightsPage({ ...view, errors: parsed.issues }));
+    if (!parsed.success) return sendInsightsPage(res, 400, { ...view, errors: parsed.issues });
     let chosen = apps;
     if (parsed.data.applicationId) {
       const app = apps.find((a) => a._id === parsed.data.applicationId);
-      if (!app) return notFoundPage(res, developer);
+      if (!app) return sendAppNotFound(res, developer);
       chosen = [app];
     }
     const report = await queries.report(scopeOf(chosen), parsed.data.range);
-    res.type('html').send(
-      insightsPage({
-        ...view,
-        ...(chosen.length === 1 && parsed.data.applicationId
-          ? { title: `Insights: ${chosen[0]!.name}`, of: clientsOf(chosen) }
-          : {}),
-        report,
-      }),
-    );
+    sendInsightsPage(res, 200, {
+      ...view,
+      ...(chosen.length === 1 && parsed.data.applicationId
+        ? { title: `Insights: ${chosen[0]!.name}`, of: clientsOf(chosen) }
+        : {}),
+      report,
+    });
   });
 
   return router;

@@ -1,17 +1,25 @@
 // The developer's organization: enrolment (which makes them its admin), its review status, its
 // members, and invitations the org admin sends to other developers.
 import { createHash } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Models } from '../../../db/models/index.js';
 import { formBody, randomToken, sameToken } from '../../../lib/http/forms.js';
 import { html } from '../../../lib/http/html.js';
 import { fmt } from '../../consent-admin/views.js';
 import { normaliseEmail } from '../../consent-admin/staff-auth.js';
-import { MarketplaceError } from '../errors.js';
 import type { organizationEnrolment } from '../routes/organizations.js';
 import { developerOf, type DeveloperAccess, type DeveloperIdentity } from './access.js';
-import { csrfField, formProblems, portalPage } from './views.js';
+import { row, table } from '../../../lib/http/table.js';
+import {
+  csrfField,
+  formProblems,
+  noticeOf,
+  refusal,
+  sendMessage,
+  sendPage,
+  type FormState,
+} from './views.js';
 
 const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 const digest = (token: string) => createHash('sha256').update(token).digest('base64url');
@@ -46,139 +54,111 @@ export function organizationRouter(deps: OrganizationRouteDeps): Router {
   const { Organization, Developer, Invitation, Notification } = deps.models;
   const router = Router();
 
-  const enrolPage = (
-    res: Response,
-    status: number,
-    developer: DeveloperIdentity,
-    o: Parameters<typeof formProblems>[0] & { values?: Record<string, string> } = {},
-  ) => {
+  const enrolPage = (res: Response, status: number, developer: DeveloperIdentity, o: FormState = {}) => {
     const v = o.values ?? {};
-    res
-      .status(status)
-      .type('html')
-      .send(
-        portalPage(
-          'Enrol your organization',
-          html`<h1>Enrol your organization</h1>
-            <p>
-              The bank reviews every data recipient before it may subscribe to APIs. You become your
-              organization's admin.
-            </p>
-            ${formProblems(o)}
-            <form method="post" action="/organization" novalidate>
-              ${csrfField(developer)}
-              <label for="legalName">Legal name</label>
-              <input id="legalName" name="legalName" required value="${v.legalName ?? ''}" />
-              <label for="taxIdType">Tax id type</label>
-              <select id="taxIdType" name="taxIdType">
-                <option value="CNPJ" ${v.taxIdType === 'EIN' ? '' : html`selected`}>CNPJ (Brazil)</option>
-                <option value="EIN" ${v.taxIdType === 'EIN' ? html`selected` : ''}>
-                  EIN (United States)
-                </option>
-              </select>
-              <label for="taxId">Tax id</label>
-              <input id="taxId" name="taxId" required inputmode="numeric" value="${v.taxId ?? ''}" />
-              <label for="website">Website (https)</label>
-              <input id="website" name="website" type="url" required value="${v.website ?? ''}" />
-              <label for="logoUri">Logo URL (https, optional)</label>
-              <input id="logoUri" name="logoUri" type="url" value="${v.logoUri ?? ''}" />
-              <label for="businessName">Business contact name (optional)</label>
-              <input id="businessName" name="businessName" value="${v.businessName ?? ''}" />
-              <label for="businessEmail">Business contact email (optional)</label>
-              <input id="businessEmail" name="businessEmail" type="email" value="${v.businessEmail ?? ''}" />
-              <fieldset>
-                <legend>Standards</legend>
-                <label
-                  ><input
-                    type="checkbox"
-                    name="standard-OFB"
-                    ${v['standard-OFB'] === 'on' ? html`checked` : ''}
-                  />
-                  Open Finance Brasil</label
-                >
-                <label
-                  ><input
-                    type="checkbox"
-                    name="standard-FDX"
-                    ${v['standard-FDX'] === 'on' ? html`checked` : ''}
-                  />
-                  FDX</label
-                >
-              </fieldset>
-              <button type="submit">Enrol</button>
-            </form>`,
-          developer,
-        ),
-      );
+    sendPage(
+      res,
+      status,
+      'Enrol your organization',
+      html`<h1>Enrol your organization</h1>
+        <p>
+          The bank reviews every data recipient before it may subscribe to APIs. You become your
+          organization's admin.
+        </p>
+        ${formProblems(o)}
+        <form method="post" action="/organization" novalidate>
+          ${csrfField(developer)}
+          <label for="legalName">Legal name</label>
+          <input id="legalName" name="legalName" required value="${v.legalName ?? ''}" />
+          <label for="taxIdType">Tax id type</label>
+          <select id="taxIdType" name="taxIdType">
+            <option value="CNPJ" ${v.taxIdType === 'EIN' ? '' : html`selected`}>CNPJ (Brazil)</option>
+            <option value="EIN" ${v.taxIdType === 'EIN' ? html`selected` : ''}>EIN (United States)</option>
+          </select>
+          <label for="taxId">Tax id</label>
+          <input id="taxId" name="taxId" required inputmode="numeric" value="${v.taxId ?? ''}" />
+          <label for="website">Website (https)</label>
+          <input id="website" name="website" type="url" required value="${v.website ?? ''}" />
+          <label for="logoUri">Logo URL (https, optional)</label>
+          <input id="logoUri" name="logoUri" type="url" value="${v.logoUri ?? ''}" />
+          <label for="businessName">Business contact name (optional)</label>
+          <input id="businessName" name="businessName" value="${v.businessName ?? ''}" />
+          <label for="businessEmail">Business contact email (optional)</label>
+          <input id="businessEmail" name="businessEmail" type="email" value="${v.businessEmail ?? ''}" />
+          <fieldset>
+            <legend>Standards</legend>
+            <label
+              ><input
+                type="checkbox"
+                name="standard-OFB"
+                ${v['standard-OFB'] === 'on' ? html`checked` : ''}
+              />
+              Open Finance Brasil</label
+            >
+            <label
+              ><input
+                type="checkbox"
+                name="standard-FDX"
+                ${v['standard-FDX'] === 'on' ? html`checked` : ''}
+              />
+              FDX</label
+            >
+          </fieldset>
+          <button type="submit">Enrol</button>
+        </form>`,
+      developer,
+    );
   };
 
-  router.get('/organization', deps.access.page, async (_req, res) => {
+  router.get('/organization', deps.access.page, async (req, res) => {
     const developer = developerOf(res);
     if (!developer.organizationId) return enrolPage(res, 200, developer);
     const org = await Organization.findById(developer.organizationId).lean();
     if (!org) return enrolPage(res, 200, developer);
     const members = await Developer.find({ organizationId: org._id }).lean();
-    const notice = typeof res.req.query.notice === 'string' ? res.req.query.notice : undefined;
-    res.type('html').send(
-      portalPage(
-        org.legalName,
-        html`<h1>${org.legalName}</h1>
-          ${formProblems({ notice })}
-          <dl>
-            <dt>Status</dt>
-            <dd><strong id="org-status">${org.status}</strong></dd>
-            ${
-              org.review?.reason
-                ? html`<dt>Bank's reason</dt>
-                    <dd>${org.review.reason}</dd>`
-                : ''
-            }
-            <dt>${org.taxIdType}</dt>
-            <dd>${org.taxId}</dd>
-            <dt>Website</dt>
-            <dd>${org.website}</dd>
-            <dt>Standards</dt>
-            <dd>${org.standards.join(', ')}</dd>
-            <dt>Submitted</dt>
-            <dd>${fmt(org.submittedAt)}</dd>
-          </dl>
-          ${org.status === 'PENDING_REVIEW' ? html`<p role="status">The bank is reviewing your enrolment. You will get an email when it decides.</p>` : ''}
-          <h2>Members</h2>
-          <table>
-            <caption>
-              Developers of ${org.legalName}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${members.map(
-                (m) =>
-                  html`<tr>
-                    <td>${m.name}</td>
-                    <td>${m.email}</td>
-                    <td>${m.role}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
+    sendPage(
+      res,
+      200,
+      org.legalName,
+      html`<h1>${org.legalName}</h1>
+        ${formProblems({ notice: noticeOf(req) })}
+        <dl>
+          <dt>Status</dt>
+          <dd><strong id="org-status">${org.status}</strong></dd>
           ${
-            developer.role === 'ORG_ADMIN'
-              ? html`<h2>Invite a developer</h2>
-                  <form method="post" action="/organization/invitations" novalidate>
-                    ${csrfField(developer)}
-                    <label for="invite-email">Email</label>
-                    <input id="invite-email" name="email" type="email" required />
-                    <button type="submit">Send invitation</button>
-                  </form>`
+            org.review?.reason
+              ? html`<dt>Bank's reason</dt>
+                  <dd>${org.review.reason}</dd>`
               : ''
-          }`,
-        developer,
-      ),
+          }
+          <dt>${org.taxIdType}</dt>
+          <dd>${org.taxId}</dd>
+          <dt>Website</dt>
+          <dd>${org.website}</dd>
+          <dt>Standards</dt>
+          <dd>${org.standards.join(', ')}</dd>
+          <dt>Submitted</dt>
+          <dd>${fmt(org.submittedAt)}</dd>
+        </dl>
+        ${org.status === 'PENDING_REVIEW' ? html`<p role="status">The bank is reviewing your enrolment. You will get an email when it decides.</p>` : ''}
+        <h2>Members</h2>
+        ${table(
+          `Developers of ${org.legalName}`,
+          ['Name', 'Email', 'Role'],
+          members.map((m) => row([m.name, m.email, m.role ?? ''])),
+        )}
+        ${
+          developer.role === 'ORG_ADMIN'
+            ? html`<h2>Invite a developer</h2>
+                <form method="post" action="/organization/invitations" novalidate>
+                  ${csrfField(developer)}
+                  <label for="invite-email">Email</label>
+                  <input id="invite-email" name="email" type="email" required />
+                  <button type="submit">Send invitation</button>
+                </form>`
+            : ''
+        }`,
+      developer,
     );
   });
 
@@ -206,12 +186,8 @@ export function organizationRouter(deps: OrganizationRouteDeps): Router {
         '/organization?notice=' + encodeURIComponent('Enrolment received: the bank will review it.'),
       );
     } catch (err) {
-      if (!(err instanceof MarketplaceError)) throw err;
-      enrolPage(res, err.status, developer, {
-        error: err.detail ?? err.title,
-        errors: err.errors,
-        values: body,
-      });
+      const { status, ...problems } = refusal(err);
+      enrolPage(res, status, developer, { ...problems, values: body });
     }
   });
 
@@ -219,18 +195,12 @@ export function organizationRouter(deps: OrganizationRouteDeps): Router {
     const developer = developerOf(res);
     const body = req.body as Record<string, string>;
     const refuse = (status: number, message: string) =>
-      res
-        .status(status)
-        .type('html')
-        .send(
-          portalPage(
-            'Invitation not sent',
-            html`<h1>Invitation not sent</h1>
-              <p role="alert">${message}</p>
-              <p><a href="/organization">Back</a></p>`,
-            developer,
-          ),
-        );
+      sendMessage(
+        res,
+        status,
+        { title: 'Invitation not sent', message, link: { href: '/organization', text: 'Back' } },
+        developer,
+      );
     if (!sameToken(body.csrf, developer.csrf)) return refuse(403, 'This form is no longer valid.');
     if (developer.role !== 'ORG_ADMIN' || !developer.organizationId)
       return refuse(403, "Only your organization's admin invites developers.");
@@ -260,54 +230,40 @@ export function organizationRouter(deps: OrganizationRouteDeps): Router {
   });
 
   const acceptPage = (
-    req: Request,
     res: Response,
     developer: DeveloperIdentity,
     status: number,
     message: string,
     ok = false,
   ) =>
-    res
-      .status(status)
-      .type('html')
-      .send(
-        portalPage(
-          'Invitation',
-          html`<h1>Invitation</h1>
-            <p role="${ok ? 'status' : 'alert'}">${message}</p>
-            <p><a href="/organization">Your organization</a></p>`,
-          developer,
-        ),
-      );
+    sendMessage(
+      res,
+      status,
+      { title: 'Invitation', message, ok, link: { href: '/organization', text: 'Your organization' } },
+      developer,
+    );
 
   router.get('/invitations/accept', deps.access.page, async (req, res) => {
     const developer = developerOf(res);
     const token = typeof req.query.token === 'string' ? req.query.token : '';
     const invitation = /^[\w-]{43}$/.test(token) ? await Invitation.findById(digest(token)).lean() : null;
     if (!invitation || invitation.acceptedAt || invitation.expiresAt < new Date())
-      return acceptPage(
-        req,
-        res,
-        developer,
-        400,
-        'This invitation is not valid: it is wrong, used or expired.',
-      );
+      return acceptPage(res, developer, 400, 'This invitation is not valid: it is wrong, used or expired.');
     if (invitation.email !== developer.email)
       return acceptPage(
-        req,
         res,
         developer,
         403,
         `This invitation is for ${invitation.email}; you are logged in as ${developer.email}.`,
       );
     if (developer.organizationId && developer.organizationId !== invitation.organizationId)
-      return acceptPage(req, res, developer, 409, 'You already belong to another organization.');
+      return acceptPage(res, developer, 409, 'You already belong to another organization.');
     await Developer.updateOne(
       { _id: developer.id },
       { $set: { organizationId: invitation.organizationId, role: developer.role ?? 'DEVELOPER' } },
     );
     await Invitation.updateOne({ _id: invitation._id }, { $set: { acceptedAt: new Date() } });
-    acceptPage(req, res, developer, 200, 'You joined the organization.', true);
+    acceptPage(res, developer, 200, 'You joined the organization.', true);
   });
 
   return router;

@@ -9,6 +9,7 @@ import type { Logger } from '../../../lib/logger.js';
 import { syncScopesUpdate } from '../../../workflows/provisioning.js';
 import { findProduct } from '../catalog/products.js';
 import { MarketplaceError } from '../errors.js';
+import { approvedOrganization } from '../organization-guard.js';
 
 export type BankDecision = 'APPROVE' | 'REJECT' | 'SUSPEND' | 'RESUME';
 
@@ -61,20 +62,7 @@ export function subscriptionService(deps: SubscriptionDeps) {
         throw new MarketplaceError(400, 'Invalid subscription', undefined, [
           { field: 'planId', message: `must be one of ${product.plans.map((p) => p.id).join(', ')}` },
         ]);
-      const org = await Organization.findById(input.organizationId).lean();
-      if (!org) throw new MarketplaceError(404, 'Organization not found');
-      if (org.status !== 'APPROVED')
-        throw new MarketplaceError(
-          409,
-          'Organization not approved',
-          `The organization is ${org.status}: the bank approves it first.`,
-        );
-      if (!org.standards.includes(product.standard))
-        throw new MarketplaceError(
-          409,
-          'Standard not enrolled',
-          `The organization did not enrol for ${product.standard}.`,
-        );
+      await approvedOrganization(Organization, input.organizationId, product.standard);
       const id = subscriptionId(input.organizationId, input.productId);
       const existing = await Subscription.findById(id).lean();
       if (existing && existing.status !== 'REJECTED')
