@@ -11,7 +11,7 @@ import { fdxDetailIn, fdxTerms } from './fdx-authorization-details.js';
 import { requestObjectChecks } from './request-object.js';
 import { gatewayClient, providerConfiguration } from './configuration.js';
 import { loadKeySet } from './keys/key-store.js';
-import type { DISCOVERY_AGENT_POLICY} from './registration-policy.js';
+import type { DISCOVERY_AGENT_POLICY } from './registration-policy.js';
 import { FAPI_CLIENT_POLICY, type RegistrationRules } from './registration-policy.js';
 
 export interface AuthorizationServerOptions {
