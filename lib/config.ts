@@ -282,6 +282,19 @@ export const envSchema = z
           'set in production: 32 random bytes in base64 that encrypt the authorization server keys at rest',
       });
     }
+    // Production secrets and addresses the development defaults stand in for: every replica must
+    // share the secrets key, the AS issues the agent's token, and mailed links need the real URL.
+    const productionRequired: [keyof typeof env, string][] = [
+      [
+        'MARKETPLACE_SECRETS_KEY',
+        '32 random bytes in base64 that encrypt registration access tokens at rest',
+      ],
+      ['DISCOVERY_AGENT_TOKEN', "the authorization server's initial access token for the Discovery Agent"],
+      ['MARKETPLACE_URL', 'the public URL of the marketplace, used in the links it mails'],
+    ];
+    for (const [name, what] of productionRequired)
+      if (env.NODE_ENV === 'production' && !env[name])
+        ctx.addIssue({ code: 'custom', path: [name], message: `set in production: ${what}` });
     if (Boolean(env.GATEWAY_CLIENT_CERT) !== Boolean(env.GATEWAY_CLIENT_KEY)) {
       ctx.addIssue({
         code: 'custom',

@@ -46,6 +46,10 @@ export interface ProvisioningInput {
 
 export interface ProvisioningState {
   status: ClientStatus;
+  /** A suspension by the bank: only the bank may enable the client again. */
+  suspendedByBank?: boolean;
+  /** Consecutive failures of a timed step (retire, expire), for its back-off. */
+  timerFailures?: number;
   clientId?: string;
   expiresAt?: string;
   /** When the credentials replaced by the last rotation stop working. */
@@ -54,9 +58,12 @@ export interface ProvisioningState {
 }
 
 export interface Actor {
+  /** `staff:<email>` for the bank (see api/consent-admin/access.ts), the developer's email otherwise. */
   by: string;
   reason?: string;
 }
+
+const isBank = (actor: Actor) => actor.by.startsWith('staff:');
 
 export const stateQuery = defineQuery<ProvisioningState>('state');
 /** Resolves once the first registration has succeeded or failed. */
@@ -119,12 +126,20 @@ export async function provisioning(input: ProvisioningInput): Promise<Provisioni
       throw ApplicationFailure.create({ type: 'ProvisioningStepFailed', message: item.done.error });
     return state;
   };
+  /** Why `kind` cannot run now, or undefined: checked when it is asked for and again when it runs. */
+  const refusal = (kind: Command['kind'], actor: Actor): string | undefined => {
+    if (!ALLOWED[state.status].includes(kind)) return `cannot ${kind} a client that is ${state.status}`;
+    if (kind === 'enable' && state.suspendedByBank && !isBank(actor))
+      return 'the bank suspended this client: only the bank can enable it';
+    return undefined;
+  };
   const validate = (kind: Command['kind'], actor: Actor) => {
     if (typeof actor?.by !== 'string' || actor.by.trim() === '') throw new Error('by is required');
-    const pending = queue.some((q) => !q.done && q.command.kind === kind);
+    // Scope syncs queue up: each reads the subscriptions as they are when it runs.
+    const pending = kind !== 'syncScopes' && queue.some((q) => !q.done && q.command.kind === kind);
     if (pending) throw new Error(`a ${kind} is already in progress`);
-    if (!ALLOWED[state.status].includes(kind))
-      throw new Error(`cannot ${kind} a client that is ${state.status}`);
+    const why = refusal(kind, actor);
+    if (why) throw new Error(why);
   };
   for (const [update, kind] of [
     [suspendUpdate, 'suspend'],
@@ -190,18 +205,27 @@ export async function provisioning(input: ProvisioningInput): Promise<Provisioni
 
   const run = async (command: Command): Promise<string | undefined> => {
     const { by } = command.actor;
+    // An earlier command in the queue may have changed what this one may do.
+    const why = refusal(command.kind, command.actor);
+    if (why) return why;
     switch (command.kind) {
       case 'retry':
         await register(by);
         return state.status === 'ACTIVE' ? undefined : 'the registration failed again';
       case 'suspend': {
         const error = await step('suspend', by, () => a.updateClient({ applicationId, suspended: true }));
-        if (!error) await setStatus('SUSPENDED');
+        if (!error) {
+          state.suspendedByBank = isBank(command.actor);
+          await setStatus('SUSPENDED');
+        }
         return error;
       }
       case 'enable': {
         const error = await step('enable', by, () => a.updateClient({ applicationId, suspended: false }));
-        if (!error) await setStatus('ACTIVE');
+        if (!error) {
+          state.suspendedByBank = undefined;
+          await setStatus('ACTIVE');
+        }
         return error;
       }
       case 'syncScopes':
@@ -210,12 +234,13 @@ export async function provisioning(input: ProvisioningInput): Promise<Provisioni
         );
       case 'rotate': {
         const retireAt = new Date(Date.now() + input.rotationOverlapMs).toISOString();
-        const error = await step('rotate', by, async () => {
-          await a.addCredential({ applicationId, credential: command.credential, retireOthersAt: retireAt });
-          await a.updateClient({ applicationId, suspended: false });
-        });
-        if (!error) state.retireAt = retireAt;
-        return error;
+        const added = await step('add-credential', by, () =>
+          a.addCredential({ applicationId, credential: command.credential, retireOthersAt: retireAt }),
+        );
+        if (added) return added;
+        // The record now retires the old credentials: the timer must run whatever the update does.
+        state.retireAt = retireAt;
+        return step('rotate', by, () => a.updateClient({ applicationId, suspended: false }));
       }
       case 'deprovision': {
         const error = await step('deprovision', by, () => a.deleteClient({ applicationId }));
@@ -223,6 +248,16 @@ export async function provisioning(input: ProvisioningInput): Promise<Provisioni
         return error;
       }
     }
+  };
+
+  /** When a failed timed step is tried again: a minute, doubling, at most a day. */
+  const backOff = () => {
+    state.timerFailures = (state.timerFailures ?? 0) + 1;
+    return new Date(Date.now() + Math.min(60_000 * 2 ** (state.timerFailures - 1), 86_400_000)).toISOString();
+  };
+  /** Commands left in the queue when the run ends or continues as new are answered, never left waiting. */
+  const refuseQueued = (why: string) => {
+    for (const q of queue) if (!q.done) q.done = { error: why };
   };
 
   if (state.status === 'PROVISIONING') await register('marketplace');
@@ -246,12 +281,12 @@ export async function provisioning(input: ProvisioningInput): Promise<Provisioni
           if (state.status === 'ACTIVE' || state.status === 'SUSPENDED')
             await a.updateClient({ applicationId, suspended: state.status === 'SUSPENDED' });
         });
-        // A failed retirement is tried again at the next wake-up, a minute on.
-        state.retireAt = error ? new Date(Date.now() + 60_000).toISOString() : undefined;
+        state.retireAt = error ? backOff() : undefined;
+        if (!error) state.timerFailures = undefined;
       }
       if (state.expiresAt && Date.parse(state.expiresAt) <= Date.now()) {
         const error = await step('expire', 'schedule', () => a.deleteClient({ applicationId }));
-        if (error) state.expiresAt = new Date(Date.now() + 60_000).toISOString();
+        if (error) state.expiresAt = backOff();
         else {
           await setStatus('EXPIRED');
           await a.notifyDeveloper({ applicationId, organizationId: input.organizationId, event: 'expired' });
@@ -265,6 +300,7 @@ export async function provisioning(input: ProvisioningInput): Promise<Provisioni
       handled++;
     }
     if (handled >= COMMANDS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+      refuseQueued('the workflow is starting a new run: try again');
       await condition(allHandlersFinished);
       await continueAsNew<typeof provisioning>({
         ...input,
@@ -272,6 +308,7 @@ export async function provisioning(input: ProvisioningInput): Promise<Provisioni
       });
     }
   }
+  refuseQueued(`the client is ${state.status}`);
   await condition(allHandlersFinished);
   return state;
 }

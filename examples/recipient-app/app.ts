@@ -46,7 +46,8 @@ export function createRecipientApp(cfg: RecipientConfig, opts: AppOptions = {}) 
   const home = new URL(cfg.redirectUri);
   app.use((req, res, next) => {
     if (req.method === 'GET' && req.headers.host !== home.host)
-      return res.redirect(302, new URL(req.originalUrl, home.origin).href);
+      // Always this app's origin: a path like `//evil.example/` must not become another host.
+      return res.redirect(302, `${home.origin}/${req.originalUrl.replace(/^\/+/, '')}`);
     next();
   });
   app.use(express.urlencoded({ extended: false, limit: '32kb' }));

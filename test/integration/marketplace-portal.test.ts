@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { GeneratedSecrets } from '../../api/marketplace/applications/credentials.js';
 import { clientCredentialsToken, tokenOutcome } from '../helpers/client-credentials.js';
 import { HttpSession, hiddenField, pageText } from '../helpers/consoles.js';
+import { onboardingWorkflowId } from '../../api/marketplace/routes/organizations.js';
+import { reviewUpdate } from '../../workflows/onboarding.js';
 import { uniqueNames } from '../helpers/env.js';
+import { validCnpj } from '../helpers/tax-ids.js';
 import {
   approvedOrganization,
   developer,
@@ -61,6 +64,27 @@ describe('developer accounts', () => {
     expect(ok.status).toBe(303);
     const me = await web.request('/api/me');
     expect(me.json()).toMatchObject({ email, organizationId: null });
+  });
+
+  it('gives an unverified address to whoever signs up last and proves it', async () => {
+    const email = 'claimed@fintech.example';
+    const signUp = async (password: string) => {
+      const web = new HttpSession(stack.baseUrl);
+      const form = await web.request('/signup');
+      await web.request('/signup', {
+        form: { csrf: hiddenField(form.text, 'csrf'), name: 'X', email, password },
+      });
+    };
+    await signUp('squatter password 1');
+    await signUp(PASSWORD);
+    const web = new HttpSession(stack.baseUrl);
+    await web.request(await mailedLink(stack, email, '/verify'));
+    const login = await web.request('/login');
+    const tryPassword = async (password: string) =>
+      (await web.request('/login', { form: { csrf: hiddenField(login.text, 'csrf'), email, password } }))
+        .status;
+    expect(await tryPassword('squatter password 1')).toBe(401);
+    expect(await tryPassword(PASSWORD)).toBe(303);
   });
 
   it('needs a session for the API and the pages', async () => {
@@ -233,20 +257,58 @@ describe('organizations, subscriptions and applications', () => {
     expect(JSON.stringify(postman.json())).toContain(app.client.clientId);
 
     // Suspended by the developer: token requests fail; enabled again: they work.
-    const suspended = await admin.request(`/api/applications/${app.applicationId}/suspend`, {
-      method: 'POST',
-    });
+    // Lifecycle calls take JSON only: a cross-site form cannot make them.
+    expect(
+      (await admin.request(`/api/applications/${app.applicationId}/suspend`, { method: 'POST' })).status,
+    ).toBe(415);
+    const suspended = await admin.request(`/api/applications/${app.applicationId}/suspend`, { json: {} });
     expect(suspended.json()).toMatchObject({ client: { status: 'SUSPENDED' } });
     await expect(
       tokenOutcome(clientCredentialsToken(stack.as, app.client.clientId, app.secrets)),
     ).resolves.toMatch(/^invalid_request/);
     expect(
-      (await admin.request(`/api/applications/${app.applicationId}/suspend`, { method: 'POST' })).json(),
+      (await admin.request(`/api/applications/${app.applicationId}/suspend`, { json: {} })).json(),
     ).toMatchObject({ status: 409, detail: 'cannot suspend a client that is SUSPENDED' });
-    await admin.request(`/api/applications/${app.applicationId}/enable`, { method: 'POST' });
+    await admin.request(`/api/applications/${app.applicationId}/enable`, { json: {} });
     await expect(
       tokenOutcome(clientCredentialsToken(stack.as, app.client.clientId, app.secrets)),
     ).resolves.toBe('issued');
+  });
+
+  it('does not let another developer take over a rejected organization by its public tax id', async () => {
+    const owner = await developer(stack, 'owner@rejected.example');
+    const page = await owner.request('/organization');
+    const taxId = validCnpj();
+    const form = {
+      legalName: 'Rejected Fintech',
+      taxIdType: 'CNPJ',
+      taxId,
+      website: 'https://rejected.example',
+      'standard-OFB': 'on',
+    };
+    expect(
+      (await owner.request('/organization', { form: { ...form, csrf: hiddenField(page.text, 'csrf') } }))
+        .status,
+    ).toBe(303);
+    await stack.client.workflow
+      .getHandle(onboardingWorkflowId('CNPJ', taxId))
+      .executeUpdate(reviewUpdate, {
+        args: [{ decision: 'REJECTED', reason: 'incomplete', reviewer: 'staff:a@bank.example' }],
+      });
+
+    const stranger = await developer(stack, 'stranger@elsewhere.example');
+    const strangerPage = await stranger.request('/organization');
+    const taken = await stranger.request('/organization', {
+      form: { ...form, csrf: hiddenField(strangerPage.text, 'csrf') },
+    });
+    expect(taken.status).toBe(409);
+    expect(pageText(taken.text)).toContain('ask its admin to invite you');
+    expect((await stranger.request('/api/me')).json()).toMatchObject({ organizationId: null });
+    // Its own admin may enrol it again.
+    const again = await owner.request('/organization', {
+      form: { ...form, csrf: hiddenField(page.text, 'csrf') },
+    });
+    expect(again.status).toBe(303);
   });
 
   it('lets the org admin invite a developer, and keeps other organizations out', async () => {
@@ -272,7 +334,7 @@ describe('organizations, subscriptions and applications', () => {
     const appId = apps.applications[0]!.applicationId;
     expect((await other.request(`/api/applications/${appId}`)).status).toBe(404);
     expect((await other.request(`/apps/${appId}`)).status).toBe(404);
-    expect((await other.request(`/api/applications/${appId}/suspend`, { method: 'POST' })).status).toBe(404);
+    expect((await other.request(`/api/applications/${appId}/suspend`, { json: {} })).status).toBe(404);
     expect((await other.request('/api/applications')).json()).toEqual({ applications: [] });
   });
 });

@@ -148,6 +148,10 @@ describe('provisioning (the Discovery Agent)', () => {
       updateRefusal(app.handle.executeUpdate(suspendUpdate, { args: [{ by: 'x' }] })),
     ).resolves.toBe('cannot suspend a client that is SUSPENDED');
 
+    // The bank suspended it: the developer cannot lift that, the bank can.
+    await expect(
+      updateRefusal(app.handle.executeUpdate(enableUpdate, { args: [{ by: 'dev@fintech.example' }] })),
+    ).resolves.toBe('the bank suspended this client: only the bank can enable it');
     await app.handle.executeUpdate(enableUpdate, { args: [{ by: 'staff:admin@bank.example' }] });
     await expect(refused(tokenRequest(clientId!, app.secrets))).resolves.toBe('issued');
     const record = await db.models.Application.findById(app.applicationId).lean();

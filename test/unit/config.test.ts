@@ -90,6 +90,18 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
       /AUTH_KEY_ENCRYPTION_KEY must be set in production/,
     );
+    // The marketplace's secrets and public URL have no development stand-in in production.
+    const missing = () =>
+      loadConfig({ NODE_ENV: 'production', AUTH_KEY_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') });
+    expect(missing).toThrow(/MARKETPLACE_SECRETS_KEY must be set in production/);
+    expect(missing).toThrow(/DISCOVERY_AGENT_TOKEN must be set in production/);
+    expect(missing).toThrow(/MARKETPLACE_URL must be set in production/);
+    // The secrets are never echoed in the message.
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', MARKETPLACE_SECRETS_KEY: 'not-a-key-but-secret' }),
+    ).toThrow(
+      /MARKETPLACE_SECRETS_KEY must be 32 random bytes in base64 \(openssl rand -base64 32\)(?!, got)/,
+    );
   });
 
   it('reads the gateway settings: its port is the default audience of API tokens', () => {

@@ -29,7 +29,10 @@ export async function generateCredential(
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = publicKey.export({ format: 'jwk' });
   const kid = thumbprint(publicKey.export({ format: 'der', type: 'spki' }));
-  const cert = await issueCertificate(ca, { subject, usage: 'client', days: 397 });
+  // Each certificate gets a subject of its own (the CN carries the key's id): the AS matches
+  // tls_client_auth by subject, so a rotated-out certificate must not share the new one's.
+  const unique = subject.replace(/^CN=([^,]+)/, `CN=$1.${kid.slice(0, 8)}`);
+  const cert = await issueCertificate(ca, { subject: unique, usage: 'client', days: 397 });
   return {
     credential: {
       id: kid,
@@ -54,9 +57,11 @@ export function credentialFromJwks(text: string): NewCredential {
   } catch {
     throw new CredentialError('the JWKS is not valid JSON');
   }
-  const keys = Array.isArray(jwks.keys) ? (jwks.keys as Record<string, unknown>[]) : [];
-  if (keys.length !== 1) throw new CredentialError('the JWKS must hold exactly one key ({"keys":[{…}]})');
-  const key = keys[0]!;
+  const keys = jwks && typeof jwks === 'object' && Array.isArray(jwks.keys) ? (jwks.keys as unknown[]) : [];
+  const first = keys[0];
+  if (keys.length !== 1 || !first || typeof first !== 'object' || Array.isArray(first))
+    throw new CredentialError('the JWKS must hold exactly one key ({"keys":[{…}]})');
+  const key = first as Record<string, unknown>;
   if (['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].some((m) => m in key))
     throw new CredentialError('the JWKS holds private key material: upload the public key only');
   if (key.kty !== 'RSA') throw new CredentialError('the key must be an RSA key (kty "RSA") for PS256');

@@ -61,8 +61,16 @@ export function developerAccounts(deps: { models: AccountModels; marketplaceUrl:
       const email = normaliseEmail(parsed.data.email);
       const existing = await Developer.findOne({ email }).lean();
       if (existing) {
-        // Not verified yet: a new link. Verified: the same answer, so sign-up does not reveal accounts.
-        if (!existing.emailVerifiedAt) await sendVerification(existing);
+        // Verified: the same answer, so sign-up does not reveal accounts. Not verified: whoever
+        // proves the address owns the account, so its name and password become this sign-up's
+        // (else someone could sign up first with another's address and keep the password).
+        if (!existing.emailVerifiedAt) {
+          await Developer.updateOne(
+            { _id: existing._id },
+            { $set: { name: parsed.data.name, passwordHash: await hashPassword(parsed.data.password) } },
+          );
+          await sendVerification(existing);
+        }
         return { email };
       }
       const developer = {
@@ -71,7 +79,13 @@ export function developerAccounts(deps: { models: AccountModels; marketplaceUrl:
         name: parsed.data.name,
         passwordHash: await hashPassword(parsed.data.password),
       };
-      await Developer.create(developer);
+      try {
+        await Developer.create(developer);
+      } catch (err) {
+        // Two sign-ups with one address at once: the unique index keeps one; both get this answer.
+        if ((err as { code?: number }).code === 11000) return { email };
+        throw err;
+      }
       await sendVerification(developer);
       return { email };
     },

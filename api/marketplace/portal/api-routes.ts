@@ -164,6 +164,7 @@ export function developerApiRouter(deps: AppRouteDeps): Router {
   router.post(
     '/api/applications/:id/:action',
     deps.access.api,
+    jsonOnly,
     apiHandler(async (req, res, d) => {
       const action = String(req.params.action);
       if (!['suspend', 'enable', 'deprovision', 'retry'].includes(action))
