@@ -290,11 +290,9 @@ describe('organizations, subscriptions and applications', () => {
       (await owner.request('/organization', { form: { ...form, csrf: hiddenField(page.text, 'csrf') } }))
         .status,
     ).toBe(303);
-    await stack.client.workflow
-      .getHandle(onboardingWorkflowId('CNPJ', taxId))
-      .executeUpdate(reviewUpdate, {
-        args: [{ decision: 'REJECTED', reason: 'incomplete', reviewer: 'staff:a@bank.example' }],
-      });
+    await stack.client.workflow.getHandle(onboardingWorkflowId('CNPJ', taxId)).executeUpdate(reviewUpdate, {
+      args: [{ decision: 'REJECTED', reason: 'incomplete', reviewer: 'staff:a@bank.example' }],
+    });
 
     const stranger = await developer(stack, 'stranger@elsewhere.example');
     const strangerPage = await stranger.request('/organization');
@@ -327,6 +325,19 @@ describe('organizations, subscriptions and applications', () => {
     }>();
     expect(apps.applications).toHaveLength(1);
     expect((await bruno.request('/api/me')).json()).toMatchObject({ role: 'DEVELOPER' });
+    // A member builds with the organization's subscriptions but does not commit the organization.
+    expect(
+      (
+        await bruno.request('/api/subscriptions', { json: { productId: 'ofb-resources', planId: 'sandbox' } })
+      ).json(),
+    ).toMatchObject({ status: 403, detail: "Only your organization's admin can subscribe to products." });
+    expect(
+      (
+        await bruno.request(`/api/applications/${apps.applications[0]!.applicationId}/deprovision`, {
+          json: {},
+        })
+      ).status,
+    ).toBe(403);
 
     // Another organization's developer finds none of them.
     const other = await developer(stack, 'carla@other.example', 'Carla');

@@ -4,6 +4,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Models } from '../../../db/models/index.js';
 import { sendProblem } from '../../../lib/http/problem.js';
+import { MarketplaceError } from '../errors.js';
 import type { SessionStore } from '../../consent-admin/sessions.js';
 
 export interface DeveloperIdentity {
@@ -51,3 +52,9 @@ export function developerAccess(deps: { models: Pick<Models, 'Developer'>; sessi
 }
 
 export type DeveloperAccess = ReturnType<typeof developerAccess>;
+
+/** What commits the organization (subscriptions, deleting a client) is its admin's to do. */
+export function requireOrgAdmin(developer: DeveloperIdentity, what: string): void {
+  if (developer.role !== 'ORG_ADMIN')
+    throw new MarketplaceError(403, 'Organization admin only', `Only your organization's admin can ${what}.`);
+}

@@ -7,6 +7,7 @@ import type { Application } from '../../../db/models/application.js';
 import { sendProblem } from '../../../lib/http/problem.js';
 import { findProduct } from '../catalog/products.js';
 import { MarketplaceError } from '../errors.js';
+import { requireOrgAdmin } from './access.js';
 import { apiHandler, organizationOf } from './api-handler.js';
 import { ownApplication, postmanFor, type AppRouteDeps } from './app-routes.js';
 
@@ -92,8 +93,10 @@ export function developerApiRouter(deps: AppRouteDeps): Router {
           ...(typeof b.productId !== 'string' ? [{ field: 'productId', message: 'is required' }] : []),
           ...(typeof b.planId !== 'string' ? [{ field: 'planId', message: 'is required' }] : []),
         ]);
+      const organizationId = organizationOf(d);
+      requireOrgAdmin(d, 'subscribe to products');
       const sub = await deps.subscriptions.request({
-        organizationId: organizationOf(d),
+        organizationId,
         productId: b.productId,
         planId: b.planId,
         by: d.email,
@@ -174,6 +177,7 @@ export function developerApiRouter(deps: AppRouteDeps): Router {
           'Actions: suspend, enable, rotate, deprovision, retry.',
         );
       const app = await ownApplication(deps.models, d, String(req.params.id));
+      if (action === 'deprovision') requireOrgAdmin(d, 'deprovision a client');
       await deps.applications.act(app._id, action as 'suspend', { by: d.email });
       res.json(applicationView(await ownApplication(deps.models, d, app._id)));
     }),

@@ -13,7 +13,7 @@ import { PRODUCTS, findProduct } from '../catalog/products.js';
 import { MarketplaceError } from '../errors.js';
 import { postmanCollection, postmanEnvironment } from '../postman/collection.js';
 import type { SubscriptionService } from '../subscriptions/service.js';
-import { developerOf, type DeveloperAccess, type DeveloperIdentity } from './access.js';
+import { developerOf, type DeveloperAccess, type DeveloperIdentity, requireOrgAdmin } from './access.js';
 import { row, table } from '../../../lib/http/table.js';
 import {
   csrfField,
@@ -196,6 +196,7 @@ export function appRouter(deps: AppRouteDeps): Router {
       return subscriptionsPage(res, 403, developer, { error: 'This form is no longer valid.' });
     if (!developer.organizationId) return subscriptionsPage(res, 409, developer);
     try {
+      requireOrgAdmin(developer, 'subscribe to products');
       const sub = await deps.subscriptions.request({
         organizationId: developer.organizationId,
         productId: String(body.productId),
@@ -503,6 +504,7 @@ ${v.redirectUris ?? ''}</textarea>
         });
       }
       if (!(action in ACTIONS)) return appPage(res, 404, developer, app, { error: 'No such action.' });
+      if (action === 'deprovision') requireOrgAdmin(developer, 'deprovision a client');
       await deps.applications.act(app._id, action as 'suspend', actor);
       res.redirect(303, `/apps/${app._id}?notice=` + encodeURIComponent(`${ACTIONS[action]!.label}: done.`));
     } catch (err) {
