@@ -36,7 +36,7 @@ interface LockableAccount {
  * marketplace developers). An unknown account costs the same work as a known one.
  */
 export async function checkWithLockout(
-  model: { updateOne(filter: object, update: object): PromiseLike<unknown> },
+  model: { updateOne(filter: object, update: object): PromiseLike<{ modifiedCount?: number }> },
   account: LockableAccount | null | undefined,
   password: string,
   now = new Date(),
@@ -54,15 +54,13 @@ export async function checkWithLockout(
       );
     return 'ok';
   }
-  const failures = account.failedAttempts + 1;
-  const locked = failures >= LOCKOUT.maxFailures;
-  await model.updateOne(
-    { _id: account._id },
-    locked
-      ? { $set: { failedAttempts: 0, lockedUntil: new Date(now.getTime() + LOCKOUT.durationMs) } }
-      : { $set: { failedAttempts: failures } },
+  // $inc, not read-and-set: guesses sent in parallel each count.
+  await model.updateOne({ _id: account._id }, { $inc: { failedAttempts: 1 } });
+  const lock = await model.updateOne(
+    { _id: account._id, failedAttempts: { $gte: LOCKOUT.maxFailures } },
+    { $set: { failedAttempts: 0, lockedUntil: new Date(now.getTime() + LOCKOUT.durationMs) } },
   );
-  return locked ? 'locked' : 'invalid';
+  return lock.modifiedCount ? 'locked' : 'invalid';
 }
 
 export interface NewStaffUser {
