@@ -2,7 +2,8 @@
 // minutes into hours and hours into days, and delete what is older than its retention (FerretDB v1
 // has no TTL indexes). A window is always recomputed whole from its source and every document of
 // it replaced by id, so running the same window again — a retry, a catch-up, a late event — gives
-// the same documents, never double counts.
+// the same documents, never double counts. The workflow's watermark (`analytics_state`) is read
+// and moved forward here too, never back, so a retried or overlapping advance is harmless.
 import { ApplicationFailure } from '@temporalio/activity';
 import {
   dimensionKey,
@@ -14,6 +15,7 @@ import {
   type Measures,
   type RollupDimensions,
 } from '../db/models/analytics-rollup.js';
+import { ROLLUP_WATERMARK_ID } from '../db/models/analytics-state.js';
 import type { Models } from '../db/models/index.js';
 import {
   bucketLabel,
@@ -40,6 +42,11 @@ export interface RollUpResult {
   sources: number;
   /** Roll-up documents written. */
   documents: number;
+}
+
+export interface WatermarkInput {
+  /** ISO instant on a whole minute: everything before it has been rolled up. */
+  to: string;
 }
 
 export interface RetentionInput {
@@ -229,9 +236,9 @@ function parseWindow(input: RollUpInput): { from: number; to: number } {
 export function createAnalyticsActivities({
   models,
 }: {
-  models: Pick<Models, 'AnalyticsEvent' | 'AnalyticsRollup'>;
+  models: Pick<Models, 'AnalyticsEvent' | 'AnalyticsRollup' | 'AnalyticsState'>;
 }) {
-  const { AnalyticsEvent, AnalyticsRollup } = models;
+  const { AnalyticsEvent, AnalyticsRollup, AnalyticsState } = models;
 
   async function write(docs: AnalyticsRollup[]): Promise<void> {
     for (let i = 0; i < docs.length; i += WRITE_BATCH) {
@@ -279,6 +286,35 @@ export function createAnalyticsActivities({
         sources,
         documents: acc.size,
       };
+    },
+
+    /** The roll-up watermark (ISO), or null before the first run that recorded one. */
+    async readRollupWatermark(): Promise<string | null> {
+      const doc = await AnalyticsState.findById(ROLLUP_WATERMARK_ID).lean();
+      if (!doc) return null;
+      const ms = new Date(doc.rolledUpTo).getTime();
+      if (!Number.isFinite(ms))
+        throw ApplicationFailure.nonRetryable(
+          `the roll-up watermark is not a date: ${String(doc.rolledUpTo)}`,
+          'InvalidWatermark',
+        );
+      return new Date(ms).toISOString();
+    },
+
+    /**
+     * Move the roll-up watermark forward to `to` (created if absent; never moved back, so a run
+     * that counts from an earlier instant leaves a later watermark alone). Returns the watermark.
+     */
+    async advanceRollupWatermark(input: WatermarkInput): Promise<string> {
+      const to = Date.parse(input.to);
+      if (!Number.isFinite(to) || to % GRANULARITY_MS.minute !== 0)
+        throw ApplicationFailure.nonRetryable(`not a whole minute: ${String(input.to)}`, 'InvalidWatermark');
+      const doc = await AnalyticsState.findOneAndUpdate(
+        { _id: ROLLUP_WATERMARK_ID },
+        { $max: { rolledUpTo: new Date(to) } },
+        { upsert: true, returnDocument: 'after' },
+      ).lean();
+      return new Date(doc!.rolledUpTo).toISOString();
     },
 
     /** Delete raw events and roll-ups older than their retention. */

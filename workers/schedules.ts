@@ -56,7 +56,7 @@ export function analyticsRollupInput(cfg: Config['analytics']): AnalyticsRollupI
     ...ANALYTICS_ROLLUP_DEFAULTS,
     intervalMs: cfg.rollupEveryMs,
     latenessMs: cfg.latenessMs,
-    // Two runs' worth at least, so a skipped run's minutes are still rolled up.
+    // Two runs' worth at least of late events; skipped runs' minutes are caught up from the watermark.
     catchUpMs: Math.max(ANALYTICS_ROLLUP_DEFAULTS.catchUpMs, 2 * cfg.rollupEveryMs),
     retention: { ...cfg.retention },
   };
@@ -81,8 +81,8 @@ export async function ensureAnalyticsRollupSchedule(
     await client.schedule.create({
       scheduleId: ANALYTICS_ROLLUP_SCHEDULE_ID,
       spec,
-      // A run that is still going when the next is due is not doubled: the next run's catch-up
-      // window recomputes what it would have.
+      // A run that is still going when the next is due is not doubled: the next run goes on from
+      // the watermark, whatever was skipped or missed.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
       action,
     });

@@ -2,6 +2,7 @@
 import type { Connection } from 'mongoose';
 import { analyticsEventModel } from './analytics-event.js';
 import { analyticsRollupModel } from './analytics-rollup.js';
+import { analyticsStateModel } from './analytics-state.js';
 import { applicationModel } from './application.js';
 import { authKeyModel } from './auth-key.js';
 import { consentModel } from './consent.js';
@@ -29,6 +30,7 @@ export function registerModels(connection: Connection) {
     CustomerSession: customerSessionModel(connection),
     AnalyticsEvent: analyticsEventModel(connection),
     AnalyticsRollup: analyticsRollupModel(connection),
+    AnalyticsState: analyticsStateModel(connection),
     Developer: developerModel(connection),
     Invitation: invitationModel(connection),
     DeveloperSession: developerSessionModel(connection),
