@@ -208,12 +208,19 @@ export function createProvisioningActivities(deps: DiscoveryAgentDeps) {
       await Application.updateOne({ _id: applicationId }, { $set: { credentials } });
     },
 
-    async recordStatus(input: { applicationId: string; status: ClientStatus; expiresAt?: string }) {
+    async recordStatus(input: {
+      applicationId: string;
+      status: ClientStatus;
+      expiresAt?: string;
+      /** Shown to the developer: only the bank lifts its own suspension. */
+      suspendedByBank?: boolean;
+    }) {
       await Application.updateOne(
         { _id: input.applicationId },
         {
           $set: {
             'client.status': input.status,
+            'client.suspendedByBank': input.suspendedByBank === true,
             'client.updatedAt': new Date(),
             ...(input.expiresAt ? { 'client.expiresAt': new Date(input.expiresAt) } : {}),
           },

@@ -166,7 +166,12 @@ export async function provisioning(input: ProvisioningInput): Promise<Provisioni
 
   /** Move to `status`, on record for the marketplace and in the Temporal UI. */
   const setStatus = async (status: ClientStatus) => {
-    await a.recordStatus({ applicationId, status, expiresAt: state.expiresAt });
+    await a.recordStatus({
+      applicationId,
+      status,
+      expiresAt: state.expiresAt,
+      suspendedByBank: status === 'SUSPENDED' && state.suspendedByBank === true,
+    });
     state.status = status;
     upsertSearchAttributes([{ key: ClientStatusAttribute, value: status }]);
   };

@@ -42,6 +42,8 @@ const clientSchema = new Schema(
     registrationAccessToken: { type: String },
     scopes: { type: [String], default: [] },
     expiresAt: { type: Date },
+    /** Suspended by the bank: the developer cannot enable it. */
+    suspendedByBank: { type: Boolean },
     lastError: { type: new Schema({ step: String, message: String, at: Date }, { _id: false }) },
     updatedAt: { type: Date },
   },

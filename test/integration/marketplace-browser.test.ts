@@ -126,6 +126,10 @@ describe('the marketplace in a browser', () => {
     await expect(tokenOutcome(clientCredentialsToken(stack.as, first!.client_id, first!))).resolves.toMatch(
       /^invalid_request/,
     );
+    // The developer sees who suspended it and cannot lift it.
+    await dev.goto(`${stack.baseUrl}/apps/${app!._id}`);
+    await dev.getByText('by the bank: contact its developer support').waitFor();
+    await expect(dev.getByRole('button', { name: 'Enable' }).count()).resolves.toBe(0);
     await bank.getByRole('button', { name: 'Enable this client' }).click();
     await bank.getByRole('button', { name: 'Suspend this client' }).waitFor();
 

@@ -23,6 +23,7 @@ export function applicationView(app: AppRecord) {
     tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
     client: {
       status: app.client.status,
+      ...(app.client.suspendedByBank ? { suspendedByBank: true } : {}),
       clientId: app.client.clientId,
       scopes: app.client.scopes ?? [],
       ...(app.client.expiresAt ? { expiresAt: app.client.expiresAt } : {}),

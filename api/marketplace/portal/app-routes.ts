@@ -361,7 +361,13 @@ ${v.redirectUris ?? ''}</textarea>
           <dt>Client id</dt>
           <dd><code id="client-id">${app.client.clientId ?? '—'}</code></dd>
           <dt>Status</dt>
-          <dd><strong id="client-status">${app.client.status}</strong></dd>
+          <dd>
+            <strong id="client-status">${app.client.status}</strong>${
+              app.client.status === 'SUSPENDED' && app.client.suspendedByBank
+                ? ' — by the bank: contact its developer support to have it enabled'
+                : ''
+            }
+          </dd>
           <dt>Standard</dt>
           <dd>${app.standard}</dd>
           <dt>Authentication</dt>
@@ -412,7 +418,10 @@ ${v.redirectUris ?? ''}</textarea>
         <h2>Lifecycle</h2>
         <div class="actions">
           ${Object.entries(ACTIONS)
-            .filter(([, a]) => a.when.includes(app.client.status))
+            .filter(
+              ([action, a]) =>
+                a.when.includes(app.client.status) && !(action === 'enable' && app.client.suspendedByBank),
+            )
             .map(
               ([action, a]) =>
                 html`<form method="post" action="/apps/${app._id}/${action}">
