@@ -347,5 +347,27 @@ describe('organizations, subscriptions and applications', () => {
     expect((await other.request(`/apps/${appId}`)).status).toBe(404);
     expect((await other.request(`/api/applications/${appId}/suspend`, { json: {} })).status).toBe(404);
     expect((await other.request('/api/applications')).json()).toEqual({ applications: [] });
+
+    // The admin removes Bruno: his membership and his sessions end at once.
+    const brunoRecord = await stack.db.models.Developer.findOne({
+      email: 'bruno@fintech-one.example',
+    }).lean();
+    const members = await admin.request('/organization');
+    expect(pageText(members.text)).toContain('bruno@fintech-one.example');
+    expect(
+      (
+        await other.request(`/organization/members/${brunoRecord!._id}/remove`, {
+          form: { csrf: hiddenField((await other.request('/organization')).text, 'csrf') },
+        })
+      ).status,
+    ).toBe(404);
+    const removed = await admin.request(`/organization/members/${brunoRecord!._id}/remove`, {
+      form: { csrf: hiddenField(members.text, 'csrf') },
+    });
+    expect(removed.status).toBe(303);
+    expect((await bruno.request('/api/applications')).status).toBe(401);
+    expect(
+      await stack.db.models.Developer.findById(brunoRecord!._id, { organizationId: 1 }).lean(),
+    ).not.toHaveProperty('organizationId');
   });
 });

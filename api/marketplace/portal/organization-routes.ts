@@ -26,7 +26,7 @@ const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 const digest = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 export interface OrganizationRouteDeps {
-  models: Pick<Models, 'Organization' | 'Developer' | 'Invitation' | 'Notification'>;
+  models: Pick<Models, 'Organization' | 'Developer' | 'Invitation' | 'Notification' | 'DeveloperSession'>;
   access: DeveloperAccess;
   enrol: ReturnType<typeof organizationEnrolment>;
   marketplaceUrl: string;
@@ -52,7 +52,7 @@ function enrolmentFrom(body: Record<string, string>, developer: DeveloperIdentit
 }
 
 export function organizationRouter(deps: OrganizationRouteDeps): Router {
-  const { Organization, Developer, Invitation, Notification } = deps.models;
+  const { Organization, Developer, Invitation, Notification, DeveloperSession } = deps.models;
   const router = Router();
 
   const enrolPage = (res: Response, status: number, developer: DeveloperIdentity, o: FormState = {}) => {
@@ -145,8 +145,28 @@ export function organizationRouter(deps: OrganizationRouteDeps): Router {
         <h2>Members</h2>
         ${table(
           `Developers of ${org.legalName}`,
-          ['Name', 'Email', 'Role'],
-          members.map((m) => row([m.name, m.email, m.role ?? ''])),
+          developer.role === 'ORG_ADMIN'
+            ? ['Name', 'Email', 'Role', 'Membership']
+            : ['Name', 'Email', 'Role'],
+          members.map((m) =>
+            row([
+              m.name,
+              m.email,
+              m.role ?? '',
+              ...(developer.role === 'ORG_ADMIN'
+                ? [
+                    m._id === developer.id
+                      ? '(you)'
+                      : html`<form method="post" action="/organization/members/${m._id}/remove">
+                          ${csrfField(developer)}
+                          <button type="submit" class="secondary" aria-label="Remove ${m.email}">
+                            Remove
+                          </button>
+                        </form>`,
+                  ]
+                : []),
+            ]),
+          ),
         )}
         ${
           developer.role === 'ORG_ADMIN'
@@ -200,6 +220,30 @@ export function organizationRouter(deps: OrganizationRouteDeps): Router {
       const { status, ...problems } = refusal(err);
       enrolPage(res, status, developer, { ...problems, values: body });
     }
+  });
+
+  // A developer who leaves loses access at once: membership and every session end together.
+  router.post('/organization/members/:id/remove', deps.access.page, formBody, async (req, res) => {
+    const developer = developerOf(res);
+    const refuse = (status: number, message: string) =>
+      sendMessage(
+        res,
+        status,
+        { title: 'Member not removed', message, link: { href: '/organization', text: 'Back' } },
+        developer,
+      );
+    if (!sameToken(req.body?.csrf, developer.csrf)) return refuse(403, 'This form is no longer valid.');
+    if (developer.role !== 'ORG_ADMIN' || !developer.organizationId)
+      return refuse(403, "Only your organization's admin removes developers.");
+    const id = String(req.params.id);
+    if (id === developer.id) return refuse(409, 'You are the admin: you cannot remove yourself.');
+    const removed = await Developer.updateOne(
+      { _id: id, organizationId: developer.organizationId },
+      { $unset: { organizationId: 1, role: 1 } },
+    );
+    if (!removed.modifiedCount) return refuse(404, 'No such member of your organization.');
+    await DeveloperSession.deleteMany({ subject: id });
+    res.redirect(303, '/organization?notice=' + encodeURIComponent('The developer was removed.'));
   });
 
   router.post('/organization/invitations', deps.access.page, formBody, async (req, res) => {
