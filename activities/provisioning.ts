@@ -10,7 +10,7 @@
 // analytics event (`provisioning.transition`: application, organization and client ids, status).
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Models } from '../db/models/index.js';
-import type { Application, ClientStatus } from '../db/models/application.js';
+import { clientIdFor, type Application, type ClientStatus } from '../db/models/application.js';
 import { open, seal } from '../lib/crypto/secret-box.js';
 import { scopesFor } from '../api/marketplace/catalog/products.js';
 import type { NewCredential } from '../workflows/provisioning.js';
@@ -28,7 +28,7 @@ export interface DiscoveryAgentDeps {
   fetch: typeof fetch;
 }
 
-export const clientIdFor = (applicationId: string) => `mkt-${applicationId}`;
+export { clientIdFor };
 
 type AppRecord = Application & { _id: string };
 

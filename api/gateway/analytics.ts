@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { EventBuffer } from '../../lib/analytics/event-buffer.js';
 import { routeTemplate } from '../../lib/http/metrics.js';
+import { applicationIdOfClient } from '../../db/models/application.js';
 import type { Models } from '../../db/models/index.js';
 import { productForPath } from '../marketplace/catalog/products.js';
 import type { TokenInfo } from './security/introspection.js';
@@ -35,7 +36,6 @@ export interface ClientDirectory {
   lookup(clientId: string): Promise<{ applicationId: string; organizationId?: string } | undefined>;
 }
 
-const MARKETPLACE_CLIENT = /^mkt-([0-9a-f-]{36})$/;
 const DIRECTORY_TTL_MS = 5 * 60_000;
 const DIRECTORY_MAX = 10_000;
 
@@ -43,7 +43,7 @@ export function clientDirectory(models: Pick<Models, 'Application'>): ClientDire
   const cache = new Map<string, { at: number; organizationId?: string }>();
   return {
     async lookup(clientId) {
-      const applicationId = MARKETPLACE_CLIENT.exec(clientId)?.[1];
+      const applicationId = applicationIdOfClient(clientId);
       if (!applicationId) return undefined;
       const hit = cache.get(applicationId);
       if (hit && Date.now() - hit.at < DIRECTORY_TTL_MS)

@@ -17,7 +17,7 @@ import { startEventBuffer } from '../../lib/analytics/write-events.js';
 import type { GatewayCallEvent } from './analytics.js';
 import { createGatewayApp } from './app.js';
 import { temporalDataFetcher } from '../consents/data-fetch.js';
-import { consentStateReader } from './security/consent-state.js';
+import { clientStateReader, consentStateReader } from './security/consent-state.js';
 import { createIntrospector } from './security/introspection.js';
 
 runMain('gateway', async () => {
@@ -57,6 +57,7 @@ runMain('gateway', async () => {
       certificates: cfg.mtls,
       audience: cfg.auth.resourceServer,
       consentState: consentStateReader(db.models),
+      clientState: clientStateReader(db.models),
     },
     lodging: {
       taskQueue: TASK_QUEUES.consent,

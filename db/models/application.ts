@@ -74,3 +74,9 @@ export type Credential = InferSchemaType<typeof credentialSchema>;
 export function applicationModel(connection: Connection) {
   return connection.model('Application', applicationSchema);
 }
+
+/** The client id the Discovery Agent registers for an application (see auth/registration-policy.ts). */
+export const clientIdFor = (applicationId: string) => `mkt-${applicationId}`;
+
+/** The application of a marketplace client, or undefined for any other client. */
+export const applicationIdOfClient = (clientId: string) => /^mkt-([0-9a-f-]{36})$/.exec(clientId)?.[1];

@@ -7,7 +7,7 @@ import type { EventBuffer } from '../../lib/analytics/event-buffer.js';
 import { startEventBuffer } from '../../lib/analytics/write-events.js';
 import type { ClientCertificateSource } from '../../lib/http/client-certificate.js';
 import { temporalDataFetcher } from '../../api/consents/data-fetch.js';
-import { consentStateReader } from '../../api/gateway/security/consent-state.js';
+import { clientStateReader, consentStateReader } from '../../api/gateway/security/consent-state.js';
 import { createIntrospector } from '../../api/gateway/security/introspection.js';
 import { ENDPOINTS } from '../../auth/endpoints.js';
 import { closeServer } from '../../lib/http/server.js';
@@ -57,6 +57,7 @@ export async function startTestGateway(
       introspect: introspector.introspect,
       certificates: opts.certificates ?? { trustedProxies: [] },
       consentState: consentStateReader(stack.db.models),
+      clientState: clientStateReader(stack.db.models),
       audience: TEST_RESOURCE,
     },
     lodging: {

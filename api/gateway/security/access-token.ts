@@ -19,6 +19,11 @@ export interface AccessDeps {
   audience: string;
   /** The consent's current state, read on every call: a consent's end stops its tokens at once. */
   consentState: (consentId: string) => Promise<ConsentRecord | undefined>;
+  /**
+   * The state of a marketplace client, read on every call: a client the bank or its developer
+   * suspended stops at once, not when its tokens expire. Undefined for other clients.
+   */
+  clientState?: (clientId: string) => Promise<string | undefined>;
 }
 
 export type ConsentRecord = Consent & { _id: string };
@@ -78,6 +83,11 @@ export async function checkAccess(
   if (!token.certificateThumbprint || token.certificateThumbprint !== thumbprint(presented.certificate.raw))
     return {
       refusal: { status: 401, cause: 'binding', detail: 'the access token is bound to another certificate' },
+    };
+  const clientStatus = deps.clientState ? await deps.clientState(token.clientId) : undefined;
+  if (clientStatus !== undefined && clientStatus !== 'ACTIVE')
+    return {
+      refusal: { status: 401, cause: 'token', detail: `the client is ${clientStatus.toLowerCase()}` },
     };
   if (rule.scope && !token.scopes.includes(rule.scope))
     return {

@@ -1,7 +1,21 @@
-// The consent's state as the gateway checks it on every consent-bound call: read from the
-// projection the consent workflow writes, so an ended consent stops its tokens at once.
+// The consent's and the client's state as the gateway checks them on every call: read from the
+// records their workflows write, so an ended consent or a suspended client stops its tokens at once.
+import { applicationIdOfClient } from '../../../db/models/application.js';
 import type { Models } from '../../../db/models/index.js';
 
 export function consentStateReader(models: Pick<Models, 'Consent'>) {
   return async (consentId: string) => (await models.Consent.findById(consentId).lean()) ?? undefined;
+}
+
+/**
+ * A marketplace client's status, from the record its provisioning workflow keeps (by `_id`, as
+ * cheap as the consent read); undefined for clients the marketplace did not provision.
+ */
+export function clientStateReader(models: Pick<Models, 'Application'>) {
+  return async (clientId: string) => {
+    const applicationId = applicationIdOfClient(clientId);
+    if (!applicationId) return undefined;
+    const app = await models.Application.findById(applicationId, { 'client.status': 1 }).lean();
+    return app?.client.status ?? 'DEPROVISIONED';
+  };
 }
