@@ -3,6 +3,7 @@
 // Policies travel with the initial access token the Discovery Agent holds.
 import { randomBytes } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
+import { applicationIdOfClient } from '../db/models/application.js';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { applySoftwareStatement, verifySoftwareStatement } from './directory/software-statement.js';
 
@@ -14,7 +15,6 @@ export const FAPI_CLIENT_POLICY = 'fapi-client';
  * re-registers the same client instead of creating a second one.
  */
 export const DISCOVERY_AGENT_POLICY = 'discovery-agent';
-const AGENT_CLIENT_ID = /^mkt-[0-9a-f-]{36}$/;
 
 type Properties = Record<string, unknown>;
 
@@ -86,7 +86,7 @@ export function registrationClientId(ctx: KoaContextWithOIDC): string {
   if (
     policiesOf(ctx, 'InitialAccessToken').includes(DISCOVERY_AGENT_POLICY) &&
     typeof wanted === 'string' &&
-    AGENT_CLIENT_ID.test(wanted)
+    applicationIdOfClient(wanted) !== undefined
   )
     return wanted;
   return randomBytes(16).toString('base64url');

@@ -11,12 +11,12 @@ import type { Client } from '@temporalio/client';
 import { createMarketplaceApp, type ConsolesOptions, type PortalOptions } from '../../api/marketplace/app.js';
 import { onboardingWorkflowId } from '../../api/marketplace/routes/organizations.js';
 import { closeServer } from '../../lib/http/server.js';
-import { tlsFetch } from '../../lib/http/tls-fetch.js';
 import { onboardingWorker } from '../../workers/onboarding.js';
 import { provisioningWorker } from '../../workers/provisioning.js';
 import { reviewUpdate } from '../../workflows/onboarding.js';
 import { startTestAuthServer, TEST_RESOURCE, type TestAuthServer } from './auth-server.js';
 import { HttpSession, hiddenField, TEST_TEMPORAL_UI } from './consoles.js';
+import { discoveryAgentDeps } from './provisioning.js';
 import { projectRoot, type uniqueNames } from './env.js';
 import { quietLogger, startTestWorker, testClient, testDatabase } from './platform.js';
 import { validCnpj } from './tax-ids.js';
@@ -50,13 +50,7 @@ export async function startMarketplaceStack(
     onboarding: `${names.taskQueue}-onboarding`,
     provisioning: `${names.taskQueue}-provisioning`,
   };
-  const discoveryAgent = {
-    models: db.models,
-    registrationEndpoint: `${as.issuer}/reg`,
-    registrationToken: async () => as.discoveryAgentToken,
-    secretsKey: MARKETPLACE_SECRETS_KEY,
-    fetch: tlsFetch({ ca: as.pki.ca.cert }),
-  };
+  const discoveryAgent = discoveryAgentDeps(db.models, as, MARKETPLACE_SECRETS_KEY);
   const workers = [
     await startTestWorker(onboardingWorker({ models: db.models }, taskQueues.onboarding)),
     await startTestWorker(provisioningWorker({ discoveryAgent }, taskQueues.provisioning)),
