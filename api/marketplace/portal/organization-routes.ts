@@ -8,7 +8,6 @@ import { formBody, randomToken, sameToken } from '../../../lib/http/forms.js';
 import { html } from '../../../lib/http/html.js';
 import { fmt } from '../../consent-admin/views.js';
 import { normaliseEmail } from '../../consent-admin/staff-auth.js';
-import { enrolmentSchema } from '../enrolment-schema.js';
 import type { organizationEnrolment } from '../routes/organizations.js';
 import { developerOf, type DeveloperAccess, type DeveloperIdentity } from './access.js';
 import { row, table } from '../../../lib/http/table.js';
@@ -196,18 +195,13 @@ export function organizationRouter(deps: OrganizationRouteDeps): Router {
           values: body,
         });
     }
-    // A rejected or expired organization may enrol again, but only through its own admin: its tax
-    // id is public, and enrolling makes the enrolling developer the organization's admin.
-    const enrolment = enrolmentFrom(body, developer);
-    const taxId = enrolmentSchema.safeParse(enrolment).data?.taxId;
-    const previous = taxId ? await Organization.findOne({ taxId }).lean() : null;
-    if (previous && !(developer.organizationId === previous._id && developer.role === 'ORG_ADMIN'))
-      return enrolPage(res, 409, developer, {
-        error: `An organization with this ${previous.taxIdType} is already enrolled: ask its admin to invite you.`,
-        values: body,
-      });
     try {
-      const org = await deps.enrol(enrolment);
+      // A rejected or expired organization may enrol again, but only through its own admin: its
+      // tax id is public, and enrolling makes the enrolling developer the organization's admin.
+      const org = await deps.enrol(
+        enrolmentFrom(body, developer),
+        (previous) => developer.organizationId === previous._id && developer.role === 'ORG_ADMIN',
+      );
       await Developer.updateOne(
         { _id: developer.id },
         { $set: { organizationId: org.organizationId, role: 'ORG_ADMIN' } },

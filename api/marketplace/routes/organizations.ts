@@ -51,12 +51,22 @@ export function onboardingWorkflowId(taxIdType: string, taxId: string): string {
  */
 export function organizationEnrolment(deps: OrganizationsDeps) {
   const { Organization } = deps.models;
-  return async function enrol(body: unknown) {
+  /**
+   * `mayEnrolAgain`: whether this caller may enrol an organization already on record with the
+   * tax id (a developer: only its own admin, as the tax id is public); absent: the API's rule.
+   */
+  return async function enrol(body: unknown, mayEnrolAgain?: (org: { _id: string }) => boolean) {
     const parsed = enrolmentSchema.safeParse(body);
     if (!parsed.success)
       throw new MarketplaceError(400, 'Invalid enrolment', undefined, fieldErrors(parsed.error));
     const enrolment = parsed.data;
     const existing = await Organization.findOne({ taxId: enrolment.taxId }).lean();
+    if (existing && mayEnrolAgain && !mayEnrolAgain(existing))
+      throw new MarketplaceError(
+        409,
+        'Already enrolled',
+        `An organization with this ${enrolment.taxIdType} is already enrolled: ask its admin to invite you.`,
+      );
     if (existing && (existing.status === 'PENDING_REVIEW' || existing.status === 'APPROVED'))
       throw new MarketplaceError(
         409,
