@@ -19,7 +19,7 @@ import { CONSENTS_BASE, ofbConsentsRouter } from './ofb/consents/routes.js';
 import { sendOfbError } from './ofb/errors.js';
 import type { AccessDeps } from './security/access-token.js';
 import type { EventBuffer } from '../../lib/analytics/event-buffer.js';
-import { clientDirectory, recordCalls, type GatewayCallEvent } from './analytics.js';
+import { recordCalls, type GatewayCallEvent } from './analytics.js';
 import type { DataFetcher } from '../consents/data-fetch.js';
 import { ACCOUNTS_BASE, ofbAccountsRouter } from './ofb/accounts/routes.js';
 import { CREDIT_CARDS_BASE, ofbCreditCardsRouter } from './ofb/credit-cards/routes.js';
@@ -66,7 +66,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
       { name: 'temporal', check: async () => void (await deps.client.workflowService.getSystemInfo({})) },
     ],
   });
-  app.use(recordCalls(deps.events, clientDirectory(deps.db.models)));
+  app.use(recordCalls(deps.events));
   const transitions = consentTransitions(deps.client);
   app.use(
     CONSENTS_BASE,

@@ -60,4 +60,19 @@ it('refuses the tokens of a suspended client at once, and serves them again when
 
   await handle.executeUpdate(enableUpdate, { args: [{ by: 'staff:admin@bank.example' }] });
   expect((await readConsent()).status).toBe(404);
+
+  // The record the gateway read for the status also names the call's application and organization.
+  await platform.gateway.events.flush();
+  const me = (await web.request('/api/me')).json<{ organizationId: string }>();
+  const events = await platform.db.models.AnalyticsEvent.find({
+    type: 'gateway.call',
+    clientId: app.client.clientId,
+  }).lean();
+  expect(events.filter((e) => e.status === 404)).toHaveLength(2);
+  for (const e of events.filter((e) => e.status === 404))
+    expect(e).toMatchObject({
+      applicationId: app.applicationId,
+      organizationId: me.organizationId,
+      productId: 'ofb-consents',
+    });
 }, 120_000);

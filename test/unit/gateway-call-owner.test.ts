@@ -1,7 +1,7 @@
 // Gateway call events name the product of the endpoint and, for clients the marketplace
-// provisioned, their application and organization (looked up once, then cached).
+// provisioned, their application and organization (from the record the access check reads).
 import { describe, expect, it } from '@jest/globals';
-import { clientDirectory } from '../../api/gateway/analytics.js';
+import { clientStateReader } from '../../api/gateway/security/consent-state.js';
 import { productForPath } from '../../api/marketplace/catalog/products.js';
 
 describe('productForPath', () => {
@@ -15,38 +15,38 @@ describe('productForPath', () => {
   });
 });
 
-describe('clientDirectory', () => {
+describe('clientStateReader', () => {
   const appId = '3a789ef7-f1d3-4d6d-8355-5b16246124f3';
   const fakeModels = (lookups: string[]) => ({
     Application: {
       findById: (id: string) => ({
         lean: async () => {
           lookups.push(id);
-          return id === appId ? { organizationId: 'org-1' } : null;
+          return id === appId ? { organizationId: 'org-1', client: { status: 'SUSPENDED' } } : null;
         },
       }),
     },
   });
 
-  it('names the application and organization of a marketplace client, reading the record once', async () => {
+  it("names a marketplace client's application, organization and status, from its record", async () => {
     const lookups: string[] = [];
-    const directory = clientDirectory(fakeModels(lookups) as never);
-    await expect(directory.lookup(`mkt-${appId}`)).resolves.toEqual({
+    const read = clientStateReader(fakeModels(lookups) as never);
+    await expect(read(`mkt-${appId}`)).resolves.toEqual({
       applicationId: appId,
       organizationId: 'org-1',
+      status: 'SUSPENDED',
     });
-    await expect(directory.lookup(`mkt-${appId}`)).resolves.toEqual({
-      applicationId: appId,
-      organizationId: 'org-1',
-    });
-    expect(lookups).toEqual([appId]);
+    // A client whose record is gone is treated as deprovisioned.
+    const gone = '00000000-0000-4000-8000-000000000000';
+    await expect(read(`mkt-${gone}`)).resolves.toEqual({ applicationId: gone, status: 'DEPROVISIONED' });
+    expect(lookups).toEqual([appId, gone]);
   });
 
   it('leaves other clients alone', async () => {
     const lookups: string[] = [];
-    const directory = clientDirectory(fakeModels(lookups) as never);
-    await expect(directory.lookup('gateway')).resolves.toBeUndefined();
-    await expect(directory.lookup('mkt-not-a-uuid')).resolves.toBeUndefined();
+    const read = clientStateReader(fakeModels(lookups) as never);
+    await expect(read('gateway')).resolves.toBeUndefined();
+    await expect(read('mkt-not-a-uuid')).resolves.toBeUndefined();
     expect(lookups).toEqual([]);
   });
 });

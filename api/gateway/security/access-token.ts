@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { presentedCertificate, type ClientCertificateSource } from '../../../lib/http/client-certificate.js';
 import type { Consent } from '../../../db/models/consent.js';
+import type { MarketplaceClient } from './consent-state.js';
 import { IntrospectionUnavailable, type Introspect, type TokenInfo } from './introspection.js';
 
 export type Refusal =
@@ -23,7 +24,7 @@ export interface AccessDeps {
    * The state of a marketplace client, read on every call: a client the bank or its developer
    * suspended stops at once, not when its tokens expire. Undefined for other clients.
    */
-  clientState?: (clientId: string) => Promise<string | undefined>;
+  clientState?: (clientId: string) => Promise<MarketplaceClient | undefined>;
 }
 
 export type ConsentRecord = Consent & { _id: string };
@@ -54,7 +55,7 @@ export async function checkAccess(
   deps: AccessDeps,
   req: Request,
   rule: AccessRule,
-): Promise<{ token: TokenInfo; consent?: ConsentRecord } | { refusal: Refusal }> {
+): Promise<{ token: TokenInfo; consent?: ConsentRecord; client?: MarketplaceClient } | { refusal: Refusal }> {
   const presented = presentedCertificate(req.socket, req.headers, deps.certificates);
   if (!presented?.authorized)
     return {
@@ -84,10 +85,10 @@ export async function checkAccess(
     return {
       refusal: { status: 401, cause: 'binding', detail: 'the access token is bound to another certificate' },
     };
-  const clientStatus = deps.clientState ? await deps.clientState(token.clientId) : undefined;
-  if (clientStatus !== undefined && clientStatus !== 'ACTIVE')
+  const client = deps.clientState ? await deps.clientState(token.clientId) : undefined;
+  if (client && client.status !== 'ACTIVE')
     return {
-      refusal: { status: 401, cause: 'token', detail: `the client is ${clientStatus.toLowerCase()}` },
+      refusal: { status: 401, cause: 'token', detail: `the client is ${client.status.toLowerCase()}` },
     };
   if (rule.scope && !token.scopes.includes(rule.scope))
     return {
@@ -115,7 +116,7 @@ export async function checkAccess(
         detail: "an access token of the customer's consent is required",
       },
     };
-  return consent ? { token, consent } : { token };
+  return { token, ...(consent ? { consent } : {}), ...(client ? { client } : {}) };
 }
 
 /** Express middleware: checks access, then leaves the token in res.locals.token. */
@@ -125,6 +126,7 @@ export function requireAccess(deps: AccessDeps, rule: AccessRule, refuse: Refusa
     if ('refusal' in result) return refuse(req, res, result.refusal);
     res.locals.token = result.token;
     res.locals.consent = result.consent;
+    res.locals.client = result.client;
     next();
   };
 }

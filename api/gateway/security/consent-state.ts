@@ -7,15 +7,28 @@ export function consentStateReader(models: Pick<Models, 'Consent'>) {
   return async (consentId: string) => (await models.Consent.findById(consentId).lean()) ?? undefined;
 }
 
+/** A client the marketplace provisioned: whose it is, and its status. */
+export interface MarketplaceClient {
+  applicationId: string;
+  organizationId?: string;
+  status: string;
+}
+
 /**
- * A marketplace client's status, from the record its provisioning workflow keeps (by `_id`, as
- * cheap as the consent read); undefined for clients the marketplace did not provision.
+ * A marketplace client's status and owner, from the record its provisioning workflow keeps (by
+ * `_id`, as cheap as the consent read); undefined for clients the marketplace did not provision.
+ * The same read names the application and organization in the call's analytics event.
  */
 export function clientStateReader(models: Pick<Models, 'Application'>) {
-  return async (clientId: string) => {
+  return async (clientId: string): Promise<MarketplaceClient | undefined> => {
     const applicationId = applicationIdOfClient(clientId);
     if (!applicationId) return undefined;
-    const app = await models.Application.findById(applicationId, { 'client.status': 1 }).lean();
-    return app?.client.status ?? 'DEPROVISIONED';
+    const app = await models.Application.findById(applicationId, {
+      organizationId: 1,
+      'client.status': 1,
+    }).lean();
+    return app
+      ? { applicationId, organizationId: app.organizationId, status: app.client.status }
+      : { applicationId, status: 'DEPROVISIONED' };
   };
 }
