@@ -1,5 +1,5 @@
 // Run the platform's own entry points as a user would, with a clean environment.
-import { spawn } from 'node:child_process';
+import { spawnGuarded } from '../../runtime/process.js';
 import { projectRoot } from './env.js';
 
 /** The parent environment without jest's and the test servers' variables. */
@@ -18,7 +18,10 @@ export interface Exit {
   stderr: string;
 }
 
-/** Run `node --import tsx <entry>` to completion (or until timeoutMs, then SIGKILL). */
+/**
+ * Run `node --import tsx <entry>` to completion (or until timeoutMs, then SIGKILL of its process
+ * group). Guarded: it ends with the test process however that ends.
+ */
 export function runEntry(
   entry: string,
   env: NodeJS.ProcessEnv,
@@ -26,16 +29,22 @@ export function runEntry(
   args: string[] = [],
 ): Promise<Exit> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    const child = spawnGuarded(process.execPath, ['--import', 'tsx', entry, ...args], {
       cwd: projectRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // ended meanwhile
+      }
+    }, timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
