@@ -5,6 +5,7 @@
 // the same documents, never double counts. The workflow's watermark (`analytics_state`) is read
 // and moved forward here too, never back, so a retried or overlapping advance is harmless.
 import { ApplicationFailure } from '@temporalio/activity';
+import type { mongo } from 'mongoose';
 import {
   dimensionKey,
   LATENCY_BOUNDS_MS,
@@ -15,6 +16,7 @@ import {
   type Measures,
   type RollupDimensions,
 } from '../db/models/analytics-rollup.js';
+import { replaceManyById } from '../db/replace-by-id.js';
 import { ROLLUP_WATERMARK_ID } from '../db/models/analytics-state.js';
 import type { Models } from '../db/models/index.js';
 import {
@@ -26,6 +28,8 @@ import {
   GRANULARITY_MS,
   type Granularity,
 } from '../lib/analytics/buckets.js';
+
+type RollupCollection = mongo.Collection<AnalyticsRollup>;
 
 export interface RollUpInput {
   granularity: Granularity;
@@ -217,8 +221,6 @@ const dimensionsOf = (doc: AnalyticsRollup): RollupDimensions => ({
   ...(doc.code ? { code: doc.code } : {}),
 });
 
-const WRITE_BATCH = 500;
-
 function parseWindow(input: RollUpInput): { from: number; to: number } {
   if (!GRANULARITIES.includes(input.granularity))
     throw ApplicationFailure.nonRetryable(
@@ -239,17 +241,6 @@ export function createAnalyticsActivities({
   models: Pick<Models, 'AnalyticsEvent' | 'AnalyticsRollup' | 'AnalyticsState'>;
 }) {
   const { AnalyticsEvent, AnalyticsRollup, AnalyticsState } = models;
-
-  async function write(docs: AnalyticsRollup[]): Promise<void> {
-    for (let i = 0; i < docs.length; i += WRITE_BATCH) {
-      await AnalyticsRollup.bulkWrite(
-        docs.slice(i, i + WRITE_BATCH).map((doc) => ({
-          replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true },
-        })),
-        { ordered: false },
-      );
-    }
-  }
 
   return {
     /**
@@ -278,7 +269,8 @@ export function createAnalyticsActivities({
           acc.add(new Date(d.bucket).getTime(), dimensionsOf(d), d);
         }
       }
-      await write(acc.values());
+      // Small commands, one after the other: see db/replace-by-id.ts for the wedge they avoid.
+      await replaceManyById(AnalyticsRollup.collection as unknown as RollupCollection, acc.values());
       return {
         granularity: input.granularity,
         from: new Date(from).toISOString(),

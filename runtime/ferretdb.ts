@@ -15,6 +15,20 @@ export interface FerretDbOptions {
   readyTimeoutMs?: number;
 }
 
+/**
+ * Connections each client process may hold to the embedded FerretDB. FerretDB v1's SQLite pool
+ * has 100 connections per database and an update that matches a document holds two of them at
+ * once; with every process of the platform (or of a test run) capped at 8, all the commands in
+ * flight together cannot take the whole pool and wait on each other forever. (A real MongoDB,
+ * given by MONGODB_URI, keeps the driver's default.)
+ */
+export const FERRETDB_MAX_POOL_SIZE = 8;
+
+/** The connection string of an embedded FerretDB on `port`, with the pool cap above. */
+export function ferretDbUri(port: number): string {
+  return `mongodb://127.0.0.1:${port}/?maxPoolSize=${FERRETDB_MAX_POOL_SIZE}`;
+}
+
 export function ferretDbArgs(o: FerretDbOptions): string[] {
   return [
     '--handler=sqlite',
@@ -39,7 +53,7 @@ export async function startFerretDb(o: FerretDbOptions): Promise<ManagedProcess 
     logFile: o.logFile,
     pidFile: o.pidFile,
   });
-  const uri = `mongodb://127.0.0.1:${o.port}/`;
+  const uri = ferretDbUri(o.port);
   try {
     await waitUntilReady(
       proc,

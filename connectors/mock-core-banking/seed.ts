@@ -3,6 +3,7 @@
 // No transactions (FerretDB has none): the marker is written last, so an interrupted seed is
 // simply seeded again.
 import type { Model, mongo } from 'mongoose';
+import { replaceManyById } from '../../db/replace-by-id.js';
 import type { Dataset } from './dataset.js';
 import { bucketId, type CoreModels } from './models.js';
 
@@ -38,15 +39,11 @@ function buckets<T extends { bookedAt: string }>(ownerId: string, newestFirst: r
   }));
 }
 
-// Buckets are up to a few hundred kilobytes each: small batches keep every message well under 16 MB.
-async function replaceAll(model: Model<never>, docs: Doc[], batch: number): Promise<void> {
+// Buckets are up to a few hundred kilobytes each: replaceManyById's commands of ten documents keep
+// every message well under 16 MB (and FerretDB's pool out of reach, see db/replace-by-id.ts).
+async function replaceAll(model: Model<never>, docs: Doc[]): Promise<void> {
   const collection = model.collection as unknown as mongo.Collection<Doc>;
-  for (let i = 0; i < docs.length; i += batch) {
-    const ops: mongo.AnyBulkWriteOperation<Doc>[] = docs
-      .slice(i, i + batch)
-      .map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } }));
-    await collection.bulkWrite(ops, { ordered: false });
-  }
+  await replaceManyById(collection, docs);
   await collection.deleteMany({ _id: { $nin: docs.map((d) => d._id) } });
 }
 
@@ -89,13 +86,13 @@ export async function seedCoreBanking(models: CoreModels, dataset: Dataset): Pro
   const customers: Doc[] = dataset.customers.map((c) => ({ _id: c.customerId, ...c }));
 
   const m = models as unknown as Record<keyof CoreModels, Model<never>>;
-  await replaceAll(m.Customer, customers, 100);
-  await replaceAll(m.Account, accounts, 100);
-  await replaceAll(m.Statement, statements, 200);
-  await replaceAll(m.Transactions, transactions, 10);
-  await replaceAll(m.CreditCard, cards, 100);
-  await replaceAll(m.Bill, bills, 200);
-  await replaceAll(m.CardTransactions, cardTransactions, 10);
+  await replaceAll(m.Customer, customers);
+  await replaceAll(m.Account, accounts);
+  await replaceAll(m.Statement, statements);
+  await replaceAll(m.Transactions, transactions);
+  await replaceAll(m.CreditCard, cards);
+  await replaceAll(m.Bill, bills);
+  await replaceAll(m.CardTransactions, cardTransactions);
 
   const sum = (docs: Doc[]) => docs.reduce((s, d) => s + (d.count as number), 0);
   const counts: SeedCounts = {

@@ -2,7 +2,7 @@
 // under `dir`: for a test that stops the database and starts it again on the same port and data,
 // and for benchmarks that run their own servers.
 import path from 'node:path';
-import { startFerretDb } from '../../runtime/ferretdb.js';
+import { ferretDbUri, startFerretDb } from '../../runtime/ferretdb.js';
 import type { ManagedProcess } from '../../runtime/process.js';
 import { freePort } from '../../runtime/ports.js';
 import { FERRETDB, resolveTool } from '../../runtime/tools.js';
@@ -17,7 +17,7 @@ export async function startOwnFerretDb(dir: string, progress: (line: string) => 
   };
   let proc: ManagedProcess | undefined = await startFerretDb(options);
   return {
-    uri: `mongodb://127.0.0.1:${options.port}/`,
+    uri: ferretDbUri(options.port),
     port: options.port,
     logFile: options.logFile,
     get running() {
