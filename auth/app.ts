@@ -3,7 +3,8 @@
 import type { Express } from 'express';
 import type Provider from 'oidc-provider';
 import type { Database } from '../db/connection.js';
-import { pingDatabase } from '../db/connection.js';
+import { checkDatabaseReads } from '../db/connection.js';
+import { authDependencyErrorHandler, sendAuthUnavailable } from './unavailable.js';
 import { createMetrics } from '../lib/http/metrics.js';
 import { createComponentApp } from '../lib/http/server.js';
 import type { Logger } from '../lib/logger.js';
@@ -23,13 +24,19 @@ export interface AuthAppDeps {
   /** Analytics events of tokens and logins (bounded, written in the background). */
   events?: EventBuffer<AuthEvent>;
   logger: Logger;
+  /** How long a request may take before the AS answers for it (HTTP_REQUEST_BUDGET). */
+  requestBudgetMs?: number;
 }
 
 export function createAuthApp(deps: AuthAppDeps): Express {
   const app = createComponentApp({
     logger: deps.logger,
     metrics: createMetrics('auth'),
-    readiness: [{ name: 'database', check: () => pingDatabase(deps.db.connection) }],
+    readiness: [{ name: 'database', check: () => checkDatabaseReads(deps.db.connection) }],
+    budget: {
+      budgetMs: deps.requestBudgetMs ?? 10_000,
+      onExpired: (req, res) => sendAuthUnavailable(req, res, 504),
+    },
     // Browsers apply form-action to the redirects that follow a form post: the consent form ends
     // at the recipient's (https) redirect URI.
     csp: { 'form-action': ["'self'", 'https:'] },
@@ -59,5 +66,6 @@ export function createAuthApp(deps: AuthAppDeps): Express {
   );
   // No body parser in front: oidc-provider reads the raw request itself.
   app.use(provider.callback());
+  app.use(authDependencyErrorHandler);
   return app;
 }

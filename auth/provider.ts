@@ -10,6 +10,7 @@ import { consentScopes } from './consent-scope.js';
 import { fdxDetailIn, fdxTerms } from './fdx-authorization-details.js';
 import { requestObjectChecks } from './request-object.js';
 import { gatewayClient, providerConfiguration } from './configuration.js';
+import { answerUnavailable } from './unavailable.js';
 import { loadKeySet } from './keys/key-store.js';
 import type { DISCOVERY_AGENT_POLICY } from './registration-policy.js';
 import { FAPI_CLIENT_POLICY, type RegistrationRules } from './registration-policy.js';
@@ -58,6 +59,8 @@ export async function createProvider(
     }),
   );
   provider.proxy = o.proxy ?? false;
+  // First, so that it wraps every other middleware: a database away is a 503, not a 500.
+  answerUnavailable(provider);
 
   // FDX: a pushed request with fdx_v1.0 details creates its consent now; the consent page finds
   // it again through the PAR's id, which the interaction carries (`parJti`).

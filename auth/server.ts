@@ -95,6 +95,7 @@ runMain('auth', async () => {
     listShareable: fetchedShareable(temporalDataFetcher(client, TASK_QUEUES.dataFetch)),
     events,
     logger,
+    requestBudgetMs: cfg.http.requestBudgetMs,
   });
   const server = https.createServer(
     { cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: true, rejectUnauthorized: false },

@@ -102,6 +102,7 @@ export const envSchema = z
       .default('openbanking'),
     MONGODB_PORT: port(27017),
     MONGODB_CONNECT_TIMEOUT: seconds(30),
+    MONGODB_OPERATION_TIMEOUT: seconds(5),
     FERRETDB_PATH: z.string().min(1, { error: 'a path to the ferretdb binary' }).optional(),
 
     MARKETPLACE_PORT: port(3000),
@@ -166,6 +167,15 @@ export const envSchema = z
       .regex(/^[a-z-]+(,[a-z-]+)*$/, { error: 'a comma-separated list of task queues, e.g. onboarding' })
       .optional(),
     SHUTDOWN_GRACE: seconds(10),
+    SUPERVISOR_NOT_READY_LIMIT: seconds(30),
+    SUPERVISOR_BACKOFF: seconds(1),
+    SUPERVISOR_MAX_RESTARTS: z.coerce
+      .number({ error: 'a whole number of restarts (at least 1)' })
+      .int({ error: 'a whole number of restarts (at least 1)' })
+      .min(1, { error: 'a whole number of restarts (at least 1)' })
+      .default(5),
+    SUPERVISOR_RESTART_WINDOW: seconds(600),
+    HTTP_REQUEST_BUDGET: seconds(10),
     HOUSEKEEPING_INTERVAL: seconds(15 * 60),
     ANALYTICS_ROLLUP_EVERY: z.coerce
       .number({ error: 'a number of seconds from 10 to 3600' })
@@ -332,6 +342,8 @@ export interface MongoConfig {
   /** True when no MONGODB_URI was given and `npm start` runs FerretDB itself. */
   embedded: boolean;
   connectTimeoutMs: number;
+  /** Deadline of every database operation: server selection, socket silence and maxTimeMS. */
+  operationTimeoutMs: number;
   devServer: { port: number; dataDir: string; stateDir: string; binaryPath?: string };
 }
 
@@ -342,7 +354,14 @@ export interface Config {
   host: string;
   temporal: TemporalConfig;
   mongo: MongoConfig;
-  http: { marketplacePort: number; workerPort: number; authPort: number; gatewayPort: number };
+  http: {
+    marketplacePort: number;
+    workerPort: number;
+    authPort: number;
+    gatewayPort: number;
+    /** How long an HTTP request may take before the component answers 503/504 itself. */
+    requestBudgetMs: number;
+  };
   gateway: {
     /** The gateway's own client at the AS, which introspects every token (tls_client_auth). */
     clientId: string;
@@ -371,6 +390,8 @@ export interface Config {
   mtls: { proxyHeader?: string; trustedProxies: string[] };
   worker: { taskQueues?: string[] };
   shutdownGraceMs: number;
+  /** `npm start`'s restarts: after how long not ready, the first backoff, and the cap per window. */
+  supervisor: { notReadyLimitMs: number; backoffMs: number; maxRestarts: number; restartWindowMs: number };
   housekeepingIntervalMs: number;
   /** The analytics roll-up schedule: how often it runs, how late events may be, how long data is kept. */
   analytics: {
@@ -488,6 +509,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       database: e.MONGODB_DATABASE,
       embedded: e.MONGODB_URI === undefined,
       connectTimeoutMs: e.MONGODB_CONNECT_TIMEOUT * 1000,
+      operationTimeoutMs: Math.round(e.MONGODB_OPERATION_TIMEOUT * 1000),
       devServer: {
         port: e.MONGODB_PORT,
         dataDir: path.join(dataDir, 'ferretdb'),
@@ -500,6 +522,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       workerPort: e.WORKER_PORT,
       authPort: e.AUTH_PORT,
       gatewayPort: e.GATEWAY_PORT,
+      requestBudgetMs: Math.round(e.HTTP_REQUEST_BUDGET * 1000),
     },
     gateway: {
       clientId: e.GATEWAY_CLIENT_ID,
@@ -530,6 +553,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     mtls: { proxyHeader: e.MTLS_PROXY_HEADER, trustedProxies: e.MTLS_TRUSTED_PROXIES?.split(',') ?? [] },
     worker: { taskQueues: e.WORKER_TASK_QUEUES?.split(',') },
     shutdownGraceMs: e.SHUTDOWN_GRACE * 1000,
+    supervisor: {
+      notReadyLimitMs: e.SUPERVISOR_NOT_READY_LIMIT * 1000,
+      backoffMs: e.SUPERVISOR_BACKOFF * 1000,
+      maxRestarts: e.SUPERVISOR_MAX_RESTARTS,
+      restartWindowMs: e.SUPERVISOR_RESTART_WINDOW * 1000,
+    },
     housekeepingIntervalMs: e.HOUSEKEEPING_INTERVAL * 1000,
     analytics: {
       rollupEveryMs: Math.round(e.ANALYTICS_ROLLUP_EVERY * 1000),

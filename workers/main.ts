@@ -3,7 +3,7 @@
 import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import type { Server } from 'node:http';
-import { connectDatabase, pingDatabase } from '../db/connection.js';
+import { connectDatabase } from '../db/connection.js';
 import { loadConfig } from '../lib/config.js';
 import { StartupError } from '../lib/errors.js';
 import { createMetrics, type Metrics } from '../lib/http/metrics.js';
@@ -15,6 +15,7 @@ import { connectClient, connectWorker } from '../lib/temporal.js';
 import { TASK_QUEUES, type TaskQueueName } from '../workflows/task-queues.js';
 import { connectorFromConfig } from '../connectors/index.js';
 import { WORKERS } from './registry.js';
+import { workerReadiness } from './readiness.js';
 import { discoveryAgentFromConfig } from '../activities/discovery-agent-config.js';
 import {
   analyticsRollupInput,
@@ -102,17 +103,7 @@ runMain('worker', async () => {
   const app = createComponentApp({
     logger,
     metrics,
-    readiness: [
-      { name: 'database', check: () => pingDatabase(db.connection) },
-      {
-        name: 'workers',
-        check: () => {
-          const notRunning = workers.filter((w) => w.getState() !== 'RUNNING');
-          if (notRunning.length)
-            throw new Error(`${notRunning.map((w) => w.options.taskQueue).join(', ')} not running`);
-        },
-      },
-    ],
+    readiness: workerReadiness(db.connection, workers),
   });
   const server: Server = await listen(app, cfg.http.workerPort, cfg.host, 'WORKER_PORT');
   logger.info(

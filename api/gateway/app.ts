@@ -3,7 +3,8 @@
 import type { Client } from '@temporalio/client';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { Database } from '../../db/connection.js';
-import { pingDatabase } from '../../db/connection.js';
+import { checkDatabaseReads } from '../../db/connection.js';
+import { budgetAnswered, isDependencyFailure } from '../../lib/http/deadline.js';
 import { Gauge } from 'prom-client';
 import { createMetrics } from '../../lib/http/metrics.js';
 import { createComponentApp } from '../../lib/http/server.js';
@@ -14,7 +15,7 @@ import { fdxConsentsRouter, FDX_BASE } from './fdx/consents/routes.js';
 import { fdxCoreRouter } from './fdx/core/routes.js';
 import type { PartyInfo } from './fdx/consents/mappers.js';
 import { invalidInput, sendFdxError } from './fdx/errors.js';
-import { interactionId } from './interaction-id.js';
+import { echoInteractionId, interactionId } from './interaction-id.js';
 import { CONSENTS_BASE, ofbConsentsRouter } from './ofb/consents/routes.js';
 import { sendOfbError } from './ofb/errors.js';
 import type { AccessDeps } from './security/access-token.js';
@@ -41,7 +42,29 @@ export interface GatewayDeps {
   bank: OfbDataDeps['bank'] & { routingNumber: string };
   /** Where each call's analytics event goes (bounded, written in the background). */
   events: EventBuffer<GatewayCallEvent>;
+  /** How long a call may take before the gateway answers 504 itself (HTTP_REQUEST_BUDGET). */
+  requestBudgetMs?: number;
 }
+
+/** The gateway's 503 (a dependency is away) and 504 (the budget ran out), in each standard's shape. */
+function sendUnavailable(req: Request, res: Response, status: 503 | 504, fdx: boolean): void {
+  echoInteractionId(req, res);
+  const detail =
+    status === 503
+      ? 'a system the gateway depends on is unavailable; try again later'
+      : 'the request could not be completed in time; try again later';
+  if (fdx) sendFdxError(res, status, 501, 'Subsystem unavailable', detail);
+  else
+    sendOfbError(
+      res,
+      status,
+      status === 503
+        ? { code: 'SERVICE_UNAVAILABLE', title: 'Serviço indisponível', detail }
+        : { code: 'GATEWAY_TIMEOUT', title: 'Tempo de resposta esgotado', detail },
+    );
+}
+
+const fdx = (req: Request) => req.path.startsWith(FDX_BASE);
 
 export function createGatewayApp(deps: GatewayDeps): Express {
   const metrics = createMetrics('gateway');
@@ -62,9 +85,13 @@ export function createGatewayApp(deps: GatewayDeps): Express {
     logger: deps.logger,
     metrics,
     readiness: [
-      { name: 'database', check: () => pingDatabase(deps.db.connection) },
+      { name: 'database', check: () => checkDatabaseReads(deps.db.connection) },
       { name: 'temporal', check: async () => void (await deps.client.workflowService.getSystemInfo({})) },
     ],
+    budget: {
+      budgetMs: deps.requestBudgetMs ?? 10_000,
+      onExpired: (req, res) => sendUnavailable(req, res, 504, fdx(req)),
+    },
   });
   app.use(recordCalls(deps.events));
   const transitions = consentTransitions(deps.client);
@@ -109,14 +136,19 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   );
 
   // Anything else: each standard's own "not found" and "internal error" bodies.
-  const fdx = (req: Request) => req.path.startsWith(FDX_BASE);
   app.use((req: Request, res: Response) =>
     fdx(req)
       ? sendFdxError(res, 404, 1107, 'Not found', `no endpoint ${req.method} ${req.path}`)
       : sendOfbError(res, 404, { code: 'NOT_FOUND', title: 'Não encontrado', detail: 'no such endpoint' }),
   );
   app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (budgetAnswered(res)) return;
     if (res.headersSent) return next(err);
+    // The database or Temporal is away or silent: the caller may retry, so 503, not 500.
+    if (isDependencyFailure(err)) {
+      req.log.warn({ err }, 'gateway request failed: a dependency is unavailable');
+      return sendUnavailable(req, res, 503, fdx(req));
+    }
     deps.logger.error({ err }, 'gateway request failed');
     if (fdx(req)) sendFdxError(res, 500, 500, 'Internal server error');
     else

@@ -23,3 +23,13 @@ export function interactionId(opts: {
     next();
   };
 }
+
+/**
+ * Make sure an answer carries an interaction id (an error written before the middleware ran): the
+ * caller's own when it is well-formed, a fresh one otherwise.
+ */
+export function echoInteractionId(req: Request, res: Response): void {
+  if (res.getHeader(INTERACTION_ID) !== undefined) return;
+  const given = req.headers[INTERACTION_ID];
+  res.setHeader(INTERACTION_ID, typeof given === 'string' && UUID.test(given) ? given : randomUUID());
+}

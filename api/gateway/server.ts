@@ -73,6 +73,7 @@ runMain('gateway', async () => {
       compeCode: cfg.consent.bankCompeCode,
       routingNumber: cfg.consent.bankRoutingNumber,
     },
+    requestBudgetMs: cfg.http.requestBudgetMs,
   });
   const server = https.createServer(
     { cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: true, rejectUnauthorized: false },

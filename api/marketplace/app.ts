@@ -1,9 +1,15 @@
 // The developer marketplace's HTTP app (pages and JSON API). Built from its dependencies so tests
 // run it in-process against real Temporal and a real database.
 import type { Client } from '@temporalio/client';
-import type { Express } from 'express';
+import type { ErrorRequestHandler, Express, Request, Response } from 'express';
 import type { Database } from '../../db/connection.js';
-import { pingDatabase } from '../../db/connection.js';
+import { checkDatabaseReads } from '../../db/connection.js';
+import {
+  budgetAnswered,
+  isDependencyFailure,
+  sendUnavailablePage,
+  wantsHtml,
+} from '../../lib/http/deadline.js';
 import { problemErrorHandler, sendProblem } from '../../lib/http/problem.js';
 import { createMetrics } from '../../lib/http/metrics.js';
 import { createComponentApp } from '../../lib/http/server.js';
@@ -62,16 +68,43 @@ export interface MarketplaceDeps {
   consoles?: ConsolesOptions;
   /** Without it the app serves no developer portal or catalog (tests of other parts). */
   portal?: PortalOptions;
+  /** How long a request may take before the marketplace answers 504 itself (HTTP_REQUEST_BUDGET). */
+  requestBudgetMs?: number;
 }
+
+const PROBLEMS = {
+  503: ['Service unavailable', 'A system the marketplace depends on is not answering. Try again later.'],
+  504: ['Gateway timeout', 'The request could not be completed in time. Try again later.'],
+} as const;
+
+/** 503 or 504: problem+json for the JSON APIs, a short page for a browser on the pages. */
+function sendUnavailable(req: Request, res: Response, status: 503 | 504): void {
+  const api = /^\/(admin\/)?api\//.test(req.path) || req.path.endsWith('.json');
+  if (!api && wantsHtml(req)) return sendUnavailablePage(res, status);
+  const [title, detail] = PROBLEMS[status];
+  sendProblem(res, status, title, detail);
+}
+
+/** A database or Temporal that is away or silent is a 503, never a 500. */
+const dependencyErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
+  if (budgetAnswered(res)) return;
+  if (res.headersSent || !isDependencyFailure(err)) return next(err);
+  req.log?.warn({ err }, 'request failed: a dependency is unavailable');
+  sendUnavailable(req, res, 503);
+};
 
 export function createMarketplaceApp(deps: MarketplaceDeps): Express {
   const app = createComponentApp({
     logger: deps.logger,
     metrics: createMetrics('marketplace'),
     readiness: [
-      { name: 'database', check: () => pingDatabase(deps.db.connection) },
+      { name: 'database', check: () => checkDatabaseReads(deps.db.connection) },
       { name: 'temporal', check: async () => void (await deps.client.workflowService.getSystemInfo({})) },
     ],
+    budget: {
+      budgetMs: deps.requestBudgetMs ?? 10_000,
+      onExpired: (req, res) => sendUnavailable(req, res, 504),
+    },
     // Served over plain http (development, or HOST=0.0.0.0 in a container), the consoles' form
     // posts must not be rewritten to https by helmet's default upgrade-insecure-requests.
     ...(deps.consoles && !deps.consoles.secureCookies
@@ -149,6 +182,7 @@ export function createMarketplaceApp(deps: MarketplaceDeps): Express {
       );
   }
   app.use((_req, res) => sendProblem(res, 404, 'Not found'));
+  app.use(dependencyErrorHandler);
   app.use(problemErrorHandler);
   return app;
 }

@@ -43,6 +43,7 @@ runMain('marketplace', async () => {
       sessionTtlMs: cfg.consoles.developerSessionTtlMs,
       devMailbox: cfg.env !== 'production',
     },
+    requestBudgetMs: cfg.http.requestBudgetMs,
   });
   // Development: demo staff for the consent console (the README lists them). Production: none.
   if (cfg.env !== 'production') await seedDemoStaff(db.models);

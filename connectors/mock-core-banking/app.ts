@@ -4,6 +4,7 @@
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { Logger } from '../../lib/logger.js';
 import { createMetrics } from '../../lib/http/metrics.js';
+import { budgetAnswered, isDependencyFailure } from '../../lib/http/deadline.js';
 import { createComponentApp } from '../../lib/http/server.js';
 import type { ReadinessCheck } from '../../lib/http/health.js';
 import type { BankConnector, PageRequest, TimeRange } from '../sdk/connector.js';
@@ -55,12 +56,19 @@ export function createCoreBankingApp(opts: {
   logger: Logger;
   core: BankConnector;
   readiness?: ReadinessCheck[];
+  /** How long a request may take before the core answers 504 itself (HTTP_REQUEST_BUDGET). */
+  requestBudgetMs?: number;
 }): Express {
   const { core } = opts;
   const app = createComponentApp({
     logger: opts.logger,
     readiness: opts.readiness ?? [],
     metrics: createMetrics('core-banking'),
+    budget: {
+      budgetMs: opts.requestBudgetMs ?? 10_000,
+      onExpired: (_req, res) =>
+        sendError(res, 504, { code: 'UNAVAILABLE', message: 'no answer within the request budget' }),
+    },
   });
   app.use((_req, res, next) => {
     res.setHeader('cache-control', 'no-store');
@@ -131,6 +139,7 @@ export function createCoreBankingApp(opts: {
   app.use((_req, res) => sendError(res, 404, { code: 'NOT_FOUND', message: 'no such route' }));
   // Express needs the four-argument signature to treat this as the error handler.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (budgetAnswered(res)) return;
     if (err instanceof InvalidParameter)
       return sendError(res, 400, {
         code: 'INVALID_PARAMETER',
@@ -138,6 +147,13 @@ export function createCoreBankingApp(opts: {
         parameter: err.parameter,
       });
     if (err instanceof NotFound) return sendError(res, 404, { code: err.code, message: err.message });
+    if (isDependencyFailure(err)) {
+      req.log.warn({ err }, 'core banking request failed: its database is unavailable');
+      return sendError(res, 503, {
+        code: 'UNAVAILABLE',
+        message: 'the core banking database is unavailable',
+      });
+    }
     // The error, not the request: paths and queries carry customer and account ids.
     req.log.error({ err }, 'core banking request failed');
     sendError(res, 500, { code: 'INTERNAL_ERROR', message: 'internal error' });

@@ -22,7 +22,7 @@ export const corePaths = {
 export const NOT_FOUND_CODES = ['CUSTOMER_NOT_FOUND', 'ACCOUNT_NOT_FOUND', 'CREDIT_CARD_NOT_FOUND'] as const;
 export type NotFoundCode = (typeof NOT_FOUND_CODES)[number];
 
-export type ErrorCode = NotFoundCode | 'INVALID_PARAMETER' | 'NOT_FOUND' | 'INTERNAL_ERROR';
+export type ErrorCode = NotFoundCode | 'INVALID_PARAMETER' | 'NOT_FOUND' | 'INTERNAL_ERROR' | 'UNAVAILABLE';
 
 export interface CoreError {
   error: { code: ErrorCode; message: string; parameter?: string };

@@ -3,7 +3,7 @@
 // collections, and seeds them itself at start when they do not hold the current dataset, so
 // `npm start` needs no separate step; `memory` serves the generated dataset without a database.
 import type { Server } from 'node:http';
-import { connectDatabase, pingDatabase, type Database } from '../../db/connection.js';
+import { checkDatabaseReads, connectDatabase, type Database } from '../../db/connection.js';
 import { loadConfig } from '../../lib/config.js';
 import { closeServer, listen } from '../../lib/http/server.js';
 import { createLogger } from '../../lib/logger.js';
@@ -40,7 +40,8 @@ runMain('core-banking', async () => {
   const app = createCoreBankingApp({
     logger,
     core,
-    readiness: connection ? [{ name: 'database', check: () => pingDatabase(connection) }] : [],
+    readiness: connection ? [{ name: 'database', check: () => checkDatabaseReads(connection) }] : [],
+    requestBudgetMs: cfg.http.requestBudgetMs,
   });
   const server: Server = await listen(app, port, cfg.host, 'CORE_BANKING_PORT');
   logger.info({ url: `http://${cfg.host}:${port}`, source }, 'mock core banking ready');

@@ -1,5 +1,5 @@
-// Common shape of every HTTP component: security headers, request ids in logs, health routes,
-// and a listen() that turns "port busy" into a one-line cause.
+// Common shape of every HTTP component: security headers, request ids in logs, health routes, a
+// budget for every request, and a listen() that turns "port busy" into a one-line cause.
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import express, { type Express } from 'express';
@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { PortInUseError, StartupError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { requestBudget, type RequestBudgetOptions } from './deadline.js';
 import { healthRouter, type ReadinessCheck } from './health.js';
 import { httpMetrics, metricsRouter, type Metrics } from './metrics.js';
 
@@ -19,6 +20,8 @@ export interface ComponentAppOptions {
   metrics?: Metrics;
   /** Content-Security-Policy directives to add or replace (helmet's defaults otherwise). */
   csp?: Record<string, string[]>;
+  /** Every request answered within this budget, in the component's own format (see deadline.ts). */
+  budget?: RequestBudgetOptions;
 }
 
 export function createComponentApp(opts: ComponentAppOptions): Express {
@@ -53,6 +56,7 @@ export function createComponentApp(opts: ComponentAppOptions): Express {
       },
     }),
   );
+  if (opts.budget) app.use(requestBudget(opts.budget));
   return app;
 }
 
