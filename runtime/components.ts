@@ -11,6 +11,8 @@ export interface Component {
   /** Shown to people as a URL to open (otherwise only its health URL is listed). */
   title?: string;
   scheme?: 'http' | 'https';
+  /** What its /readyz checks: while one of these is down it is not ready, and not to blame. */
+  needs: ('database' | 'temporal')[];
 }
 
 export const COMPONENTS: Component[] = [
@@ -20,14 +22,22 @@ export const COMPONENTS: Component[] = [
     port: (c) => c.connectors.coreBanking.port,
     portVariable: 'CORE_BANKING_PORT',
     title: "Mock core banking (stand-in for the bank's core)",
+    needs: ['database'],
   },
-  { name: 'worker', entry: 'workers/main.ts', port: (c) => c.http.workerPort, portVariable: 'WORKER_PORT' },
+  {
+    name: 'worker',
+    entry: 'workers/main.ts',
+    port: (c) => c.http.workerPort,
+    portVariable: 'WORKER_PORT',
+    needs: ['database', 'temporal'],
+  },
   {
     name: 'marketplace',
     entry: 'api/marketplace/server.ts',
     port: (c) => c.http.marketplacePort,
     portVariable: 'MARKETPLACE_PORT',
     title: 'Developer marketplace and bank pages',
+    needs: ['database', 'temporal'],
   },
   {
     name: 'auth',
@@ -36,6 +46,7 @@ export const COMPONENTS: Component[] = [
     portVariable: 'AUTH_PORT',
     title: 'Authorization server (OIDC issuer)',
     scheme: 'https',
+    needs: ['database', 'temporal'],
   },
   {
     name: 'gateway',
@@ -44,5 +55,6 @@ export const COMPONENTS: Component[] = [
     portVariable: 'GATEWAY_PORT',
     title: 'API gateway (OFB and FDX APIs, mTLS)',
     scheme: 'https',
+    needs: ['database', 'temporal'],
   },
 ];

@@ -50,17 +50,22 @@ export function devServerArgs(o: TemporalDevServerOptions): string[] {
   return args;
 }
 
-export async function startTemporalDevServer(
-  o: TemporalDevServerOptions,
-): Promise<ManagedProcess & { address: string }> {
+/** Start the dev server without waiting for it (the supervisor probes it itself). */
+export function spawnTemporalDevServer(o: TemporalDevServerOptions): ManagedProcess {
   if (o.dbFile) mkdirSync(path.dirname(o.dbFile), { recursive: true });
-  const proc = startProcess({
+  return startProcess({
     name: 'temporal',
     command: o.binary,
     args: devServerArgs(o),
     logFile: o.logFile,
     pidFile: o.pidFile,
   });
+}
+
+export async function startTemporalDevServer(
+  o: TemporalDevServerOptions,
+): Promise<ManagedProcess & { address: string }> {
+  const proc = spawnTemporalDevServer(o);
   const address = `127.0.0.1:${o.port}`;
   try {
     await waitUntilReady(
