@@ -54,9 +54,9 @@ export function driverTimeouts(operationTimeoutMs: number) {
 // serve several connections, e.g. in tests).
 const operationTimeouts = new WeakMap<Connection, number>();
 
+// Not `distinct`: FerretDB v1 refuses its maxTimeMS ("unknown field"); the socket timeout bounds it.
 const QUERIES: MongooseQueryMiddleware[] = [
   'countDocuments',
-  'distinct',
   'find',
   'findOne',
   'findOneAndDelete',
