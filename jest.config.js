@@ -2,14 +2,16 @@
 // in isolated-modules mode (transpile only). Type checking is `npm run typecheck`.
 /** @type {import('jest').Config} */
 export default {
-  testEnvironment: 'node',
+  // Node's, and it stops what test helpers started and a failed beforeAll never handed over.
+  testEnvironment: '<rootDir>/test/setup/environment.mjs',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   globalSetup: '<rootDir>/test/setup/global-setup.mjs',
   globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
-  testTimeout: 60_000,
+  // Generous for a loaded machine (CI runners, a busy laptop): a passing test never waits for it.
+  testTimeout: 180_000,
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/reporters/summary.cjs'],
 };

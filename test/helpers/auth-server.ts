@@ -1,13 +1,13 @@
 // The authorization server in-process over real HTTPS (dev PKI, mTLS requested), on a test database.
 import https from 'node:https';
 import path from 'node:path';
-import { createDataFetchActivities } from '../../activities/data-fetch.js';
 import type { AuthEvent } from '../../auth/analytics.js';
 import { createAuthApp } from '../../auth/app.js';
 import type { EventBuffer } from '../../lib/analytics/event-buffer.js';
 import { startEventBuffer } from '../../lib/analytics/write-events.js';
 import { fetchedShareable, type ListShareable } from '../../auth/shareable-resources.js';
 import { createConnector } from '../../connectors/index.js';
+import { connectorReader } from '../../connectors/reads.js';
 import type { ConsentDecisions } from '../../auth/interactions/consent.js';
 import type { FdxConsentTerms } from '../../workflows/consent.js';
 import { ensureDevDirectory, type DevDirectory } from '../../auth/directory/dev-directory.js';
@@ -17,6 +17,7 @@ import { DISCOVERY_AGENT_POLICY } from '../../auth/registration-policy.js';
 import { closeServer } from '../../lib/http/server.js';
 import { freePort } from '../../runtime/ports.js';
 import { quietLogger, type testDatabase } from './platform.js';
+import { tracked } from './teardown.js';
 
 export const TEST_RESOURCE = 'https://localhost:8444';
 export const TEST_KEK = Buffer.alloc(32, 7);
@@ -37,13 +38,9 @@ export interface TestAuthServer {
   stop(): Promise<void>;
 }
 
-/**
- * The shareable accounts read by the data-fetch activity and the mock core connector in this
- * process, for tests that run no data-fetch worker (the platform reads them through Temporal).
- */
+/** The shareable accounts read from the mock core in process, guarded, as the platform's AS reads them. */
 export function inProcessShareable(): ListShareable {
-  const { fetchBankData } = createDataFetchActivities({ connector: createConnector('mock-core-banking') });
-  return fetchedShareable(fetchBankData);
+  return fetchedShareable(connectorReader({ connector: createConnector('mock-core-banking') }));
 }
 
 /** For tests that never reach a consent decision: using it is a test bug. */
@@ -76,6 +73,7 @@ export async function startTestAuthServer(
   const events = startEventBuffer<AuthEvent>(db.models.AnalyticsEvent, quietLogger, {
     flushIntervalMs: 200,
   });
+  const stopEvents = tracked(() => events.stop());
 
   const start = async () => {
     const provider = await createProvider({
@@ -124,10 +122,10 @@ export async function startTestAuthServer(
       await closeServer(server);
       self.provider = await start();
     },
-    async stop() {
+    stop: tracked(async () => {
       await closeServer(server);
-      await events.stop();
-    },
+      await stopEvents();
+    }),
   };
   self.registrationToken = await issueRegistrationToken(self.provider);
   self.discoveryAgentToken = await issueRegistrationToken(self.provider, undefined, DISCOVERY_AGENT_POLICY);

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { projectRoot } from './env.js';
+import { tracked } from './teardown.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -13,7 +14,7 @@ export async function launchBrowser(): Promise<Browser> {
       `Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`,
     );
   }
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     // No sandbox as root; no background traffic on a machine without internet.
@@ -27,6 +28,9 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+  // Closing twice is harmless: the file's own close, then this one if the file never got there.
+  tracked(() => browser.close());
+  return browser;
 }
 
 /** Save a screenshot under test-artifacts/ (kept by CI) when `step` fails, then rethrow. */

@@ -9,6 +9,7 @@ import { createMarketplaceApp, type ConsolesOptions } from '../../api/marketplac
 import type { Database } from '../../db/connection.js';
 import { closeServer } from '../../lib/http/server.js';
 import { quietLogger } from './platform.js';
+import { tracked } from './teardown.js';
 
 export const TEST_TEMPORAL_UI = 'http://temporal-ui.test:8233';
 
@@ -42,7 +43,7 @@ export async function startConsoles(
   });
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () => closeServer(server),
+    stop: tracked(() => closeServer(server)),
   };
 }
 

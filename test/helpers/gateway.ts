@@ -1,12 +1,14 @@
 // The API gateway in-process over real HTTPS with mTLS, introspecting at the test AS as its own
-// static client, on the stack's database and Temporal task queue.
+// static client, on the stack's database and Temporal task queue, reading the mock core in process.
 import https from 'node:https';
 import type { GatewayCallEvent } from '../../api/gateway/analytics.js';
 import { createGatewayApp } from '../../api/gateway/app.js';
 import type { EventBuffer } from '../../lib/analytics/event-buffer.js';
 import { startEventBuffer } from '../../lib/analytics/write-events.js';
 import type { ClientCertificateSource } from '../../lib/http/client-certificate.js';
-import { temporalDataFetcher } from '../../api/consents/data-fetch.js';
+import { createConnector } from '../../connectors/index.js';
+import { connectorReader, type ReaderOptions } from '../../connectors/reads.js';
+import type { BankConnector } from '../../connectors/sdk/connector.js';
 import { clientStateReader, consentStateReader } from '../../api/gateway/security/consent-state.js';
 import { createIntrospector } from '../../api/gateway/security/introspection.js';
 import { ENDPOINTS } from '../../auth/endpoints.js';
@@ -15,17 +17,22 @@ import { freePort } from '../../runtime/ports.js';
 import { TEST_GATEWAY_CLIENT_ID, TEST_RESOURCE } from './auth-server.js';
 import type { OfbStack } from './ofb-journey.js';
 import { quietLogger } from './platform.js';
+import { tracked } from './teardown.js';
 import { tlsFetch } from './tls-client.js';
 
 export const OFB_CONSENTS = '/open-banking/consents/v3';
 
 export async function startTestGateway(
-  stack: Pick<OfbStack, 'as' | 'db' | 'client' | 'names' | 'dataFetchTaskQueue'>,
+  stack: Pick<OfbStack, 'as' | 'db' | 'client' | 'names'>,
   opts: {
     authorisationWindowMs?: number;
     introspectionCacheMs?: number;
-    /** How long a consent's data session waits for the next fetch (short, so sessions end in tests). */
-    sessionIdleMs?: number;
+    /** The bank's connector the reads go through (default: the mock core in process). */
+    connector?: BankConnector;
+    /** The reads' breaker, retries and deadline (default: the platform's). */
+    reads?: Omit<ReaderOptions, 'connector'>;
+    /** HTTP_REQUEST_BUDGET in ms (default: the gateway's). */
+    requestBudgetMs?: number;
     /** Behind a TLS-terminating proxy: the header with the client certificate, and who may set it. */
     certificates?: ClientCertificateSource;
     /**
@@ -42,12 +49,14 @@ export async function startTestGateway(
     tls: { cert: pki.gatewayClient.cert, key: pki.gatewayClient.key, ca: pki.ca.cert },
     cacheMs: opts.introspectionCacheMs ?? 2000,
   });
+  const closeIntrospector = tracked(() => introspector.close());
   const port = await freePort();
   const url = `https://localhost:${port}`;
   const ownEvents = opts.events === undefined;
   const events =
     opts.events ??
     startEventBuffer<GatewayCallEvent>(stack.db.models.AnalyticsEvent, quietLogger, { flushIntervalMs: 200 });
+  const stopEvents = tracked(() => (ownEvents ? events.stop() : undefined));
   const app = createGatewayApp({
     events,
     logger: quietLogger,
@@ -67,7 +76,12 @@ export async function startTestGateway(
     },
     baseUrl: url,
     provider: { name: 'Test Bank', homeUri: 'https://bank.example', id: 'bank' },
-    fetchData: temporalDataFetcher(stack.client, stack.dataFetchTaskQueue, opts.sessionIdleMs ?? 2000),
+    // Reads go to the connector in process, through the same guard as the platform's gateway.
+    fetchData: connectorReader({
+      connector: opts.connector ?? createConnector('mock-core-banking'),
+      ...opts.reads,
+    }),
+    ...(opts.requestBudgetMs ? { requestBudgetMs: opts.requestBudgetMs } : {}),
     bank: { brandName: 'Test Bank', cnpj: '12345678000195', compeCode: '999', routingNumber: '123456780' },
   });
   const server = https.createServer(
@@ -86,11 +100,11 @@ export async function startTestGateway(
     events,
     /** fetch with a client certificate (or none), trusting the dev CA. */
     fetcher: (cert?: { cert: string; key: string }) => tlsFetch({ ca: pki.ca.cert, ...(cert ?? {}) }),
-    async stop() {
+    stop: tracked(async () => {
       await closeServer(server);
-      if (ownEvents) await events.stop();
-      await introspector.close();
-    },
+      await stopEvents();
+      await closeIntrospector();
+    }),
   };
 }
 

@@ -19,6 +19,7 @@ import { HttpSession, hiddenField, TEST_TEMPORAL_UI } from './consoles.js';
 import { discoveryAgentDeps } from './provisioning.js';
 import { projectRoot, type uniqueNames } from './env.js';
 import { quietLogger, startTestWorker, testClient, testDatabase } from './platform.js';
+import { tracked } from './teardown.js';
 import { validCnpj } from './tax-ids.js';
 
 export const MARKETPLACE_SECRETS_KEY = Buffer.alloc(32, 11);
@@ -43,6 +44,10 @@ export async function startMarketplaceStack(
   } = {},
 ): Promise<MarketplaceStack> {
   const dir = o.shared ? undefined : mkdtempSync(path.join(os.tmpdir(), 'obp-marketplace-'));
+  // Each part below stops itself when the file ends should a later one fail to start.
+  const removeDir = tracked(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
   const db = o.shared?.db ?? (await testDatabase(names.database));
   const as = o.shared?.as ?? (await startTestAuthServer(db, dir!));
   const temporal = await testClient();
@@ -107,15 +112,15 @@ export async function startMarketplaceStack(
     as,
     client: temporal.client,
     taskQueues,
-    async stop() {
+    stop: tracked(async () => {
       await closeServer(server);
       for (const w of workers) await w.stop();
       await temporal.close();
       if (o.shared) return;
       await as.stop();
       await db.drop();
-      rmSync(dir!, { recursive: true, force: true });
-    },
+      await removeDir();
+    }),
   };
 }
 

@@ -9,14 +9,11 @@ import { temporalConsentDecisions, temporalFdxLodging } from '../../auth/consent
 import { DEMO_CUSTOMERS, seedDemoCustomers } from '../../auth/idp/demo-customers.js';
 import { issueCertificate } from '../../auth/pki/dev-pki.js';
 import { consentWorker } from '../../workers/consent.js';
-import { dataFetchWorker } from '../../workers/data-fetch.js';
-import { createConnector } from '../../connectors/index.js';
-import { fetchedShareable } from '../../auth/shareable-resources.js';
-import { temporalDataFetcher } from '../../api/consents/data-fetch.js';
 import { startTestAuthServer, type TestAuthServer } from './auth-server.js';
 import { hiddenField, UserAgent } from './browser-agent.js';
 import { uniqueNames } from './env.js';
 import { startTestWorker, testClient, testDatabase } from './platform.js';
+import { tracked } from './teardown.js';
 import { ps256KeyPair, tlsFetch } from './tls-client.js';
 
 export const REDIRECT = 'https://recipient.example/cb';
@@ -141,14 +138,11 @@ export async function startOfbStack(
 ) {
   const names = options.names ?? uniqueNames(testFileUrl);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'obp-ofb-'));
+  // Each part below stops itself when the file ends should a later one fail to start.
+  const removeDir = tracked(() => rmSync(dir, { recursive: true, force: true }));
   const db = await testDatabase(names.database);
   const temporal = await testClient();
   const worker = await startTestWorker(consentWorker({ models: db.models }, names.taskQueue));
-  // Reads of bank data (the consent page's accounts, the gateway's APIs) go through Temporal.
-  const dataFetchTaskQueue = `${names.taskQueue}-data-fetch`;
-  const dataWorker = await startTestWorker(
-    dataFetchWorker({ connector: createConnector('mock-core-banking') }, dataFetchTaskQueue),
-  );
   const as = await startTestAuthServer(db, dir, {
     decisions: temporalConsentDecisions(temporal.client),
     lodgeFdxConsent: temporalFdxLodging({
@@ -158,7 +152,6 @@ export async function startOfbStack(
       ...options.fdx,
     }),
     ...(options.maxConsentsPerRecipient ? { maxConsentsPerRecipient: options.maxConsentsPerRecipient } : {}),
-    listShareable: fetchedShareable(temporalDataFetcher(temporal.client, dataFetchTaskQueue, 2000)),
   });
   await seedDemoCustomers(db.models);
   const rp = await registerRecipient(as, recipientName);
@@ -179,20 +172,18 @@ export async function startOfbStack(
     );
   return {
     names,
-    dataFetchTaskQueue,
     db,
     client: temporal.client,
     as,
     rp,
     lodge,
-    async stop() {
+    stop: tracked(async () => {
       await as.stop();
       await worker.stop();
-      await dataWorker.stop();
       await temporal.close();
       await db.drop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+      await removeDir();
+    }),
   };
 }
 

@@ -13,6 +13,7 @@ import {
 import { pino } from 'pino';
 import { connectDatabase, type Database } from '../../db/connection.js';
 import { testServers } from './env.js';
+import { tracked } from './teardown.js';
 
 export const quietLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -23,17 +24,17 @@ export async function testDatabase(database: string): Promise<Database & { drop(
   );
   return {
     ...db,
-    drop: async () => {
+    drop: tracked(async () => {
       await db.connection.dropDatabase();
       await db.close();
-    },
+    }),
   };
 }
 
 export async function testClient(): Promise<{ client: Client; close(): Promise<void> }> {
   const { temporalAddress, namespace } = testServers();
   const connection = await Connection.connect({ address: temporalAddress });
-  return { client: new Client({ connection, namespace }), close: () => connection.close() };
+  return { client: new Client({ connection, namespace }), close: tracked(() => connection.close()) };
 }
 
 const bundles = new Map<string, Promise<{ code: string }>>();
@@ -50,6 +51,7 @@ export async function startTestWorker(
     bundles.set(opts.workflowsPath, bundle);
   }
   const connection = await NativeConnection.connect({ address: temporalAddress });
+  const closeConnection = tracked(() => connection.close());
   const worker = await Worker.create({
     connection,
     namespace,
@@ -60,11 +62,11 @@ export async function startTestWorker(
   const running = worker.run();
   return {
     worker,
-    async stop() {
+    stop: tracked(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
-      await connection.close();
-    },
+      await closeConnection();
+    }),
   };
 }
 

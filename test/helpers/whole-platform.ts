@@ -10,15 +10,16 @@ import { testServers, type uniqueNames } from './env.js';
 import { startTestGateway } from './gateway.js';
 import { startMarketplaceStack } from './marketplace.js';
 import { startOfbStack } from './ofb-journey.js';
+import { tracked } from './teardown.js';
 
 export async function startWholePlatform(names: ReturnType<typeof uniqueNames>) {
   const { namespace, temporalUiUrl } = testServers();
   // Its registered recipient is unused: the journeys' recipients come from the marketplace.
   const core = await startOfbStack(import.meta.url, 'Whole platform probe', { names });
   const stopping: (() => Promise<void>)[] = [() => core.stop()];
-  const stop = async () => {
+  const stop = tracked(async () => {
     for (const s of stopping.reverse()) await s();
-  };
+  });
   try {
     const gateway = await startTestGateway(core);
     stopping.push(() => gateway.stop());
