@@ -218,7 +218,8 @@ describe('rest-core-banking failures', () => {
       await expect(connector.getBalance(ANA, 'acc-ana-checking')).rejects.toBeInstanceOf(
         ConnectorUnavailable,
       );
-      expect(Date.now() - started).toBeLessThan(3000);
+      // Far below a hang, far above the 300 ms timeout on a loaded machine.
+      expect(Date.now() - started).toBeLessThan(15_000);
     } finally {
       await connector.close();
       await fake.stop();

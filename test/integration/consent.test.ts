@@ -237,7 +237,8 @@ describe('OFB consent lifecycle', () => {
   });
 
   it('ends at expirationDateTime once authorised (CONSENT_MAX_DATE_REACHED)', async () => {
-    const lodged = await lodge({ expirationDateTime: new Date(Date.now() + 2500) });
+    // Ten seconds: time to lodge and authorise before it ends, on a loaded machine too.
+    const lodged = await lodge({ expirationDateTime: new Date(Date.now() + 10_000) });
     const h = handle(lodged);
     await h.executeUpdate(authoriseUpdate, {
       args: [{ customerId: 'cust-2', accountIds: ['acc-9'], actor: 'customer:cust-2' }],

@@ -137,7 +137,7 @@ describe('FDX consent API', () => {
     expect((await api('GET', `/consents/${consentId}`, { bearer: tokens.access_token })).status).toBe(401);
     await eventually(
       async () => expect((await oidc.tokenIntrospection(fdx.config, tokens.access_token)).active).toBe(false),
-      1000,
+      60_000,
     );
   });
 
@@ -150,7 +150,7 @@ describe('FDX consent API', () => {
     );
     await eventually(
       async () => expect((await api('GET', `/consents/${consentId}`)).body.status).toBe('EXPIRED'),
-      25_000,
+      60_000,
     );
     const revoke = await api('PUT', `/consents/${consentId}/revocation`, {
       body: { reason: 'BUSINESS_RULE', initiator: 'DATA_RECIPIENT' },
@@ -169,7 +169,7 @@ describe('FDX consent API', () => {
     });
     await eventually(
       async () => expect((await api('GET', `/consents/${consentId}`)).body.status).toBe('EXPIRED'),
-      25_000,
+      60_000,
     );
   });
 

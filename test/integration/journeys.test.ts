@@ -42,7 +42,7 @@ beforeAll(async () => {
   platform = await startWholePlatform(names);
   browser = await launchBrowser();
   dir = mkdtempSync(path.join(os.tmpdir(), 'obp-journeys-'));
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   for (const close of closing.reverse()) await close();
@@ -399,7 +399,7 @@ async function walk(j: Journey) {
   const workflowPage = `${ui}/namespaces/${encodeURIComponent(platform.namespace)}/workflows/${encodeURIComponent(consentId)}`;
   expect(temporalLink).toBe(workflowPage);
   const api = `${ui}/api/v1/namespaces/${encodeURIComponent(platform.namespace)}/workflows/${encodeURIComponent(consentId)}`;
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000;
   let status = '';
   for (;;) {
     const res = await fetch(api, { headers: { accept: 'application/json' } });
@@ -422,9 +422,9 @@ async function walk(j: Journey) {
 describe('the whole path in Chromium', () => {
   it('Open Finance Brasil: enrol, subscribe, consent, data, self-service revoke, console, Temporal', async () => {
     await walk(OFB);
-  }, 180_000);
+  }, 300_000);
 
   it('FDX: enrol, subscribe, consent, data, self-service revoke, console, Temporal', async () => {
     await walk(FDX);
-  }, 180_000);
+  }, 300_000);
 });

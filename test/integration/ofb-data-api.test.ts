@@ -206,7 +206,10 @@ describe('OFB accounts', () => {
       .getHandle(consentId)
       .signal('revokeSignal', { rejectedBy: 'USER', actor: 'customer:test' });
     const revokedAt = Date.now();
-    await eventually(async () => expect((await get(token, '/accounts', '/accounts')).status).toBe(401), 1000);
+    await eventually(
+      async () => expect((await get(token, '/accounts', '/accounts')).status).toBe(401),
+      60_000,
+    );
     console.info(
       `the gateway refused the revoked consent's token ${Date.now() - revokedAt} ms after the revocation`,
     );

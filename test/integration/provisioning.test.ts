@@ -174,7 +174,7 @@ describe('provisioning (the Discovery Agent)', () => {
 
     await eventually(
       async () => expect((await app.handle.query(stateQuery)).retireAt).toBeUndefined(),
-      15_000,
+      60_000,
     );
     await expect(refused(tokenRequest(clientId!, app.secrets))).resolves.toMatch(/^invalid_client/);
     await expect(refused(tokenRequest(clientId!, next.secrets))).resolves.toBe('issued');
