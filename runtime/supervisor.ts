@@ -80,7 +80,13 @@ export class Supervisor {
       wakeups: new Set(),
     };
     this.children.push(child);
-    void this.run(child);
+    // A child that cannot even be spawned (a missing binary) fails like one that never came up.
+    void this.run(child).catch((err: unknown) =>
+      this.fail(
+        child,
+        `${spec.name} could not be started: ${err instanceof Error ? err.message : String(err)}`,
+      ),
+    );
   }
 
   /** Resolves once the child is ready; rejects if it fails before it ever was, or the supervisor stops. */

@@ -1,2 +1,0 @@
-// The workflows the `data-fetch` task queue runs.
-export { dataSession } from './data-fetch.js';
