@@ -47,6 +47,8 @@ export function driverTimeouts(operationTimeoutMs: number) {
     socketTimeoutMS: operationTimeoutMs + 1000,
     // Waiting for a pooled connection while every one is busy.
     waitQueueTimeoutMS: operationTimeoutMs,
+    // A read retried after a silent socket would wait its deadline twice: the caller retries.
+    retryReads: false,
   };
 }
 
