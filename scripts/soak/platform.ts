@@ -198,17 +198,33 @@ function signal(pid: number, sig: NodeJS.Signals) {
   }
 }
 
-/** Processes whose command line or environment names `dataDir`: what a started platform runs. */
+/** The parent of a process, from /proc (0 when it is gone). */
+function parentOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Processes started with DATA_DIR=`dataDir` (the platform passes its environment to every child),
+ * leaving out this process, its ancestors and its own children (the shell that ran the soak with
+ * --data-dir, Chromium).
+ */
 function processesOf(dataDir: string): { pid: number; cmdline: string }[] {
+  const ours = new Set<number>();
+  for (let pid = process.pid; pid > 1; pid = parentOf(pid)) ours.add(pid);
   const found: { pid: number; cmdline: string }[] = [];
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    if (!Number.isInteger(pid) || ours.has(pid) || parentOf(pid) === process.pid) continue;
     try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
-      if (cmdline.includes(dataDir) || environ.split('\0').includes(`DATA_DIR=${dataDir}`))
-        found.push({ pid, cmdline: cmdline.replace(/\0/g, ' ').trim() });
+      if (!environ.split('\0').includes(`DATA_DIR=${dataDir}`)) continue;
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      found.push({ pid, cmdline: cmdline.replace(/\0/g, ' ').trim() });
     } catch {
       // gone, or not ours to read
     }

@@ -47,11 +47,9 @@ function spread<T>(items: T[], max: number): T[] {
 export function printReport(r: Report, out: (line: string) => void): void {
   out('');
   out(`Soak: ${r.minutes} min of mixed workload, deadline ${r.deadlineSeconds} s per request`);
-  out(
-    `workload: ${Object.entries(r.workload)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ')}`,
-  );
+  const done = Object.entries(r.workload).map(([k, v]) => `${k} ${v}`);
+  for (let i = 0; i < done.length; i += 4)
+    out(`${i ? '  ' : 'workload: '}${done.slice(i, i + 4).join(', ')}`);
   out('');
   const width = Math.min(70, Math.max(...r.endpoints.map((e) => e.kind.length), 10));
   out(
