@@ -44,6 +44,8 @@ type KoaContext = {
   body: unknown;
   type: string;
   accepts(...types: string[]): string | false;
+  response: { get(field: string): string };
+  set(field: string, value: string): void;
 };
 
 /**
@@ -65,6 +67,13 @@ export function answerUnavailable(provider: Provider): void {
       ctx.state[FAILED] = true;
     }
     if (!ctx.state[FAILED]) return;
+    // The authorization endpoint sent the error back to the client's redirect URI: the same
+    // redirect, with the error OAuth has for this (RFC 6749 §4.1.2.1).
+    const location = ctx.response.get('location');
+    if (ctx.status >= 300 && ctx.status < 400 && location.includes('error=server_error')) {
+      ctx.set('location', location.replace('error=server_error', 'error=temporarily_unavailable'));
+      return;
+    }
     ctx.status = 503;
     if (ctx.accepts('json', 'html') === 'html') {
       ctx.type = 'html';
