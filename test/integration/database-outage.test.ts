@@ -1,10 +1,12 @@
 // Fail fast, never hang, heal by itself: the platform's HTTP components on a FerretDB of this test's
-// own, which is first frozen (SIGSTOP: it accepts connections and answers nothing, as a wedged
-// server does), then stopped. Meanwhile every endpoint tried answers within its budget with its
-// standard's 503/504, and every /readyz answers 503 naming the database; once the database is back,
-// everything answers as before, by itself. Temporal stays the shared test server throughout.
+// own, reached through a proxy that can play the wedge seen in production (the handshake and `ping`
+// answered, every query swallowed). The database is wedged, then frozen (SIGSTOP: it accepts
+// connections and answers nothing), then stopped. Meanwhile every endpoint tried answers within its
+// budget with its standard's 503/504, and every /readyz answers 503 naming the database; once the
+// database is back, everything answers as before, by itself. Temporal stays the shared test server.
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -43,6 +45,7 @@ let dir: string;
 let ferretOptions: Parameters<typeof startFerretDb>[0];
 let ferret: (ManagedProcess & { uri: string }) | undefined;
 let frozen = false;
+let proxy: Awaited<ReturnType<typeof startWedgeProxy>>;
 let stack: OfbStack;
 let gw: TestGateway;
 let consoles: Awaited<ReturnType<typeof startConsoles>>;
@@ -53,6 +56,58 @@ let accessToken: string;
 let ccToken: string;
 let staff: HttpSession;
 let customer: HttpSession;
+
+/** The command of a wire message: OP_MSG's first key; legacy OP_QUERY is only the handshake's hello. */
+function commandName(msg: Buffer): string {
+  if (msg.readInt32LE(12) !== 2013) return 'hello';
+  // header (16), flagBits (4), section kind 0, document length (4), first element's type (1)
+  if (msg[20] !== 0) return '';
+  const at = 26;
+  return msg.toString('utf8', at, msg.indexOf(0, at));
+}
+
+/** Still answered while wedged: what a wedged FerretDB still answered (no SQLite connection needed). */
+const ANSWERED_WHILE_WEDGED = new Set(['hello', 'ismaster', 'isMaster', 'ping', 'buildInfo', 'buildinfo']);
+
+/** A TCP proxy to the database; `wedge(true)` swallows every command but the handshake and ping. */
+async function startWedgeProxy(upstreamPort: number) {
+  let wedged = false;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(upstreamPort, '127.0.0.1');
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', close).on('close', close);
+    }
+    upstream.on('data', (d: Buffer) => client.write(d));
+    let pending = Buffer.alloc(0);
+    client.on('data', (d: Buffer) => {
+      pending = Buffer.concat([pending, d]);
+      while (pending.length >= 4 && pending.length >= pending.readInt32LE(0)) {
+        const msg = pending.subarray(0, pending.readInt32LE(0));
+        pending = pending.subarray(msg.length);
+        if (!wedged || ANSWERED_WHILE_WEDGED.has(commandName(msg))) upstream.write(msg);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    uri: `mongodb://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    wedge(on: boolean) {
+      wedged = on;
+    },
+    async stop() {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
 
 async function listenLocal(app: Express): Promise<string> {
   const server = await new Promise<Server>((resolve) => {
@@ -72,9 +127,10 @@ beforeAll(async () => {
     logFile: path.join(dir, 'ferretdb.log'),
   };
   ferret = await startFerretDb(ferretOptions);
+  proxy = await startWedgeProxy(ferretOptions.port);
   // The stack's database on this test's FerretDB (the helpers read the address when they connect).
   const shared = process.env.TEST_MONGODB_URI;
-  process.env.TEST_MONGODB_URI = ferret.uri;
+  process.env.TEST_MONGODB_URI = proxy.uri;
   try {
     stack = await startOfbStack(import.meta.url, 'database-outage');
   } finally {
@@ -120,13 +176,15 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  // The stack drops its database on the way out: the server must be running and thawed.
+  // The stack drops its database on the way out: the server must be running, thawed, unwedged.
+  proxy?.wedge(false);
   if (ferret && frozen) process.kill(ferret.pid, 'SIGCONT');
   if (!ferret && ferretOptions) ferret = await startFerretDb(ferretOptions).catch(() => undefined);
   for (const server of servers) await closeServer(server).catch(() => undefined);
   await consoles?.stop().catch(() => undefined);
   await gw?.stop().catch(() => undefined);
   await stack?.stop().catch(() => undefined);
+  await proxy?.stop();
   await ferret?.stop(2000);
   if (dir) rmSync(dir, { recursive: true, force: true });
 }, 120_000);
@@ -347,6 +405,18 @@ describe('the platform while its database is away', () => {
     });
     for (const r of Object.values(await readiness())) expect(r.status).toBe(200);
   });
+
+  it('answers 503/504 in each standard while the database answers ping but no query, and recovers', async () => {
+    proxy.wedge(true);
+    try {
+      // The wedge as it was seen: the server still answers ping, so only a real read tells.
+      await stack.db.connection.db!.admin().ping();
+      await expectFailingFast('wedged database (ping answered, queries not)');
+    } finally {
+      proxy.wedge(false);
+    }
+    await expectRecovered();
+  }, 240_000);
 
   it('answers 503/504 in each standard while the database is frozen, and recovers when it thaws', async () => {
     process.kill(ferret!.pid, 'SIGSTOP');
