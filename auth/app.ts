@@ -5,7 +5,7 @@ import type Provider from 'oidc-provider';
 import type { Database } from '../db/connection.js';
 import { checkDatabaseReads } from '../db/connection.js';
 import { authDependencyErrorHandler, sendAuthUnavailable } from './unavailable.js';
-import { createMetrics } from '../lib/http/metrics.js';
+import { createMetrics, type Metrics } from '../lib/http/metrics.js';
 import { createComponentApp } from '../lib/http/server.js';
 import type { Logger } from '../lib/logger.js';
 import { consentRouter, type ConsentDecisions } from './interactions/consent.js';
@@ -26,12 +26,14 @@ export interface AuthAppDeps {
   logger: Logger;
   /** How long a request may take before the AS answers for it (HTTP_REQUEST_BUDGET). */
   requestBudgetMs?: number;
+  /** The AS's metrics, when the server registers its own (the connector's calls) beforehand. */
+  metrics?: Metrics;
 }
 
 export function createAuthApp(deps: AuthAppDeps): Express {
   const app = createComponentApp({
     logger: deps.logger,
-    metrics: createMetrics('auth'),
+    metrics: deps.metrics ?? createMetrics('auth'),
     readiness: [{ name: 'database', check: () => checkDatabaseReads(deps.db.connection) }],
     budget: {
       budgetMs: deps.requestBudgetMs ?? 10_000,

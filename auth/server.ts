@@ -22,7 +22,9 @@ import { DISCOVERY_AGENT_TOKEN_FILE, REGISTRATION_TOKEN_FILE, devKeyEncryptionKe
 import { ensureDevDirectory } from './directory/dev-directory.js';
 import { seedDemoCustomers } from './idp/demo-customers.js';
 import { fetchedShareable } from './shareable-resources.js';
-import { temporalDataFetcher } from '../api/consents/data-fetch.js';
+import { connectorFromConfig } from '../connectors/index.js';
+import { connectorReader, readDeadlineWithin } from '../connectors/reads.js';
+import { createMetrics } from '../lib/http/metrics.js';
 import { DEV_GATEWAY_CLIENT_DN } from './pki/dev-pki.js';
 import { createProvider, issueRegistrationToken } from './provider.js';
 import { DISCOVERY_AGENT_POLICY, FAPI_CLIENT_POLICY } from './registration-policy.js';
@@ -87,15 +89,24 @@ runMain('auth', async () => {
 
   const events = startEventBuffer<AuthEvent>(db.models.AnalyticsEvent, logger);
   const decisions = temporalConsentDecisions(client);
+  const metrics = createMetrics('auth');
+  // The consent page's accounts come from the bank's connector in process, guarded, as the gateway's do.
+  const readBankData = connectorReader({
+    connector: connectorFromConfig(cfg.connectors),
+    deadlineMs: readDeadlineWithin(cfg.http.requestBudgetMs),
+    registry: metrics.registry,
+    logger,
+  });
   const app = createAuthApp({
     provider,
     db,
     decisions,
     maxConsentsPerRecipient: cfg.consent.maxPerRecipient,
-    listShareable: fetchedShareable(temporalDataFetcher(client, TASK_QUEUES.dataFetch)),
+    listShareable: fetchedShareable(readBankData),
     events,
     logger,
     requestBudgetMs: cfg.http.requestBudgetMs,
+    metrics,
   });
   const server = https.createServer(
     { cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: true, rejectUnauthorized: false },

@@ -1,7 +1,7 @@
 // What a customer may choose to share on the consent page: their accounts and credit cards, read
-// from the bank's core through the consent's data session in Temporal (as every read of bank data
-// is), and narrowed to the kinds of data the consent asks for.
-import type { DataFetcher } from '../api/consents/data-fetch.js';
+// from the bank's core through the guarded connector (as every read of bank data is), and narrowed
+// to the kinds of data the consent asks for.
+import type { DataFetcher } from '../connectors/reads.js';
 import type { Consent } from '../db/models/consent.js';
 
 export interface ShareableResource {

@@ -13,9 +13,9 @@ import { createLogger, type Logger } from '../lib/logger.js';
 import { runMain } from '../lib/main.js';
 import { connectClient, connectWorker } from '../lib/temporal.js';
 import { TASK_QUEUES, type TaskQueueName } from '../workflows/task-queues.js';
-import { connectorFromConfig } from '../connectors/index.js';
 import { WORKERS } from './registry.js';
 import { workerReadiness } from './readiness.js';
+import { retireDataSessions } from './retired-workflows.js';
 import { discoveryAgentFromConfig } from '../activities/discovery-agent-config.js';
 import {
   analyticsRollupInput,
@@ -63,20 +63,20 @@ runMain('worker', async () => {
   };
   const db = await connectDatabase(cfg.mongo, logger);
   const connection = await connectWorker(cfg.temporal);
-  const connector = connectorFromConfig(cfg.connectors);
   const discoveryAgent = await discoveryAgentFromConfig(cfg, db.models);
   const workers = await Promise.all(
     queues.map((q) =>
       Worker.create({
         connection,
         namespace: cfg.temporal.namespace,
-        ...WORKERS[q]({ models: db.models, connector, registry: metrics.registry, discoveryAgent }),
+        ...WORKERS[q]({ models: db.models, registry: metrics.registry, discoveryAgent }),
       }),
     ),
   );
   const running = workers.map((w) => w.run());
 
-  // The worker that serves housekeeping also keeps its schedules (housekeeping, analytics) in place.
+  // The worker that serves housekeeping also keeps its schedules (housekeeping, analytics) in place,
+  // and ends the workflows of earlier versions that nothing serves any more.
   if (queues.includes('housekeeping')) {
     const clientConnection = await connectClient(cfg.temporal);
     try {
@@ -95,6 +95,7 @@ runMain('worker', async () => {
         },
         logger,
       );
+      await retireDataSessions(client, logger);
     } finally {
       await clientConnection.close();
     }

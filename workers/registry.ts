@@ -2,20 +2,16 @@
 import type { WorkerOptions } from '@temporalio/worker';
 import type { Registry } from 'prom-client';
 import type { DiscoveryAgentDeps } from '../activities/provisioning.js';
-import type { BankConnector } from '../connectors/sdk/connector.js';
 import type { Models } from '../db/models/index.js';
 import type { TaskQueueName } from '../workflows/task-queues.js';
 import { consentWorker } from './consent.js';
-import { dataFetchWorker } from './data-fetch.js';
 import { housekeepingWorker } from './housekeeping.js';
 import { onboardingWorker } from './onboarding.js';
 import { provisioningWorker } from './provisioning.js';
 
 export interface WorkerDeps {
   models: Models;
-  /** The bank's connector (CONNECTOR), for the data-fetch activities. */
-  connector: BankConnector;
-  /** The worker's metrics registry (connector call counts). */
+  /** The worker's metrics registry. */
   registry?: Registry;
   /** The Discovery Agent's link to the authorization server, for the provisioning activities. */
   discoveryAgent: DiscoveryAgentDeps;
@@ -28,6 +24,5 @@ export const WORKERS: Record<
   onboarding: onboardingWorker,
   housekeeping: housekeepingWorker,
   consent: consentWorker,
-  dataFetch: dataFetchWorker,
   provisioning: provisioningWorker,
 };

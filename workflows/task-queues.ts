@@ -3,7 +3,6 @@ export const TASK_QUEUES = {
   onboarding: 'onboarding',
   housekeeping: 'housekeeping',
   consent: 'consent',
-  dataFetch: 'data-fetch',
   provisioning: 'provisioning',
 } as const;
 

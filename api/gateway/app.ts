@@ -6,7 +6,7 @@ import type { Database } from '../../db/connection.js';
 import { checkDatabaseReads } from '../../db/connection.js';
 import { budgetAnswered, isDependencyFailure } from '../../lib/http/deadline.js';
 import { Gauge } from 'prom-client';
-import { createMetrics } from '../../lib/http/metrics.js';
+import { createMetrics, type Metrics } from '../../lib/http/metrics.js';
 import { createComponentApp } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/logger.js';
 import { lodgeOfbConsent, type LodgeOptions } from '../consents/lodge.js';
@@ -21,7 +21,7 @@ import { sendOfbError } from './ofb/errors.js';
 import type { AccessDeps } from './security/access-token.js';
 import type { EventBuffer } from '../../lib/analytics/event-buffer.js';
 import { recordCalls, type GatewayCallEvent } from './analytics.js';
-import type { DataFetcher } from '../consents/data-fetch.js';
+import type { DataFetcher } from '../../connectors/reads.js';
 import { ACCOUNTS_BASE, ofbAccountsRouter } from './ofb/accounts/routes.js';
 import { CREDIT_CARDS_BASE, ofbCreditCardsRouter } from './ofb/credit-cards/routes.js';
 import { CUSTOMERS_BASE, ofbCustomersRouter } from './ofb/customers/routes.js';
@@ -37,13 +37,15 @@ export interface GatewayDeps {
   /** Public base URL of the gateway, for `links`. */
   baseUrl: string;
   provider: PartyInfo['provider'];
-  /** Reads of the bank's data: `dataFetch` workflows in the platform, see data-fetch.ts. */
+  /** Reads of the bank's data: the connector in process, guarded (connectors/reads.ts). */
   fetchData: DataFetcher;
   bank: OfbDataDeps['bank'] & { routingNumber: string };
   /** Where each call's analytics event goes (bounded, written in the background). */
   events: EventBuffer<GatewayCallEvent>;
   /** How long a call may take before the gateway answers 504 itself (HTTP_REQUEST_BUDGET). */
   requestBudgetMs?: number;
+  /** The gateway's metrics, when the server registers its own (the connector's calls) beforehand. */
+  metrics?: Metrics;
 }
 
 /** The gateway's 503 (a dependency is away) and 504 (the budget ran out), in each standard's shape. */
@@ -67,7 +69,7 @@ function sendUnavailable(req: Request, res: Response, status: 503 | 504, fdx: bo
 const fdx = (req: Request) => req.path.startsWith(FDX_BASE);
 
 export function createGatewayApp(deps: GatewayDeps): Express {
-  const metrics = createMetrics('gateway');
+  const metrics = deps.metrics ?? createMetrics('gateway');
   // The analytics buffer, as a scraper sees it: what waits, what was written, what was dropped.
   new Gauge({
     name: 'gateway_analytics_events',

@@ -1,8 +1,14 @@
 // The gateway's side of a data read: the consent's scope on every request, and the standard's
 // answers for a resource outside it or an unavailable core.
-import type { FetchOperation, FetchRequest, FetchResult } from '../../workflows/data-fetch-types.js';
 import type { Response } from 'express';
-import { BankDataRequestRefused, BankDataUnavailable, type DataFetcher } from '../consents/data-fetch.js';
+import {
+  BankDataRequestRefused,
+  BankDataUnavailable,
+  type DataFetcher,
+  type FetchOperation,
+  type FetchRequest,
+  type FetchResult,
+} from '../../connectors/reads.js';
 import { consentOf, type ConsentRecord } from './security/access-token.js';
 
 /** The fetch request for a consent: its customer and selected accounts bound the result. */

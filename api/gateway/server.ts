@@ -16,7 +16,9 @@ import { ENDPOINTS } from '../../auth/endpoints.js';
 import { startEventBuffer } from '../../lib/analytics/write-events.js';
 import type { GatewayCallEvent } from './analytics.js';
 import { createGatewayApp } from './app.js';
-import { temporalDataFetcher } from '../consents/data-fetch.js';
+import { connectorFromConfig } from '../../connectors/index.js';
+import { connectorReader, readDeadlineWithin } from '../../connectors/reads.js';
+import { createMetrics } from '../../lib/http/metrics.js';
 import { clientStateReader, consentStateReader } from './security/consent-state.js';
 import { createIntrospector } from './security/introspection.js';
 
@@ -47,6 +49,14 @@ runMain('gateway', async () => {
   const connection = await connectClient(cfg.temporal);
   const client = new Client({ connection, namespace: cfg.temporal.namespace });
   const events = startEventBuffer<GatewayCallEvent>(db.models.AnalyticsEvent, logger);
+  const metrics = createMetrics('gateway');
+  // Reads call the bank's connector in process, guarded: no workflow per read (connectors/reads.ts).
+  const fetchData = connectorReader({
+    connector: connectorFromConfig(cfg.connectors),
+    deadlineMs: readDeadlineWithin(cfg.http.requestBudgetMs),
+    registry: metrics.registry,
+    logger,
+  });
   const app = createGatewayApp({
     events,
     logger,
@@ -66,7 +76,7 @@ runMain('gateway', async () => {
     },
     baseUrl: cfg.auth.resourceServer,
     provider: { name: cfg.consent.bankName, homeUri: cfg.consent.bankHomeUri, id: cfg.consent.bankId },
-    fetchData: temporalDataFetcher(client, TASK_QUEUES.dataFetch),
+    fetchData,
     bank: {
       brandName: cfg.consent.bankName,
       cnpj: cfg.consent.bankCnpj,
@@ -74,6 +84,7 @@ runMain('gateway', async () => {
       routingNumber: cfg.consent.bankRoutingNumber,
     },
     requestBudgetMs: cfg.http.requestBudgetMs,
+    metrics,
   });
   const server = https.createServer(
     { cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: true, rejectUnauthorized: false },

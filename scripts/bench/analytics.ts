@@ -1,6 +1,6 @@
 // Benchmark: what the gateway's analytics costs in throughput (issue 7: on ≥ 0.9× off). In one
 // run it starts a Temporal dev server and a FerretDB of its own, then in this process the consent
-// and data-fetch workers, the authorization server and the gateway (the integration tests'
+// worker, the authorization server and the gateway (the integration tests'
 // helpers: the same wiring the tests check), authorises one consent, and drives
 // GET …/accounts/{id}/balances with N concurrent clients, in blocks of a fixed number of requests,
 // analytics off and on alternately:
@@ -13,7 +13,7 @@
 //        this measures the buffer and the writes, not the middleware's own microseconds.
 // Blocks come in pairs, one of each, in a random order within the pair: adjacent blocks cancel
 // drift, and the random order keeps periodic effects from landing on one side. (A strict off, on,
-// off, on order measured the consent's data session instead: it continues as new about every
+// off, on order measured the per-consent data session of the time instead: it continues as new about every
 // 1 000 fetches, i.e. every other block of 500, and the blocks with the longer history and the
 // continue-as-new were always the same side: "on" came out 1.2× faster than "off", and as much
 // with the labels swapped.) The verdict is the median of the pairs' on/off ratios.

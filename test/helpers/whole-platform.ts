@@ -1,8 +1,8 @@
 // The whole platform on the test servers, for the end-to-end journeys: one database, one
 // authorization server whose consent decisions and FDX lodging go through Temporal, the consent,
-// data-fetch, onboarding and provisioning workers, the API gateway, and the marketplace app with
+// onboarding and provisioning workers, the API gateway, and the marketplace app with
 // the developer portal, the bank's console and the customers' self-service. Built from the
-// existing stacks: startOfbStack (database, AS, consent and data-fetch workers, demo customers),
+// existing stacks: startOfbStack (database, AS, consent worker, demo customers),
 // startTestGateway, and startMarketplaceStack sharing the first one's database and AS.
 import { seedDemoStaff } from '../../api/consent-admin/demo-staff.js';
 import { TEST_TEMPORAL_UI } from './consoles.js';

@@ -109,7 +109,7 @@ describe('gateway analytics while its database is down', () => {
       );
       calls.push({ at: Date.now(), status });
     };
-    await call(); // the consent's data session starts on the first call
+    await call(); // the token's introspection is cached from the first call
 
     let loading = true;
     const load = Promise.all(

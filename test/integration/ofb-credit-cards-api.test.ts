@@ -1,7 +1,7 @@
 // OFB credit-cards-accounts 2.3.1 through the gateway: Ana consents to share her Visa card, then the
 // recipient reads its identification, limits, transactions, bills and each bill's transactions —
-// every answer, errors included, checked against the official file — through `dataFetch` and the
-// mock core banking connector.
+// every answer, errors included, checked against the official file — read in process through the
+// guarded mock core banking connector.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';

@@ -1,7 +1,7 @@
 // OFB customers 2.2.1 through the gateway: Ana (a natural person) and Padaria Exemplo (Bruno's
 // company) consent to share their registration data; the recipient reads identification,
 // qualification and financial relations — every answer, errors included, checked against the
-// official file — through `dataFetch` and the mock core banking connector.
+// official file — read in process through the guarded mock core banking connector.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';

@@ -1,6 +1,6 @@
 // OFB accounts 2.4.2 through the gateway: a customer's consent, then the recipient reads the
 // selected account's identification, balances, limits and transactions — every answer checked
-// against the official file — through `dataFetch` workflows and the mock core banking connector.
+// against the official file — read in process through the guarded mock core banking connector.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -8,7 +8,6 @@ import * as oidc from 'openid-client';
 import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
 import { issueCertificate } from '../../auth/pki/dev-pki.js';
 import { eventually } from '../helpers/eventually.js';
-import { recordHistory } from '../helpers/histories.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { loadOpenApi } from '../helpers/openapi.js';
 import { customerJourney, pushAuthorization, startOfbStack, type OfbStack } from '../helpers/ofb-journey.js';
@@ -112,11 +111,6 @@ describe('OFB accounts', () => {
       clientId: stack.rp.config.clientMetadata().client_id,
       productId: 'ofb-accounts',
     });
-
-    // Every read was a `fetch` update on the consent's data session, which ends when idle.
-    const session = stack.client.workflow.getHandle(`data-session-${consentId}`);
-    await session.result();
-    await recordHistory('dataSession-served-idle', session);
   });
 
   it('pages transactions by booking date with pagination-key, each transaction once', async () => {

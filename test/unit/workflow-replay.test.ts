@@ -5,7 +5,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { Worker } from '@temporalio/worker';
 import { consentWorkflowsPath } from '../../workers/consent.js';
-import { dataFetchWorkflowsPath } from '../../workers/data-fetch.js';
 import { housekeepingWorkflowsPath } from '../../workers/housekeeping.js';
 import { onboardingWorkflowsPath } from '../../workers/onboarding.js';
 import { provisioningWorkflowsPath } from '../../workers/provisioning.js';
@@ -20,7 +19,6 @@ const WORKFLOWS_PATH: Record<string, string> = {
   analyticsRollup: housekeepingWorkflowsPath,
   consent: consentWorkflowsPath,
   revokeCustomerConsents: consentWorkflowsPath,
-  dataSession: dataFetchWorkflowsPath,
   provisioning: provisioningWorkflowsPath,
 };
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json'));

@@ -2,10 +2,9 @@
 // permission checks (403), OFB paging (`page`, `page-size` ≤ 1000) and the `data/links/meta` envelope.
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { interactionId } from '../interaction-id.js';
-import type { DataFetcher } from '../../consents/data-fetch.js';
 import { fetchInScope } from '../data-fetch.js';
 import { consentOf, requireAccess, type AccessDeps } from '../security/access-token.js';
-import type { FetchOperation, FetchResult } from '../../../workflows/data-fetch-types.js';
+import type { DataFetcher, FetchOperation, FetchResult } from '../../../connectors/reads.js';
 import { badRequest, ofbDateTime, ofbRefusal, sendOfbError } from './errors.js';
 
 export interface OfbDataDeps {

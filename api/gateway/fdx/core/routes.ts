@@ -2,8 +2,7 @@
 // statements and their documents, account contact, payment networks and the current customer.
 // The consent's data clusters decide what each call may read.
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import type { FetchOperation, FetchResult } from '../../../../workflows/data-fetch-types.js';
-import type { DataFetcher } from '../../../consents/data-fetch.js';
+import type { DataFetcher, FetchOperation, FetchResult } from '../../../../connectors/reads.js';
 import { fetchInScope } from '../../data-fetch.js';
 import { consentOf, requireAccess, type AccessDeps } from '../../security/access-token.js';
 import { fdxRefusal, invalidInput, sendFdxError } from '../errors.js';

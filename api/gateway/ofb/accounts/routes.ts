@@ -1,5 +1,5 @@
 // OFB accounts 2.4.2 (`/open-banking/accounts/v2`): the consented accounts, their identification,
-// balances, overdraft limits and transactions, read from the bank through `dataFetch`.
+// balances, overdraft limits and transactions, read from the bank through `fetchData`.
 import type { Request, Response } from 'express';
 import { badRequest, sendOfbError } from '../errors.js';
 import {

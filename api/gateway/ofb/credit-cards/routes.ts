@@ -1,6 +1,6 @@
 // OFB credit-cards-accounts 2.3.1 (`/open-banking/credit-cards-accounts/v2`): the consented credit
 // cards, their identification, limits, settled transactions, bills and each bill's transactions,
-// read from the bank through `dataFetch`.
+// read from the bank through `fetchData`.
 import type { Request, Response } from 'express';
 import type { CardTransaction, CreditCardAccount } from '../../../../connectors/sdk/model.js';
 import { badRequest, sendOfbError } from '../errors.js';

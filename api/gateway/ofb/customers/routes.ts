@@ -1,6 +1,6 @@
 // OFB customers 2.2.1 (`/open-banking/customers/v2`): the consent's customer's registration data —
 // identification, qualification and relationship with the bank — for a natural person
-// (`/personal/*`) or a company (`/business/*`), read from the bank through `dataFetch`.
+// (`/personal/*`) or a company (`/business/*`), read from the bank through `fetchData`.
 // The other kind's endpoints answer 404: the file requires at least one identification, and an
 // object for the rest, so there is no empty answer to give.
 import type { Response } from 'express';
