@@ -40,7 +40,12 @@ export function temporalChild(cfg: Config, binary: string | undefined, paths: Pa
         })
     : undefined;
   return {
-    spec: { name: 'temporal', spawn, probe: () => probe.probe(), startTimeoutMs: 60_000 },
+    spec: {
+      name: 'temporal',
+      spawn,
+      probe: () => probe.probe(),
+      startTimeoutMs: binary ? 60_000 : cfg.temporal.connectTimeoutMs,
+    },
     address,
     close: () => probe.close(),
   };
@@ -70,7 +75,7 @@ export function databaseChild(cfg: Config, binary: string | undefined, paths: Pa
       name: binary ? 'ferretdb' : 'database',
       spawn,
       probe: () => probe.probe(),
-      startTimeoutMs: 30_000,
+      startTimeoutMs: binary ? 30_000 : cfg.mongo.connectTimeoutMs,
     },
     address: uri,
     close: () => probe.close(),

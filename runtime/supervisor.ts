@@ -229,8 +229,9 @@ export class Supervisor {
           if (child.state !== 'starting') child.state = 'not-ready';
           // Its dependency's outage is not its fault: its clock starts when they are back.
           if (this.blockingDependencies(child).length) notReadySince = now;
-          // A watched-only dependency is never restarted: its outage only pauses its dependants' clocks.
-          const limit = !proc ? Infinity : everReady ? this.o.notReadyLimitMs : child.spec.startTimeoutMs;
+          // A watched-only dependency is never restarted once it was ready: its outage only pauses
+          // its dependants' clocks. At start, any child has startTimeoutMs to be ready.
+          const limit = !everReady ? child.spec.startTimeoutMs : proc ? this.o.notReadyLimitMs : Infinity;
           if (now - notReadySince > limit)
             why = `not ready for ${Math.round((now - notReadySince) / 1000)} s: ${reason}`;
         }
@@ -238,10 +239,11 @@ export class Supervisor {
         if (exit !== undefined && why === undefined)
           why = typeof exit === 'number' ? `exited with code ${exit}` : `exited with signal ${exit}`;
       }
-      if (this.stopping || !proc) return;
-      if (!child.supervised) {
-        await proc.stop(this.o.graceMs);
-        this.fail(child, `${name} ${why} before it was ready`);
+      if (this.stopping) return;
+      if (!child.supervised || !proc) {
+        await proc?.stop(this.o.graceMs);
+        const late = `${name} was not ready within ${+(child.spec.startTimeoutMs / 1000).toFixed(1)} s: ${reason}`;
+        this.fail(child, exit === undefined ? late : `${name} ${why} before it was ready`);
         return;
       }
       const now = Date.now();

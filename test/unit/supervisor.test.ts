@@ -91,6 +91,19 @@ describe('supervisor', () => {
     expect(failures).toEqual(['broken exited with code 1 before it was ready']);
   });
 
+  it('fails a watched dependency (an external database) that is not ready in time at start', async () => {
+    const { supervisor, failures } = supervise();
+    supervisor.add({
+      name: 'database',
+      probe: async () => ({ ready: false, reason: 'connect ECONNREFUSED' }),
+      startTimeoutMs: 300,
+    });
+    await expect(supervisor.whenReady('database')).rejects.toThrow(
+      'database was not ready within 0.3 s: connect ECONNREFUSED',
+    );
+    expect(failures).toHaveLength(1);
+  });
+
   it('does not blame a child while its dependency is down, and restarts it when it alone is not ready', async () => {
     const { supervisor, lines } = supervise({ notReadyLimitMs: 200 });
     let databaseUp = true;
