@@ -1,6 +1,7 @@
 // Starts one Temporal dev server (in memory, with its UI) and one FerretDB (SQLite in a temp dir)
 // on free ports for the whole run, unless TEMPORAL_ADDRESS / MONGODB_URI name servers to use.
-// Tests find them through TEST_TEMPORAL_ADDRESS and TEST_MONGODB_URI.
+// Tests find them through TEST_TEMPORAL_ADDRESS and TEST_MONGODB_URI. With CI_CPU_BURN=N it first
+// starts N busy loops that keep N cores busy until teardown: the suite must pass on a loaded machine.
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,20 +10,41 @@ import { pino } from 'pino';
 import { ensureSearchAttributes } from '../../lib/temporal.js';
 import { startFerretDb } from '../../runtime/ferretdb.js';
 import { freePort } from '../../runtime/ports.js';
+import { startProcess } from '../../runtime/process.js';
 import { startTemporalDevServer } from '../../runtime/temporal-dev-server.js';
 import { FERRETDB, TEMPORAL_CLI, resolveTool } from '../../runtime/tools.js';
-import { SERVERS_KEY, type TestServers } from './servers.js';
+import { SERVERS_KEY, stopAll, type TestServers } from './servers.js';
 
 export default async function globalSetup(): Promise<void> {
   const servers: TestServers = { started: [], tempDirs: [] };
   (globalThis as Record<string, unknown>)[SERVERS_KEY] = servers;
+  try {
+    await startAll(servers);
+  } catch (err) {
+    // Jest runs no global teardown after a failed setup: stop what did start before failing.
+    await stopAll(servers);
+    throw err;
+  }
+}
+
+async function startAll(servers: TestServers): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'obp-test-'));
   servers.tempDirs.push(dir);
   const progress = (line: string) => console.log(`test setup: ${line}`);
+  const burners = cpuBurners();
+  if (burners > 0) progress(`keeping ${burners} core(s) busy for the whole run (CI_CPU_BURN)`);
+  for (let i = 0; i < burners; i++) {
+    // A shell's busy loop: all CPU, no memory; guarded like every managed child.
+    servers.started.push(
+      startProcess({ name: `cpu-burn-${i}`, command: '/bin/sh', args: ['-c', 'while :; do :; done'] }),
+    );
+  }
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
 
   let uiPort: number | undefined;
-  const [temporalAddress, mongoUri] = await Promise.all([
+  // Settled, not Promise.all: when one fails, the other has finished starting (and is recorded to
+  // be stopped) before the failure is reported.
+  const [temporal, mongo] = await Promise.allSettled([
     (async () => {
       if (process.env.TEMPORAL_ADDRESS) return process.env.TEMPORAL_ADDRESS;
       const bin = await resolveTool(TEMPORAL_CLI, progress);
@@ -52,6 +74,10 @@ export default async function globalSetup(): Promise<void> {
       return db.uri;
     })(),
   ]);
+  if (temporal.status === 'rejected') throw temporal.reason;
+  if (mongo.status === 'rejected') throw mongo.reason;
+  const temporalAddress = temporal.value;
+  const mongoUri = mongo.value;
 
   const connection = await Connection.connect({ address: temporalAddress });
   await ensureSearchAttributes(connection, namespace, pino({ level: 'warn' }));
@@ -62,4 +88,13 @@ export default async function globalSetup(): Promise<void> {
   if (uiPort) process.env.TEST_TEMPORAL_UI_URL = `http://127.0.0.1:${uiPort}`;
   process.env.TEST_MONGODB_URI = mongoUri;
   process.env.TEST_SERVERS_DIR = dir;
+}
+
+function cpuBurners(): number {
+  const raw = process.env.CI_CPU_BURN;
+  if (!raw) return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 64)
+    throw new Error(`CI_CPU_BURN must be a number of cores (0-64), not ${raw}`);
+  return n;
 }
