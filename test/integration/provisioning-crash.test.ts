@@ -2,12 +2,13 @@
 // authorization server but the answer is lost with the process. When a fresh worker retries the
 // step, the Discovery Agent registers the same client id again, so the AS holds exactly one
 // client for the application, and its credentials work.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { clientIdFor, createProvisioningActivities } from '../../activities/provisioning.js';
+import { spawnGuarded } from '../../runtime/process.js';
 import { provisioningWorkflowsPath } from '../../workers/provisioning.js';
 import { provisioning, registeredUpdate } from '../../workflows/provisioning.js';
 import { startTestAuthServer, type TestAuthServer } from '../helpers/auth-server.js';
@@ -43,21 +44,26 @@ afterAll(async () => {
 /** Start the crashing worker and resolve when it prints `line`. */
 function crashingWorker(): { ready: Promise<void>; registered: Promise<void> } {
   const { temporalAddress, namespace, mongoUri } = testServers();
-  child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/crashing-provisioning-worker.ts'], {
-    cwd: projectRoot,
-    env: cleanEnv({
-      CRASH_MONGODB_URI: mongoUri,
-      CRASH_DATABASE: names.database,
-      CRASH_AUTH_CA: as.pki.ca.cert,
-      CRASH_REGISTRATION_ENDPOINT: `${as.issuer}/reg`,
-      CRASH_REGISTRATION_TOKEN: as.discoveryAgentToken,
-      CRASH_SECRETS_KEY: SECRETS_KEY.toString('base64'),
-      CRASH_TEMPORAL_ADDRESS: temporalAddress,
-      CRASH_TEMPORAL_NAMESPACE: namespace,
-      CRASH_TASK_QUEUE: names.taskQueue,
-    }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // Guarded: should this test process die, the worker does not run on.
+  child = spawnGuarded(
+    process.execPath,
+    ['--import', 'tsx', 'test/helpers/crashing-provisioning-worker.ts'],
+    {
+      cwd: projectRoot,
+      env: cleanEnv({
+        CRASH_MONGODB_URI: mongoUri,
+        CRASH_DATABASE: names.database,
+        CRASH_AUTH_CA: as.pki.ca.cert,
+        CRASH_REGISTRATION_ENDPOINT: `${as.issuer}/reg`,
+        CRASH_REGISTRATION_TOKEN: as.discoveryAgentToken,
+        CRASH_SECRETS_KEY: SECRETS_KEY.toString('base64'),
+        CRASH_TEMPORAL_ADDRESS: temporalAddress,
+        CRASH_TEMPORAL_NAMESPACE: namespace,
+        CRASH_TASK_QUEUE: names.taskQueue,
+      }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   const seen = (line: string) =>
@@ -119,4 +125,4 @@ it('registers exactly one client when the worker dies between the registration a
   } finally {
     await worker.stop();
   }
-}, 90_000);
+}, 300_000);
