@@ -150,13 +150,11 @@ describe('organization enrolment', () => {
 
     // What ops filter on in the Temporal UI (visibility is eventually consistent).
     const query = `OrganizationId = "${id}" AND OnboardingStatus = "APPROVED" AND Standard = "FDX"`;
-    let found: string[] = [];
-    for (let i = 0; i < 50 && found.length === 0; i++) {
-      found = [];
+    await eventually(async () => {
+      const found: string[] = [];
       for await (const wf of client.workflow.list({ query })) found.push(wf.workflowId);
-      if (found.length === 0) await new Promise((r) => setTimeout(r, 200));
-    }
-    expect(found).toEqual([handle.workflowId]);
+      expect(found).toEqual([handle.workflowId]);
+    }, 60_000);
 
     await recordHistory('onboarding-approved', handle);
     // This run's history replays on the current workflow code.
