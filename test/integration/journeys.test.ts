@@ -69,7 +69,7 @@ function stepper(standard: 'ofb' | 'fdx') {
 }
 
 /** Reload until `locator` reads `expected` (effects of workflows that finish after the answer). */
-async function reloadUntil(page: Page, locator: Locator, expected: string | RegExp, timeoutMs = 15_000) {
+async function reloadUntil(page: Page, locator: Locator, expected: string | RegExp, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const text = (await locator.textContent())?.trim() ?? '';

@@ -396,7 +396,7 @@ describe('the API product catalog over HTTP', () => {
       });
       page.on('pageerror', (e) => problems.push(e.message));
       await page.goto(`${withFdx}/products/fdx-core/explorer`);
-      await page.locator('.opblock').first().waitFor({ timeout: 20_000 });
+      await page.locator('.opblock').first().waitFor({ timeout: 60_000 });
       const summaries = await page.locator('.opblock-summary-path').allTextContents();
       expect(summaries.map((s) => s.replace(/\u200b/g, ''))).toContain('/accounts/{accountId}/transactions');
       expect(await page.locator('#swagger-ui').getAttribute('aria-busy')).toBe('false');
