@@ -66,7 +66,8 @@ function sendUnavailable(req: Request, res: Response, status: 503 | 504, fdx: bo
     );
 }
 
-const fdx = (req: Request) => req.path.startsWith(FDX_BASE);
+// The original URL: inside a mounted router (where the budget may expire) `path` is relative to it.
+const fdx = (req: Request) => req.originalUrl.startsWith(FDX_BASE);
 
 export function createGatewayApp(deps: GatewayDeps): Express {
   const metrics = deps.metrics ?? createMetrics('gateway');

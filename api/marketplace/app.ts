@@ -79,7 +79,9 @@ const PROBLEMS = {
 
 /** 503 or 504: problem+json for the JSON APIs, a short page for a browser on the pages. */
 function sendUnavailable(req: Request, res: Response, status: 503 | 504): void {
-  const api = /^\/(admin\/)?api\//.test(req.path) || req.path.endsWith('.json');
+  // The original URL: inside a mounted router (where the budget may expire) `path` is relative to it.
+  const path = req.originalUrl.split('?')[0]!;
+  const api = /^\/(admin\/)?api\//.test(path) || path.endsWith('.json');
   if (!api && wantsHtml(req)) return sendUnavailablePage(res, status);
   const [title, detail] = PROBLEMS[status];
   sendProblem(res, status, title, detail);

@@ -48,6 +48,9 @@ let frozen = false;
 let proxy: Awaited<ReturnType<typeof startWedgeProxy>>;
 let stack: OfbStack;
 let gw: TestGateway;
+/** A gateway with a budget shorter than the database's deadlines: its answer is the 504. */
+let gwTight: TestGateway;
+const TIGHT_BUDGET_MS = 1500;
 let consoles: Awaited<ReturnType<typeof startConsoles>>;
 const servers: Server[] = [];
 let coreUrl: string;
@@ -137,6 +140,7 @@ beforeAll(async () => {
     process.env.TEST_MONGODB_URI = shared;
   }
   gw = await startTestGateway(stack);
+  gwTight = await startTestGateway(stack, { requestBudgetMs: TIGHT_BUDGET_MS, introspectionCacheMs: 0 });
   await seedDemoStaff(stack.db.models);
   consoles = await startConsoles({ client: stack.client, db: stack.db, taskQueue: stack.names.taskQueue });
   // The mock core's and the worker's HTTP side, wired as their processes wire them.
@@ -183,6 +187,7 @@ afterAll(async () => {
   for (const server of servers) await closeServer(server).catch(() => undefined);
   await consoles?.stop().catch(() => undefined);
   await gw?.stop().catch(() => undefined);
+  await gwTight?.stop().catch(() => undefined);
   await stack?.stop().catch(() => undefined);
   await proxy?.stop();
   await ferret?.stop(2000);
@@ -354,6 +359,41 @@ async function readiness(): Promise<Record<string, Answer & { body: { checks?: u
 
 let baseline: Record<string, number>;
 
+/** The gateway whose budget runs out first answers 504 in each standard, echoing the interaction id. */
+async function expectBudgetAnswers() {
+  const call = async (route: string, token: string) => {
+    const id = randomUUID();
+    const started = Date.now();
+    const res = await gwTight.fetcher(stack.rp.cert)(`${gwTight.url}${route}`, {
+      headers: { authorization: `Bearer ${token}`, 'x-fapi-interaction-id': id },
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as Record<string, unknown>,
+      echoed: res.headers.get('x-fapi-interaction-id') === id,
+      ms: Date.now() - started,
+    };
+  };
+  const [ofb, fdx] = await Promise.all([
+    call('/open-banking/accounts/v2/accounts', accessToken),
+    call(`/fdx/v6/consents/${'0'.repeat(24)}`, ccToken),
+  ]);
+  console.info(
+    `budget of ${TIGHT_BUDGET_MS} ms: OFB ${ofb.status} in ${ofb.ms} ms, FDX ${fdx.status} in ${fdx.ms} ms`,
+  );
+  expect(ofb).toMatchObject({
+    status: 504,
+    echoed: true,
+    body: { errors: [{ code: 'GATEWAY_TIMEOUT', title: expect.any(String), detail: expect.any(String) }] },
+  });
+  expect(fdx).toMatchObject({
+    status: 504,
+    echoed: true,
+    body: { code: expect.any(Number), message: expect.any(String), debugMessage: expect.any(String) },
+  });
+  for (const r of [ofb, fdx]) expect(r.ms).toBeLessThan(TIGHT_BUDGET_MS + 15_000);
+}
+
 /** While the database is away: fast standard errors everywhere, and every /readyz says why. */
 async function expectFailingFast(outage: string) {
   const [answers, ready] = await Promise.all([callEverything(), readiness()]);
@@ -411,7 +451,10 @@ describe('the platform while its database is away', () => {
     try {
       // The wedge as it was seen: the server still answers ping, so only a real read tells.
       await stack.db.connection.db!.admin().ping();
-      await expectFailingFast('wedged database (ping answered, queries not)');
+      await Promise.all([
+        expectFailingFast('wedged database (ping answered, queries not)'),
+        expectBudgetAnswers(),
+      ]);
     } finally {
       proxy.wedge(false);
     }
