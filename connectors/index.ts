@@ -1,5 +1,5 @@
 // Every connector of this installation. Importing one registers it (connectors/sdk/registry.ts);
-// a new connector adds its import here. The worker builds the configured one with
+// a new connector adds its import here. The gateway and the AS build the configured one with
 // `connectorFromConfig`.
 import type { Config } from '../lib/config.js';
 import type { BankConnector } from './sdk/connector.js';

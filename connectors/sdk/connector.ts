@@ -1,7 +1,7 @@
-// The contract every bank connector implements. The worker wraps a connector's methods as Temporal
-// activities (timeouts, retries, circuit breaker); the gateway never calls a connector directly.
-// Every call names the customer: a connector returns only that customer's data, and the caller
-// filters further to the consented accounts before anything leaves the worker.
+// The contract every bank connector implements. The platform calls a connector only through the
+// guard (guard.ts: timeouts, retries, circuit breaker) in connectors/reads.ts. Every call names the
+// customer: a connector returns only that customer's data, and the reader filters further to the
+// consented accounts before anything leaves it.
 import type {
   Account,
   Balance,

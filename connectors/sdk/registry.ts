@@ -1,4 +1,4 @@
-// Connectors by name. The worker builds the one the bank configures (`CONNECTOR`); tests and the
+// Connectors by name. The gateway and the AS build the one the bank configures (`CONNECTOR`); tests and the
 // conformance kit build any of them.
 import type { BankConnector } from './connector.js';
 
