@@ -22,9 +22,8 @@ import { parseArgs } from 'node:util';
 import { Connection, Client } from '@temporalio/client';
 import type { Browser, Page } from 'playwright-core';
 import { tlsFetch } from '../lib/http/tls-fetch.js';
-import { launchBrowser } from '../test/helpers/browser.js';
 import type { Grant } from '../examples/recipient-app/sessions.js';
-import { openPerson } from './soak/browser.js';
+import { launchBrowser, openPerson } from './soak/browser.js';
 import {
   abandonConsent,
   activate,
@@ -77,7 +76,18 @@ const log = (line: string) => console.log(`[soak ${new Date().toISOString().slic
 const SAMPLE_MS = 15_000;
 const BURST_MS = 60_000;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits `ms`, or less when `signal` aborts. */
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 const jitter = (min: number, max: number) => min + Math.random() * (max - min);
 
 async function main(): Promise<number> {
@@ -91,9 +101,15 @@ async function main(): Promise<number> {
   let browser: Browser | undefined;
   let stopping = false;
   let interrupted = false;
+  const stop = new AbortController();
   const onSignal = () => {
-    if (interrupted) process.exit(130);
+    if (interrupted) {
+      // Quit at once, but never leave the platform running.
+      platform?.kill();
+      process.exit(130);
+    }
     interrupted = true;
+    stop.abort();
     log('interrupted: stopping the workload and the platform (again to quit at once)');
   };
   process.on('SIGINT', onSignal);
@@ -121,6 +137,7 @@ async function main(): Promise<number> {
         rollupEverySeconds: Number(args['rollup-every']),
         readyTimeoutMs: 180_000,
         log,
+        signal: stop.signal,
       });
       log(
         `platform ready: marketplace ${platform.marketplaceUrl}, auth ${platform.authUrl}, gateway ${platform.gatewayUrl}`,
@@ -153,7 +170,11 @@ async function main(): Promise<number> {
     const startedAt = Date.now();
     const until = startedAt + minutes * 60_000;
     const running = () => Date.now() < until && !interrupted && p.alive();
-    const pause = (ms: number) => sleep(Math.max(0, Math.min(ms, until - Date.now())));
+    const pause = (ms: number) => sleep(Math.max(0, Math.min(ms, until - Date.now())), stop.signal);
+    // A platform that exits ends the workload at once.
+    const watchdog = setInterval(() => {
+      if (!p.alive()) stop.abort();
+    }, 1000);
     const counts: Record<string, number> = {};
     const count = (what: string, n = 1) => (counts[what] = (counts[what] ?? 0) + n);
     const loop = async (name: string, gapMs: () => number, body: () => Promise<void>) => {
@@ -346,6 +367,7 @@ async function main(): Promise<number> {
       memory(),
       progress(),
     ]);
+    clearInterval(watchdog);
     if (!p.alive()) meter.fail('platform', new Error('the platform (npm start) exited during the soak'));
     const endedAt = Date.now();
 
@@ -424,4 +446,5 @@ async function rollupRuns(address: string): Promise<RollupRuns> {
   }
 }
 
-process.exitCode = await main();
+// Exit now: idle keep-alive sockets to the stopped platform need not hold the process open.
+process.exit(await main());

@@ -1,8 +1,37 @@
 // People in Chromium: each gets a context of their own whose every request is metered like the
 // soak's own HTTP (endpoint kind, status, latency; unanswered past the deadline is a hang).
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { CHROMIUM } from '../../test/helpers/browser.js';
 import { endpointKind } from './http.js';
 import type { Meter } from './meter.js';
+
+/**
+ * Headless Chromium with the flags the project's browser tests use (test/helpers/browser.ts).
+ * Ctrl-C is the soak's to handle: it stops the workload and the platform, then the browser.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`,
+    );
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
 
 export interface Person {
   context: BrowserContext;

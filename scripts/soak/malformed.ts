@@ -1,6 +1,7 @@
 // A burst of what a careless or hostile client sends: bad JSON, oversized bodies, wrong content
 // types, garbage tokens and cookies, broken percent-encoding, to every component. Each must get a
 // 4xx quickly; a 5xx or a hang is a finding.
+import { randomUUID } from 'node:crypto';
 import * as oidc from 'openid-client';
 import type { ActiveRecipient, Http } from './consents.js';
 import { CONSENTS } from '../../examples/recipient-app/ofb-journey.js';
@@ -66,10 +67,16 @@ export async function malformedBurst(o: {
     shot('unknown consent id', 'GET', `${consents}/urn:bank:not-a-consent`, auth(bearer)),
     shot('JWT-shaped garbage token', 'GET', accounts, auth(GARBAGE_TOKEN)),
     shot('no token', 'GET', accounts),
+    shot('malformed interaction id', 'GET', accounts, {
+      'x-fapi-interaction-id': 'not-a-uuid',
+      ...auth(bearer),
+    }),
     shot('broken percent-encoding', 'GET', `${accounts}/%E0%A4%A`, auth(GARBAGE_TOKEN)),
     shot('unknown API', 'GET', `${gatewayUrl}/open-banking/nothing/v1/here`, auth(GARBAGE_TOKEN)),
     shot('opaque garbage token', 'GET', accounts, auth('Bearer not-a-token')),
   ];
+  // OFB checks its FAPI headers before the token: send them, so the token is what is judged.
+  for (const s of viaMtls) s.headers = { 'x-fapi-interaction-id': randomUUID(), ...s.headers };
   const viaFdxMtls: Shot[] = [
     shot('JWT-shaped garbage token', 'GET', `${gatewayUrl}${FDX}/accounts`, auth(GARBAGE_TOKEN)),
     shot('opaque garbage token', 'GET', `${gatewayUrl}${FDX}/accounts`, auth('Bearer not-a-token')),

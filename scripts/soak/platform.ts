@@ -40,6 +40,8 @@ export interface Platform {
   temporalAddress?: string;
   /** False once a started supervisor has exited. */
   alive(): boolean;
+  /** SIGKILL to everything started, at once (a second Ctrl-C). */
+  kill(): void;
   stop(): Promise<{ leftBehind: number }>;
 }
 
@@ -72,6 +74,8 @@ export async function startPlatform(o: {
   rollupEverySeconds: number;
   readyTimeoutMs: number;
   log: (line: string) => void;
+  /** Stops waiting (and the platform) when aborted. */
+  signal?: AbortSignal;
 }): Promise<Platform> {
   const ports = {} as Ports;
   for (const [i, v] of PORT_VARIABLES.entries())
@@ -131,6 +135,10 @@ export async function startPlatform(o: {
       await stop();
       throw new Error(`npm start exited (${child.exitCode ?? child.signalCode}):\n${tail.slice(-3000)}`);
     }
+    if (o.signal?.aborted) {
+      await stop();
+      throw new Error('interrupted while the platform was starting');
+    }
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`npm start was not ready in ${o.readyTimeoutMs / 1000} s:\n${tail.slice(-3000)}`);
@@ -155,6 +163,10 @@ export async function startPlatform(o: {
     logFile,
     temporalAddress: `127.0.0.1:${ports.TEMPORAL_PORT}`,
     alive: () => child.exitCode === null && child.signalCode === null,
+    kill: () => {
+      signal(-pid, 'SIGKILL');
+      for (const p of processesOf(o.dataDir)) signal(p.pid, 'SIGKILL');
+    },
     stop,
   };
 }
@@ -186,6 +198,7 @@ export function attachPlatform(o: {
     ...(o.temporalAddress ? { temporalAddress: o.temporalAddress } : {}),
     components: componentMap(readyz),
     alive: () => true,
+    kill: () => undefined,
     stop: async () => ({ leftBehind: 0 }),
   };
 }
