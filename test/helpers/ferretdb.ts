@@ -6,6 +6,7 @@ import { ferretDbUri, startFerretDb } from '../../runtime/ferretdb.js';
 import type { ManagedProcess } from '../../runtime/process.js';
 import { freePort } from '../../runtime/ports.js';
 import { FERRETDB, resolveTool } from '../../runtime/tools.js';
+import { tracked } from './teardown.js';
 
 export async function startOwnFerretDb(dir: string, progress: (line: string) => void = () => undefined) {
   const options = {
@@ -16,6 +17,8 @@ export async function startOwnFerretDb(dir: string, progress: (line: string) => 
     logFile: path.join(dir, 'ferretdb.log'),
   };
   let proc: ManagedProcess | undefined = await startFerretDb(options);
+  // Stopped when the test file ends, whether or not the file's own afterAll got to it.
+  tracked(() => proc?.stop(5000));
   return {
     uri: ferretDbUri(options.port),
     port: options.port,
