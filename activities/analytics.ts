@@ -221,6 +221,12 @@ const dimensionsOf = (doc: AnalyticsRollup): RollupDimensions => ({
   ...(doc.code ? { code: doc.code } : {}),
 });
 
+/**
+ * A roll-up reads a whole window through one cursor, and MongoDB counts maxTimeMS over all of it:
+ * more than the request path's operation deadline, less than the activity's own (2 min by default).
+ */
+const ROLLUP_READ_MAX_MS = 90_000;
+
 function parseWindow(input: RollUpInput): { from: number; to: number } {
   if (!GRANULARITIES.includes(input.granularity))
     throw ApplicationFailure.nonRetryable(
@@ -254,13 +260,18 @@ export function createAnalyticsActivities({
       const finer = FINER[input.granularity];
       const window = { $gte: new Date(from), $lt: new Date(to) };
       if (!finer) {
-        for await (const e of AnalyticsEvent.find({ at: window }).lean<RawEvent[]>().cursor()) {
+        const cursor = AnalyticsEvent.find({ at: window })
+          .maxTimeMS(ROLLUP_READ_MAX_MS)
+          .lean<RawEvent[]>()
+          .cursor();
+        for await (const e of cursor) {
           sources++;
           const counted = classify(e as RawEvent);
           if (counted) acc.add(new Date(e.at).getTime(), counted.dims, counted.measures);
         }
       } else {
         const cursor = AnalyticsRollup.find({ granularity: finer, bucket: window })
+          .maxTimeMS(ROLLUP_READ_MAX_MS)
           .lean<AnalyticsRollup[]>()
           .cursor();
         for await (const doc of cursor) {
