@@ -14,6 +14,7 @@
 // Options: --minutes N (or SOAK_MINUTES; default 15), --deadline S (per request, default 30),
 // --json FILE (default test-artifacts/soak-<time>.json), --port-base N (the 8 ports from N; default
 // free ports), --data-dir DIR (default a new temporary one, removed after a passing run).
+import { setMaxListeners } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -102,6 +103,8 @@ async function main(): Promise<number> {
   let stopping = false;
   let interrupted = false;
   const stop = new AbortController();
+  // Every loop's pause listens to it.
+  setMaxListeners(64, stop.signal);
   const onSignal = () => {
     if (interrupted) {
       // Quit at once, but never leave the platform running.
