@@ -56,8 +56,8 @@ function discardLateWrites(req: Request, res: Response): void {
   res.end = (() => (discard(), res)) as Response['end'];
 }
 
-// Driver errors that mean "the database is away or silent", by name: the classes live in the
-// driver, which lib/ need not import to recognise them.
+// Errors that mean "a dependency is away or silent", by name: the classes live in the driver (the
+// database) or in connectors/ (the bank's core), which lib/ need not import to recognise them.
 const UNAVAILABLE_ERRORS = new Set([
   'MongoServerSelectionError',
   'MongooseServerSelectionError',
@@ -68,6 +68,8 @@ const UNAVAILABLE_ERRORS = new Set([
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
   'MongoOperationTimeoutError',
+  // The bank's core, read through the guarded connector (connectors/reads.ts): down, or out of time.
+  'BankDataUnavailable',
 ]);
 // Server errors of the same kind: MaxTimeMSExpired, and a server shutting down or not primary.
 const UNAVAILABLE_CODES = new Set([50, 91, 189, 10107, 11600, 11602, 13435, 13436]);

@@ -15,6 +15,7 @@ import {
   ConnectorUnavailable,
   type BankConnector,
 } from '../../connectors/sdk/connector.js';
+import { isDependencyFailure } from '../../lib/http/deadline.js';
 
 const request = (accountId: string): FetchRequest => ({
   consentId: 'urn:bank:c1',
@@ -117,8 +118,9 @@ describe('connectorReader', () => {
   it('answers nothing rather than part of a read when one of its calls fails', async () => {
     const { c } = connector(() => undefined);
     const read = connectorReader({ connector: c, breaker: BREAKER, retry: FAST_RETRY });
-    await expect(read({ ...request('acc-1'), operation: { kind: 'resources' } })).rejects.toBeInstanceOf(
-      BankDataUnavailable,
-    );
+    const failed = await read({ ...request('acc-1'), operation: { kind: 'resources' } }).catch((e) => e);
+    expect(failed).toBeInstanceOf(BankDataUnavailable);
+    // What an error handler sees (the AS's consent page has no route of its own for it): a 503.
+    expect(isDependencyFailure(failed)).toBe(true);
   });
 });
