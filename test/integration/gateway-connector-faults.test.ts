@@ -2,23 +2,30 @@
 // through the real rest-core-banking connector from a core that answers 500s, never answers, answers
 // slowly, or fails half of a read; each call is answered within the gateway's request budget in the
 // standard's own error format (OFB errors[]/meta, FDX {code, message, debugMessage}) and carries no
-// partial data, and once the circuit opens the core is not called at all.
+// partial data, and once the circuit opens the core is not called at all. The consent page, which
+// reads the customer's accounts the same way, answers 503 when it cannot.
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import express from 'express';
 import * as oidc from 'openid-client';
+import { lodgeOfbConsent } from '../../api/consents/lodge.js';
 import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
+import { fetchedShareable } from '../../auth/shareable-resources.js';
 import { createConnector } from '../../connectors/index.js';
 import { createCoreBankingApp } from '../../connectors/mock-core-banking/app.js';
 import { MockCoreBankingConnector } from '../../connectors/mock-core-banking/connector.js';
 import { defaultDataset } from '../../connectors/mock-core-banking/dataset.js';
-import { readDeadlineWithin } from '../../connectors/reads.js';
+import { connectorReader, readDeadlineWithin } from '../../connectors/reads.js';
 import type { RestCoreBankingConnector } from '../../connectors/rest-core-banking/connector.js';
 import type { BreakerOptions } from '../../connectors/sdk/guard.js';
 import { closeServer, listen } from '../../lib/http/server.js';
+import { startTestAuthServer } from '../helpers/auth-server.js';
+import { hiddenField, UserAgent } from '../helpers/browser-agent.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { loadOpenApi } from '../helpers/openapi.js';
@@ -27,6 +34,7 @@ import {
   pushAuthorization,
   pushFdxAuthorization,
   registerFdxRecipient,
+  registerRecipient,
   startOfbStack,
   type FdxRecipient,
   type OfbStack,
@@ -96,12 +104,15 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** A gateway reading this file's core through rest-core-banking, with the platform's guard. */
-async function gatewayWith(breaker: Partial<BreakerOptions>) {
-  const connector = createConnector('rest-core-banking', {
+const restConnector = () =>
+  createConnector('rest-core-banking', {
     url: core.url,
     timeoutMs: String(CORE_TIMEOUT_MS),
   }) as RestCoreBankingConnector;
+
+/** A gateway reading this file's core through rest-core-banking, with the platform's guard. */
+async function gatewayWith(breaker: Partial<BreakerOptions>) {
+  const connector = restConnector();
   const gw = await startTestGateway(stack, {
     connector,
     reads: {
@@ -239,6 +250,58 @@ describe('an open circuit', () => {
     } finally {
       fault = undefined;
       await gw.stop();
+    }
+  });
+});
+
+describe('the consent page', () => {
+  it('answers 503 when the core cannot list the accounts the customer may share', async () => {
+    const connector = restConnector();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'obp-faults-'));
+    const as = await startTestAuthServer(stack.db, dir, {
+      listShareable: fetchedShareable(
+        connectorReader({ connector, breaker: PATIENT, deadlineMs: readDeadlineWithin(BUDGET_MS) }),
+      ),
+    });
+    try {
+      const rp = await registerRecipient(as, 'consent-page-faults');
+      const consent = await lodgeOfbConsent(
+        {
+          client: stack.client,
+          taskQueue: stack.names.taskQueue,
+          bankId: 'bank',
+          authorisationWindowMs: 3_600_000,
+        },
+        {
+          clientId: rp.config.clientMetadata().client_id,
+          permissions: ['ACCOUNTS_READ', 'RESOURCES_READ'],
+          loggedUserDocument: ana!.cpf,
+        },
+      );
+      const { url } = await pushAuthorization(rp, consent.consentId);
+      fault = { paths: /\/accounts$/, answer: 'error' };
+      // The customer logs in with the one-time code; the next page is the consent page.
+      const agent = new UserAgent(as.pki.ca.cert);
+      const loginUrl = (await agent.request(url.href)).location!;
+      const csrf = hiddenField((await agent.request(loginUrl)).text, 'csrf');
+      await agent.request(`${loginUrl}/login`, {
+        form: { csrf, username: ana!.username, password: ana!.password },
+      });
+      const note = await stack.db.models.Notification.findOne({ to: ana!.email, template: 'one-time-code' })
+        .sort({ sentAt: -1 })
+        .lean();
+      const code = /is (\d{6})/.exec(note!.body)![1]!;
+      let next = (await agent.request(`${loginUrl}/code`, { form: { csrf, code } })).location;
+      let page = await agent.request(next!);
+      for (let i = 0; i < 5 && page.location; i++) page = await agent.request((next = page.location));
+      expect(page.status).toBe(503);
+      expect(page.text).toContain('temporarily_unavailable');
+      expect(page.text).not.toContain('acc-ana');
+    } finally {
+      fault = undefined;
+      await as.stop();
+      await connector.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
