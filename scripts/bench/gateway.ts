@@ -26,7 +26,8 @@
 // Options: --seconds N (per run, default 5), --rounds N (bare/platform pairs, default 2),
 // --consents N (OFB, default 200), --fdx-consents N (default 20), --max-per-recipient N (default
 // 10), --only a,b,c, --json FILE, --own [--port-base N --data-dir DIR], --marketplace-url,
-// --auth-url, --gateway-url, --data-dir, --pid (the supervisor's), --setup-width N (default 6).
+// --auth-url, --gateway-url, --data-dir, --pid (the supervisor's), --setup-width N (default 6),
+// --bare-port N (default --port-base + 8, or a free port).
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -61,6 +62,7 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     own: { type: 'boolean', default: false },
     'port-base': { type: 'string' },
+    'bare-port': { type: 'string' },
     'data-dir': { type: 'string' },
     'marketplace-url': { type: 'string', default: 'http://127.0.0.1:3000' },
     'auth-url': { type: 'string', default: 'https://localhost:8443' },
@@ -283,12 +285,21 @@ async function main() {
     log(`authorising ${OFB_CONSENTS} OFB and ${FDX_CONSENTS} FDX consents (${args['setup-width']} at once)…`);
     let made = 0;
     const consents: AuthorisedConsent[] = await pool(plan, Number(args['setup-width']), async (p) => {
-      const c =
-        p.standard === 'OFB'
-          ? await maker.ofb(p.recipient, p.customer)
-          : await maker.fdx(p.recipient, p.customer);
-      if (++made % 20 === 0) log(`  ${made}/${plan.length} consents authorised`);
-      return c;
+      // A loaded machine may answer a step with its 503 (the request budget ran out): start that
+      // consent again, twice at most.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const c =
+            p.standard === 'OFB'
+              ? await maker.ofb(p.recipient, p.customer)
+              : await maker.fdx(p.recipient, p.customer);
+          if (++made % 20 === 0) log(`  ${made}/${plan.length} consents authorised`);
+          return c;
+        } catch (err) {
+          if (attempt === 3) throw err;
+          log(`  a ${p.standard} consent failed (${String(err).slice(0, 200)}); again`);
+        }
+      }
     });
     const ofb = consents.filter((c) => c.standard === 'OFB');
     const fdx = consents.filter((c) => c.standard === 'FDX');
@@ -320,7 +331,8 @@ async function main() {
     cleanups.unshift(() => rmSync(work, { recursive: true, force: true }));
     const answerFile = path.join(work, 'answer.json');
     writeFileSync(answerFile, JSON.stringify({ status: 200, headers, body }));
-    const bare = await startBare(pkiDir, answerFile, PORT_BASE !== undefined ? PORT_BASE + 8 : undefined);
+    const barePort = args['bare-port'] ?? (PORT_BASE !== undefined ? PORT_BASE + 8 : undefined);
+    const bare = await startBare(pkiDir, answerFile, barePort !== undefined ? Number(barePort) : undefined);
     cleanups.unshift(() => bare.stop());
     const loader = startLoadGenerator();
     cleanups.unshift(() => loader.stop());

@@ -212,12 +212,21 @@ export async function provisionRecipients(
   const tag = randomBytes(3).toString('hex');
   const web = await approvedOrganization(p, tag);
   try {
-    const make = (standard: Standard, n: number) =>
-      Promise.all(
-        Array.from({ length: n }, (_, i) =>
-          application(p, web, standard, `Benchmark ${standard} ${tag} ${i + 1}`),
-        ),
-      );
+    // One after another: each generates keys and runs a provisioning workflow, and a loaded
+    // machine answers a burst of them with the marketplace's 504. A failed one is made again.
+    const make = async (standard: Standard, n: number) => {
+      const made: BenchRecipient[] = [];
+      for (let i = 1; i <= n; i++)
+        for (let attempt = 1; ; attempt++) {
+          try {
+            made.push(await application(p, web, standard, `Benchmark ${standard} ${tag} ${i}.${attempt}`));
+            break;
+          } catch (err) {
+            if (attempt === 3) throw err;
+          }
+        }
+      return made;
+    };
     return { ofb: await make('OFB', counts.ofb), fdx: await make('FDX', counts.fdx) };
   } finally {
     await web.close();
