@@ -26,7 +26,7 @@
 // Options: --seconds N (per run, default 5), --rounds N (bare/platform pairs, default 2),
 // --consents N (OFB, default 200), --fdx-consents N (default 20), --max-per-recipient N (default
 // 10), --only a,b,c, --json FILE, --own [--port-base N --data-dir DIR], --marketplace-url,
-// --auth-url, --gateway-url, --data-dir, --pid (the supervisor's), --setup-width N (default 6),
+// --auth-url, --gateway-url, --data-dir, --pid (the supervisor's), --setup-width N (default 4),
 // --bare-port N (default --port-base + 8, or a free port).
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -57,7 +57,7 @@ const { values: args } = parseArgs({
     consents: { type: 'string', default: '200' },
     'fdx-consents': { type: 'string', default: '20' },
     'max-per-recipient': { type: 'string', default: '10' },
-    'setup-width': { type: 'string', default: '6' },
+    'setup-width': { type: 'string', default: '4' },
     only: { type: 'string', default: 'a,b,c' },
     json: { type: 'string' },
     own: { type: 'boolean', default: false },
@@ -286,7 +286,7 @@ async function main() {
     let made = 0;
     const consents: AuthorisedConsent[] = await pool(plan, Number(args['setup-width']), async (p) => {
       // A loaded machine may answer a step with its 503 (the request budget ran out): start that
-      // consent again, twice at most.
+      // consent again after a pause, four times at most.
       for (let attempt = 1; ; attempt++) {
         try {
           const c =
@@ -296,8 +296,9 @@ async function main() {
           if (++made % 20 === 0) log(`  ${made}/${plan.length} consents authorised`);
           return c;
         } catch (err) {
-          if (attempt === 3) throw err;
+          if (attempt === 5) throw err;
           log(`  a ${p.standard} consent failed (${String(err).slice(0, 200)}); again`);
+          await new Promise((r) => setTimeout(r, 2000 * attempt));
         }
       }
     });
@@ -526,12 +527,21 @@ function printSummary(s: Summary, cores: number) {
       .join(', ')}; whole machine ${s.machineBusyCores.toFixed(2)} of ${cores}`,
   );
   const top = s.cores[s.busiest] ?? 0;
+  const platformCores = Object.entries(s.cores)
+    .filter(([n]) => n !== 'load generator')
+    .reduce((a, [, v]) => a + v, 0);
+  const others = Math.max(0, s.machineBusyCores - platformCores - (s.cores['load generator'] ?? 0));
+  // Node processes run JavaScript on one thread: near 1 core is saturated. Temporal and FerretDB
+  // are Go programs and may use every core.
   const verdict =
     s.machineBusyCores >= cores * 0.9
-      ? `the machine's ${cores} cores are saturated; the platform's busiest process is ${s.busiest} (${top.toFixed(2)} cores)`
+      ? `the machine's ${cores} cores are saturated (platform ${platformCores.toFixed(2)}, load generator ` +
+        `${(s.cores['load generator'] ?? 0).toFixed(2)}, other processes ${others.toFixed(2)}); the platform's ` +
+        `busiest process is ${s.busiest} (${top.toFixed(2)} cores)`
       : top >= 0.85 && !['temporal', 'ferretdb'].includes(s.busiest)
         ? `${s.busiest} saturates its one core (${top.toFixed(2)})`
-        : `no process saturates a core (busiest ${s.busiest}, ${top.toFixed(2)} cores): the time goes to waiting`;
+        : `no process saturates a core (busiest ${s.busiest}, ${top.toFixed(2)} cores; platform ` +
+          `${platformCores.toFixed(2)} of ${cores}): the time goes to waiting`;
   console.log(`  saturation: ${verdict}`);
   console.log(`  load average ${s.loadAverage.before.join(' ')} → ${s.loadAverage.after.join(' ')}`);
 }
