@@ -26,7 +26,7 @@ import { activate, type Http } from './soak/consents.js';
 import { metered } from './soak/http.js';
 import { Meter } from './soak/meter.js';
 import { attachPlatform, startPlatform, type Platform } from './soak/platform.js';
-import { printReport, type Report } from './soak/report.js';
+import { bySource, printReport, type Report } from './soak/report.js';
 import { rollupRuns } from './soak/rollups.js';
 import { provisionRecipient } from './soak/setup.js';
 import { runWorkload } from './soak/workload.js';
@@ -174,6 +174,7 @@ async function main(): Promise<number> {
         ? { attached: p.marketplaceUrl }
         : { dataDir, rollupEverySeconds: Number(process.env.ANALYTICS_ROLLUP_EVERY ?? args['rollup-every']) },
       totals: t,
+      bySource: bySource(meter.summary()),
       workload: counts,
       endpoints: meter.summary(),
       problems: meter.problems,

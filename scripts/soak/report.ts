@@ -16,6 +16,7 @@ export interface Report {
   deadlineSeconds: number;
   platform: Record<string, unknown>;
   totals: ReturnType<Meter['totals']>;
+  bySource: ReturnType<typeof bySource>;
   workload: Record<string, number>;
   endpoints: KindSummary[];
   problems: Meter['problems'];
@@ -27,6 +28,20 @@ export interface Report {
 }
 
 const pad = (v: unknown, n: number) => String(v).padStart(n);
+
+/** Requests, 5xx and hangs of the people's workload, the browser, the malformed bursts and the probes. */
+export function bySource(endpoints: KindSummary[]) {
+  const sources: Record<string, { requests: number; '5xx': number; hangs: number }> = {};
+  for (const e of endpoints) {
+    const first = e.kind.split(' ')[0]!;
+    const source = ['browser', 'malformed', 'probe'].includes(first) ? first : 'workload (HTTP)';
+    const s = (sources[source] ??= { requests: 0, '5xx': 0, hangs: 0 });
+    s.requests += e.requests;
+    s['5xx'] += e['5xx'];
+    s.hangs += e.hangs;
+  }
+  return sources;
+}
 
 function table(headers: string[], rows: unknown[][], firstWidth: number): string {
   const widths = headers.map((h, i) =>
@@ -74,6 +89,11 @@ export function printReport(r: Report, out: (line: string) => void): void {
   const t = r.totals;
   out(
     `total: ${t.requests} requests, 2xx ${t['2xx']}, 3xx ${t['3xx']}, 4xx ${t['4xx']}, 5xx ${t['5xx']}, hangs ${t.hangs}, network errors ${t.errors}`,
+  );
+  out(
+    `by source: ${Object.entries(bySource(r.endpoints))
+      .map(([source, s]) => `${source} ${s.requests} (5xx ${s['5xx']}, hangs ${s.hangs})`)
+      .join('; ')}`,
   );
   if (r.problems.length) {
     out('');
