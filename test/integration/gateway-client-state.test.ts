@@ -7,6 +7,7 @@ import { enableUpdate, suspendUpdate } from '../../workflows/provisioning.js';
 import { clientCredentialsToken } from '../helpers/client-credentials.js';
 import { uniqueNames } from '../helpers/env.js';
 import { approvedOrganization, developer } from '../helpers/marketplace.js';
+import { eventually } from '../helpers/eventually.js';
 import { startWholePlatform, type WholePlatform } from '../helpers/whole-platform.js';
 
 const names = uniqueNames(import.meta.url);
@@ -62,13 +63,17 @@ it('refuses the tokens of a suspended client at once, and serves them again when
   expect((await readConsent()).status).toBe(404);
 
   // The record the gateway read for the status also names the call's application and organization.
-  await platform.gateway.events.flush();
+  // (The gateway records a call once its answer has gone out: the last one may come just after.)
   const me = (await web.request('/api/me')).json<{ organizationId: string }>();
-  const events = await platform.db.models.AnalyticsEvent.find({
-    type: 'gateway.call',
-    clientId: app.client.clientId,
-  }).lean();
-  expect(events.filter((e) => e.status === 404)).toHaveLength(2);
+  const events = await eventually(async () => {
+    await platform.gateway.events.flush();
+    const found = await platform.db.models.AnalyticsEvent.find({
+      type: 'gateway.call',
+      clientId: app.client.clientId,
+    }).lean();
+    expect(found.filter((e) => e.status === 404)).toHaveLength(2);
+    return found;
+  });
   for (const e of events.filter((e) => e.status === 404))
     expect(e).toMatchObject({
       applicationId: app.applicationId,

@@ -93,19 +93,24 @@ describe('OFB accounts', () => {
     // Bruno's account, even less.
     expect((await get(token, '/accounts/acc-bruno-business', '/accounts/{accountId}')).status).toBe(404);
 
-    // Each call left one analytics event: its route template and outcome, ids only.
-    await gw.events.flush();
-    const events = await stack.db.models.AnalyticsEvent.find({ type: 'gateway.call', consentId }).lean();
-    expect(events.map((e) => `${e.endpoint} ${e.status}`).sort()).toEqual(
-      [
-        `${BASE}/accounts 200`,
-        `${BASE}/accounts/:accountId 200`,
-        `${BASE}/accounts/:accountId 404`,
-        `${BASE}/accounts/:accountId/balances 200`,
-        `${BASE}/accounts/:accountId/balances 404`,
-        `${BASE}/accounts/:accountId/overdraft-limits 200`,
-      ].sort(),
-    );
+    // Each call left one analytics event: its route template and outcome, ids only. The gateway
+    // records a call once its answer has gone out, so the last one may reach the buffer just after
+    // the client has read the answer: poll.
+    const events = await eventually(async () => {
+      await gw.events.flush();
+      const found = await stack.db.models.AnalyticsEvent.find({ type: 'gateway.call', consentId }).lean();
+      expect(found.map((e) => `${e.endpoint} ${e.status}`).sort()).toEqual(
+        [
+          `${BASE}/accounts 200`,
+          `${BASE}/accounts/:accountId 200`,
+          `${BASE}/accounts/:accountId 404`,
+          `${BASE}/accounts/:accountId/balances 200`,
+          `${BASE}/accounts/:accountId/balances 404`,
+          `${BASE}/accounts/:accountId/overdraft-limits 200`,
+        ].sort(),
+      );
+      return found;
+    });
     expect(events[0]).toMatchObject({
       standard: 'OFB',
       clientId: stack.rp.config.clientMetadata().client_id,
