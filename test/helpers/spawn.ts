@@ -25,7 +25,7 @@ export interface Exit {
 export function runEntry(
   entry: string,
   env: NodeJS.ProcessEnv,
-  timeoutMs = 30_000,
+  timeoutMs = 90_000,
   args: string[] = [],
 ): Promise<Exit> {
   return new Promise((resolve) => {

@@ -94,7 +94,7 @@ describe('directory:issue-ssa', () => {
       '--redirect-uri',
       'https://app.example/cb',
     ];
-    const run = await runEntry('scripts/issue-software-statement.ts', env, 30_000, args);
+    const run = await runEntry('scripts/issue-software-statement.ts', env, 90_000, args);
     expect(run.code).toBe(0);
     const jwt = run.stdout.trim();
     const jwks = JSON.parse(
@@ -108,7 +108,7 @@ describe('directory:issue-ssa', () => {
       software_redirect_uris: ['https://app.example/cb'],
     });
 
-    const bad = await runEntry('scripts/issue-software-statement.ts', env, 30_000, [
+    const bad = await runEntry('scripts/issue-software-statement.ts', env, 90_000, [
       '--client-name',
       'x',
       '--redirect-uri',
@@ -122,5 +122,5 @@ describe('directory:issue-ssa', () => {
 });
 
 function runEntryWithArgs(args: string[]) {
-  return runEntry('scripts/issue-client-cert.ts', cleanEnv({ DATA_DIR: dataDir }), 30_000, args);
+  return runEntry('scripts/issue-client-cert.ts', cleanEnv({ DATA_DIR: dataDir }), 90_000, args);
 }
