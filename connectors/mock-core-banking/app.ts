@@ -98,42 +98,52 @@ export function createCoreBankingApp(opts: {
   app.get(['/', CORE_API], (_req, res) => {
     res.json({ service: 'mock core banking', contract: 'docs/connectors.md', base: CORE_API });
   });
+  // The connector answers empty (or undefined) for an unknown customer, account or card, so the
+  // checks that tell which one is unknown run only on an empty answer: a call that finds its data
+  // costs the core no lookup beyond the read itself.
   get('/customers/:customerId', async (req) => ({ data: await customer(req.params.customerId!) }));
   get('/customers/:customerId/accounts', async ({ params: { customerId } }) => {
-    await customer(customerId!);
-    return { data: await core.listAccounts(customerId!) };
+    const accounts = await core.listAccounts(customerId!);
+    if (!accounts.length) await customer(customerId!);
+    return { data: accounts };
   });
   get('/customers/:customerId/accounts/:accountId/balance', async ({ params: { customerId, accountId } }) => {
-    await account(customerId!, accountId!);
-    return { data: await core.getBalance(customerId!, accountId!) };
+    const balance = await core.getBalance(customerId!, accountId!);
+    if (!balance) await account(customerId!, accountId!);
+    return { data: balance };
   });
   get('/customers/:customerId/accounts/:accountId/transactions', async (req) => {
     const { customerId, accountId } = req.params;
     const [range, page] = [rangeOf(req), pageOf(req)];
-    await account(customerId!, accountId!);
-    return pageBody(await core.listTransactions(customerId!, accountId!, range, page));
+    const found = await core.listTransactions(customerId!, accountId!, range, page);
+    if (!found.items.length) await account(customerId!, accountId!);
+    return pageBody(found);
   });
   get('/customers/:customerId/accounts/:accountId/statements', async (req) => {
     const { customerId, accountId } = req.params;
     const range = rangeOf(req);
-    await account(customerId!, accountId!);
-    return { data: await core.listStatements(customerId!, accountId!, range) };
+    const statements = await core.listStatements(customerId!, accountId!, range);
+    if (!statements.length) await account(customerId!, accountId!);
+    return { data: statements };
   });
   get('/customers/:customerId/credit-cards', async ({ params: { customerId } }) => {
-    await customer(customerId!);
-    return { data: await core.listCreditCardAccounts(customerId!) };
+    const cards = await core.listCreditCardAccounts(customerId!);
+    if (!cards.length) await customer(customerId!);
+    return { data: cards };
   });
   get('/customers/:customerId/credit-cards/:cardId/bills', async (req) => {
     const { customerId, cardId } = req.params;
     const range = rangeOf(req);
-    await card(customerId!, cardId!);
-    return { data: await core.listBills(customerId!, cardId!, range) };
+    const bills = await core.listBills(customerId!, cardId!, range);
+    if (!bills.length) await card(customerId!, cardId!);
+    return { data: bills };
   });
   get('/customers/:customerId/credit-cards/:cardId/transactions', async (req) => {
     const { customerId, cardId } = req.params;
     const [range, page] = [rangeOf(req), pageOf(req)];
-    await card(customerId!, cardId!);
-    return pageBody(await core.listCardTransactions(customerId!, cardId!, range, page));
+    const found = await core.listCardTransactions(customerId!, cardId!, range, page);
+    if (!found.items.length) await card(customerId!, cardId!);
+    return pageBody(found);
   });
 
   app.use((_req, res) => sendError(res, 404, { code: 'NOT_FOUND', message: 'no such route' }));

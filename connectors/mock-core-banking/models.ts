@@ -1,41 +1,56 @@
 // The mock core's own collections (core_*), beside but apart from the platform's (db/models/).
-// Customers, accounts, cards, statements and bills are stored with the canonical model's fields
-// (connectors/sdk/model.ts is their schema, hence `strict: false`). Transactions are stored in
-// monthly buckets whose items are one JSON string: FerretDB v1 on SQLite decodes every document a
-// query scans, except for `_id` lookups, so 30 000 small documents cost ~1 s per query and
-// upserting them grows quadratically (measured: 4 000 upserts took 39 s), while a hundred buckets
-// fetched by `_id` answer a page in tens of milliseconds and seed in seconds. On MongoDB the same
-// layout is the usual bucket pattern.
+// Customers, accounts and cards are stored with the canonical model's fields (connectors/sdk/
+// model.ts is their schema, hence `strict: false`) plus the storage's own lists of what they own.
+// FerretDB v1 on SQLite pushes down only a filter that is exactly `{_id}`: any other query scans
+// and decodes every document of the collection, so every read here is an `_id` lookup, owners
+// first: a customer lists its accounts' and cards' ids, and an account's statements (a card's
+// bills) are one document keyed by the account (card). Transactions are stored in monthly buckets
+// whose items are one JSON string: 30 000 small documents cost ~1 s per query and upserting them
+// grows quadratically (measured: 4 000 upserts took 39 s), while a hundred buckets fetched by
+// `_id` answer a page in tens of milliseconds and seed in seconds. On MongoDB the same layout is
+// the usual bucket pattern.
 import { Schema, type Connection } from 'mongoose';
 
 const id = { _id: { type: String, required: true } };
 const options = (collection: string) => ({ collection, versionKey: false as const, strict: false as const });
 const owner = { type: String, required: true };
 
-const customerSchema = new Schema({ ...id }, options('core_customers'));
+/** What the storage adds to a customer: the ids of what it owns, so lists start from one `_id`. */
+const customerSchema = new Schema(
+  {
+    ...id,
+    accountIds: { type: [String], required: true },
+    creditCardAccountIds: { type: [String], required: true },
+  },
+  options('core_customers'),
+);
 
 /** An account with its current balance and the months its transaction buckets cover. */
 const accountSchema = new Schema(
   { ...id, customerId: owner, ledgerMonths: { type: [String], required: true } },
   options('core_accounts'),
 );
-accountSchema.index({ customerId: 1 });
 
 const creditCardSchema = new Schema(
   { ...id, customerId: owner, ledgerMonths: { type: [String], required: true } },
   options('core_credit_cards'),
 );
-creditCardSchema.index({ customerId: 1 });
 
-const statementSchema = new Schema({ ...id, accountId: owner }, options('core_statements'));
-statementSchema.index({ accountId: 1, endDate: -1 });
-
-const billSchema = new Schema({ ...id, creditCardAccountId: owner }, options('core_bills'));
-billSchema.index({ creditCardAccountId: 1, dueDate: -1 });
+/** All of one account's statements (one card's bills): `_id` is the account's (card's) id. */
+const listSchema = (collection: string) =>
+  new Schema(
+    {
+      ...id,
+      count: { type: Number, required: true },
+      /** JSON array, newest first. */
+      items: { type: String, required: true },
+    },
+    { collection, versionKey: false },
+  );
 
 /** One month of one account's (or card's) transactions: `_id` is `<ownerId>|<YYYY-MM>`. */
-const bucketSchema = (collection: string) => {
-  const schema = new Schema(
+const bucketSchema = (collection: string) =>
+  new Schema(
     {
       ...id,
       ownerId: owner,
@@ -46,9 +61,6 @@ const bucketSchema = (collection: string) => {
     },
     { collection, versionKey: false },
   );
-  schema.index({ ownerId: 1, month: -1 });
-  return schema;
-};
 
 /** What was seeded, written last: a server finding it current skips seeding. */
 const datasetSchema = new Schema(
@@ -59,10 +71,15 @@ const datasetSchema = new Schema(
     asOf: { type: String, required: true },
     months: { type: Number, required: true },
     counts: { type: Schema.Types.Mixed, required: true },
+    /** CORE_LAYOUT when seeded; absent in databases seeded before the layout had a number. */
+    layout: { type: Number },
     seededAt: { type: Date, required: true },
   },
   { collection: 'core_datasets', versionKey: false },
 );
+
+/** The collections' shape: bump it when it changes, so a database seeded before is seeded again. */
+export const CORE_LAYOUT = 2;
 
 export const bucketId = (ownerId: string, month: string) => `${ownerId}|${month}`;
 
@@ -71,8 +88,8 @@ export function coreModels(connection: Connection) {
     Customer: connection.model('CoreCustomer', customerSchema),
     Account: connection.model('CoreAccount', accountSchema),
     CreditCard: connection.model('CoreCreditCard', creditCardSchema),
-    Statement: connection.model('CoreStatement', statementSchema),
-    Bill: connection.model('CoreBill', billSchema),
+    Statements: connection.model('CoreStatementList', listSchema('core_statements')),
+    Bills: connection.model('CoreBillList', listSchema('core_bills')),
     Transactions: connection.model('CoreTransactionBucket', bucketSchema('core_transactions')),
     CardTransactions: connection.model('CoreCardTransactionBucket', bucketSchema('core_card_transactions')),
     Dataset: connection.model('CoreDataset', datasetSchema),

@@ -5,7 +5,7 @@
 import type { Model, mongo } from 'mongoose';
 import { replaceManyById } from '../../db/replace-by-id.js';
 import type { Dataset } from './dataset.js';
-import { bucketId, type CoreModels } from './models.js';
+import { bucketId, CORE_LAYOUT, type CoreModels } from './models.js';
 
 export const DATASET_MARKER = 'demo';
 
@@ -47,10 +47,24 @@ async function replaceAll(model: Model<never>, docs: Doc[]): Promise<void> {
   await collection.deleteMany({ _id: { $nin: docs.map((d) => d._id) } });
 }
 
+/** One owner's list as one document, newest first by `date`. */
+function list<T>(ownerId: string, items: readonly T[], date: (item: T) => string): Doc {
+  const newestFirst = [...items].sort((a, b) => (date(a) < date(b) ? 1 : date(a) > date(b) ? -1 : 0));
+  return { _id: ownerId, count: items.length, items: JSON.stringify(newestFirst) };
+}
+
+/** The ids of what each customer owns, in id order (the order lists are answered in). */
+function idsByCustomer<T extends { customerId: string }>(items: readonly T[], idOf: (item: T) => string) {
+  const ids = new Map<string, string[]>();
+  for (const item of items) ids.set(item.customerId, [...(ids.get(item.customerId) ?? []), idOf(item)]);
+  return (customerId: string) => (ids.get(customerId) ?? []).sort();
+}
+
 export async function isSeeded(models: CoreModels, dataset: Dataset): Promise<boolean> {
   const marker = await models.Dataset.findById(DATASET_MARKER).lean();
   return (
-    marker?.version === dataset.version &&
+    marker?.layout === CORE_LAYOUT &&
+    marker.version === dataset.version &&
     marker.seed === dataset.seed &&
     marker.asOf === dataset.asOf &&
     marker.months === dataset.months
@@ -71,7 +85,7 @@ export async function seedCoreBanking(models: CoreModels, dataset: Dataset): Pro
       balance: ledger.balance,
       ledgerMonths: months.map((b) => b.month),
     });
-    statements.push(...ledger.statements.map((s) => ({ _id: s.statementId, ...s })));
+    statements.push(list(account.accountId, ledger.statements, (s) => s.endDate));
   }
   const cards: Doc[] = [];
   const bills: Doc[] = [];
@@ -81,17 +95,24 @@ export async function seedCoreBanking(models: CoreModels, dataset: Dataset): Pro
     const months = buckets(card.creditCardAccountId, ledger.transactions);
     cardTransactions.push(...months);
     cards.push({ _id: card.creditCardAccountId, ...card, ledgerMonths: months.map((b) => b.month) });
-    bills.push(...ledger.bills.map((b) => ({ _id: b.billId, ...b })));
+    bills.push(list(card.creditCardAccountId, ledger.bills, (b) => b.dueDate));
   }
-  const customers: Doc[] = dataset.customers.map((c) => ({ _id: c.customerId, ...c }));
+  const accountIds = idsByCustomer(dataset.accounts, (a) => a.accountId);
+  const cardIds = idsByCustomer(dataset.creditCards, (c) => c.creditCardAccountId);
+  const customers: Doc[] = dataset.customers.map((c) => ({
+    _id: c.customerId,
+    ...c,
+    accountIds: accountIds(c.customerId),
+    creditCardAccountIds: cardIds(c.customerId),
+  }));
 
   const m = models as unknown as Record<keyof CoreModels, Model<never>>;
   await replaceAll(m.Customer, customers);
   await replaceAll(m.Account, accounts);
-  await replaceAll(m.Statement, statements);
+  await replaceAll(m.Statements, statements);
   await replaceAll(m.Transactions, transactions);
   await replaceAll(m.CreditCard, cards);
-  await replaceAll(m.Bill, bills);
+  await replaceAll(m.Bills, bills);
   await replaceAll(m.CardTransactions, cardTransactions);
 
   const sum = (docs: Doc[]) => docs.reduce((s, d) => s + (d.count as number), 0);
@@ -99,15 +120,15 @@ export async function seedCoreBanking(models: CoreModels, dataset: Dataset): Pro
     customers: customers.length,
     accounts: accounts.length,
     transactions: sum(transactions),
-    statements: statements.length,
+    statements: sum(statements),
     creditCards: cards.length,
-    bills: bills.length,
+    bills: sum(bills),
     cardTransactions: sum(cardTransactions),
   };
   const { version, seed, asOf, months } = dataset;
   await models.Dataset.replaceOne(
     { _id: DATASET_MARKER },
-    { version, seed, asOf, months, counts, seededAt: new Date() },
+    { version, seed, asOf, months, counts, layout: CORE_LAYOUT, seededAt: new Date() },
     { upsert: true },
   );
   return counts;

@@ -121,6 +121,47 @@ describe('mock core banking service', () => {
     }
   });
 
+  it('reads its collections only by `_id`, the one filter FerretDB v1 answers without a scan', async () => {
+    await startCore();
+    const conn = await mongoose
+      .createConnection(testServers().mongoUri, { dbName: names.database, monitorCommands: true })
+      .asPromise();
+    try {
+      const models = coreModels(conn);
+      await Promise.all(Object.values(models).map((m) => m.init()));
+      const commands: { name: string; collection: unknown; filter: unknown }[] = [];
+      conn.getClient().on('commandStarted', (e) => {
+        const command = e.command as Record<string, unknown>;
+        commands.push({ name: e.commandName, collection: command[e.commandName], filter: command.filter });
+      });
+      const core = new MongoCoreBanking(models);
+      const unknown = 'no-such-id';
+      for (const customerId of [ANA, BRUNO, unknown]) {
+        await core.getCustomer(customerId);
+        await core.listAccounts(customerId);
+        await core.listCreditCardAccounts(customerId);
+        for (const accountId of ['acc-ana-checking', 'acc-bruno-business', unknown]) {
+          await core.getBalance(customerId, accountId);
+          await core.listTransactions(customerId, accountId, range, { limit: 5 });
+          await core.listStatements(customerId, accountId, range);
+        }
+        for (const cardId of ['card-ana-visa', 'card-bruno-business', unknown]) {
+          await core.listBills(customerId, cardId, range);
+          await core.listCardTransactions(customerId, cardId, range, { limit: 5 });
+        }
+      }
+      expect(commands.length).toBeGreaterThan(60);
+      for (const command of commands)
+        expect(command).toEqual({
+          name: 'find',
+          collection: expect.stringMatching(/^core_/),
+          filter: { _id: expect.any(String) },
+        });
+    } finally {
+      await conn.close();
+    }
+  });
+
   it('refuses bad queries naming the parameter, and keeps customers apart', async () => {
     const { url } = await startCore();
     const get = async (path: string) => {
@@ -255,14 +296,17 @@ describe('seed:core-banking', () => {
       const conn = await mongoose.createConnection(testServers().mongoUri, { dbName: database }).asPromise();
       try {
         const m = coreModels(conn);
-        const sum = async (model: typeof m.Transactions) =>
-          (await model.find({}, { count: 1 }).lean()).reduce((s, b) => s + b.count, 0);
+        const sum = async (model: typeof m.Transactions | typeof m.Statements) =>
+          (await (model as typeof m.Statements).find({}, { count: 1 }).lean()).reduce(
+            (s, b) => s + b.count,
+            0,
+          );
         return {
           customers: await m.Customer.countDocuments(),
           accounts: await m.Account.countDocuments(),
-          statements: await m.Statement.countDocuments(),
+          statements: await sum(m.Statements),
           creditCards: await m.CreditCard.countDocuments(),
-          bills: await m.Bill.countDocuments(),
+          bills: await sum(m.Bills),
           transactions: await sum(m.Transactions),
           cardTransactions: await sum(m.CardTransactions),
         };
@@ -279,6 +323,9 @@ describe('seed:core-banking', () => {
     expect(after1).toMatchObject({ customers: d.customers.length, accounts: d.accounts.length });
     expect(after1.transactions).toBe(
       d.accounts.reduce((s, a) => s + d.ledger(a.accountId)!.transactions.length, 0),
+    );
+    expect(after1.statements).toBe(
+      d.accounts.reduce((s, a) => s + d.ledger(a.accountId)!.statements.length, 0),
     );
 
     const second = await runEntry('scripts/seed-core-banking.ts', env, 120_000);
