@@ -36,7 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ACCOUNTS } from '../../examples/recipient-app/ofb-journey.js';
 import { startPlatform, type Platform } from '../soak/platform.js';
-import { ConsentMaker, CUSTOMERS, pool, type AuthorisedConsent } from './gateway/consents.js';
+import { ConsentMaker, CUSTOMERS, freshTokens, pool, type AuthorisedConsent } from './gateway/consents.js';
 import { summarise, type LoadResult, type LoadSpec } from './gateway/load.js';
 import { cpuBetween, findSupervisor, sampleCpu, type CpuUse } from './gateway/processes.js';
 import { provisionRecipients, type PlatformUrls } from './gateway/recipients.js';
@@ -76,6 +76,8 @@ const OFB_CONSENTS = Number(args.consents);
 const FDX_CONSENTS = Number(args['fdx-consents']);
 const MAX_PER_RECIPIENT = Number(args['max-per-recipient']);
 const ONLY = new Set(args.only.split(','));
+/** How long one workload runs (both sides, every round), with a margin. */
+const workloadMs = (ROUNDS * 2 * SECONDS + 30) * 1000;
 const PORT_BASE = args['port-base'] !== undefined ? Number(args['port-base']) : undefined;
 /** The issue's targets, checked in the summary. */
 const TARGETS = { ratio: 0.5, p99VsBare: 3, mixedRps: 300, mixedP95Ms: 150 };
@@ -313,6 +315,7 @@ async function main() {
 
     // The bare route answers what the gateway answered for the accounts list.
     const first = ofb[0]!;
+    await freshTokens([first], workloadMs);
     const sample = await first.recipient.client.mtls(`${urls.gatewayUrl}${ACCOUNTS}`, {
       headers: {
         authorization: `Bearer ${first.accessToken}`,
@@ -338,19 +341,26 @@ async function main() {
     const loader = startLoadGenerator();
     cleanups.unshift(() => loader.stop());
 
-    // The workloads.
-    const workloads: Workload[] = [];
-    if (ONLY.has('a')) for (const n of [1, 16, 64]) workloads.push(accountsList(first, n));
+    // The workloads, built just before each runs: with tokens that outlive it.
+    const workloads: { tokens: AuthorisedConsent[]; make: () => Promise<Workload> }[] = [];
+    const now = (w: Workload) => Promise.resolve(w);
+    if (ONLY.has('a'))
+      for (const n of [1, 16, 64])
+        workloads.push({ tokens: [first], make: () => now(accountsList(first, n)) });
     if (ONLY.has('b')) {
-      workloads.push(mixed('OFB', ofb, paths.OFB, 16));
-      if (fdx.length) workloads.push(mixed('FDX', fdx, paths.FDX, 16));
+      workloads.push({ tokens: ofb, make: () => now(mixed('OFB', ofb, paths.OFB, 16)) });
+      if (fdx.length) workloads.push({ tokens: fdx, make: () => now(mixed('FDX', fdx, paths.FDX, 16)) });
     }
     if (ONLY.has('c')) {
       const app = first.recipient;
-      workloads.push(lodgeConsents(app, await maker.clientToken(app), first, 8));
-      workloads.push(tokenRequests('client-credentials', app, [], 8));
+      workloads.push({
+        tokens: [],
+        make: async () => lodgeConsents(app, await maker.clientToken(app, workloadMs), first, 8),
+      });
+      workloads.push({ tokens: [], make: () => now(tokenRequests('client-credentials', app, [], 8)) });
       const refresh = ofb.filter((c) => c.recipient === app && c.refreshToken).map((c) => c.refreshToken!);
-      if (refresh.length) workloads.push(tokenRequests('refresh', app, refresh, 8));
+      if (refresh.length)
+        workloads.push({ tokens: [], make: () => now(tokenRequests('refresh', app, refresh, 8)) });
     }
 
     const origins = { gateway: urls.gatewayUrl, auth: urls.authUrl };
@@ -362,7 +372,10 @@ async function main() {
         `${ROUNDS} rounds of ${SECONDS} s per side and workload; set-up ${fmt(setupSeconds)} s ` +
         `(${consents.length} consents over ${recipients.ofb.length + recipients.fdx.length} applications)`,
     );
-    for (const w of workloads) {
+    for (const next of workloads) {
+      const renewed = await freshTokens(next.tokens, workloadMs);
+      if (renewed) log(`  ${renewed} access tokens renewed by their refresh tokens`);
+      const w = await next.make();
       const before = loadAverage();
       const platformResults: LoadResult[] = [];
       const bareResults: LoadResult[] = [];

@@ -53,6 +53,8 @@ export interface AuthorisedConsent {
   customer: Customer;
   recipient: BenchRecipient;
   accessToken: string;
+  /** When the access token expires (ms since the epoch). */
+  expiresAt: number;
   refreshToken?: string;
 }
 
@@ -78,14 +80,17 @@ export class ConsentMaker {
 
   constructor(private readonly p: PlatformUrls) {}
 
-  /** A client-credentials token (scope consents) of an OFB recipient, reused while it lives. */
-  async clientToken(recipient: BenchRecipient): Promise<string> {
+  /**
+   * A client-credentials token (scope consents) of an OFB recipient, reused while it lives at
+   * least `validForMs` more.
+   */
+  async clientToken(recipient: BenchRecipient, validForMs = 30_000): Promise<string> {
     const cached = this.ccTokens.get(recipient);
-    if (cached && cached.until > Date.now()) return cached.token;
+    if (cached && cached.until > Date.now() + validForMs) return cached.token;
     const t = await oidc.clientCredentialsGrant(recipient.client.config, { scope: 'consents' });
     this.ccTokens.set(recipient, {
       token: t.access_token,
-      until: Date.now() + ((t.expires_in ?? 60) - 30) * 1000,
+      until: Date.now() + (t.expires_in ?? 0) * 1000,
     });
     return t.access_token;
   }
@@ -133,6 +138,7 @@ export class ConsentMaker {
       customer,
       recipient,
       accessToken: tokens.access_token,
+      expiresAt: Date.now() + (tokens.expires_in ?? 0) * 1000,
       ...(tokens.refresh_token ? { refreshToken: tokens.refresh_token } : {}),
     };
   }
@@ -165,6 +171,7 @@ export class ConsentMaker {
       customer,
       recipient,
       accessToken: tokens.access_token,
+      expiresAt: Date.now() + (tokens.expires_in ?? 0) * 1000,
       ...(tokens.refresh_token ? { refreshToken: tokens.refresh_token } : {}),
     };
   }
@@ -224,6 +231,21 @@ export class ConsentMaker {
       await box.close();
     }
   }
+}
+
+/**
+ * Access tokens live 300 s (OFB's range is 300–900 s) and the set-up takes minutes: before a
+ * workload, consents whose token would expire before it ends get a new one by their refresh token.
+ */
+export async function freshTokens(consents: AuthorisedConsent[], validForMs: number): Promise<number> {
+  const stale = consents.filter((c) => c.refreshToken && c.expiresAt < Date.now() + validForMs);
+  await pool(stale, 8, async (c) => {
+    const t = await oidc.refreshTokenGrant(c.recipient.client.config, c.refreshToken!);
+    c.accessToken = t.access_token;
+    c.expiresAt = Date.now() + (t.expires_in ?? 0) * 1000;
+    if (t.refresh_token) c.refreshToken = t.refresh_token;
+  });
+  return stale.length;
 }
 
 /** Run `work` over `items` with at most `width` at once, in order of start; results in order. */
