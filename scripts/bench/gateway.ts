@@ -308,8 +308,10 @@ async function main() {
     const fdx = consents.filter((c) => c.standard === 'FDX');
     const paths = { OFB: new Map<string, string[]>(), FDX: new Map<string, string[]>() };
     for (const c of consents)
-      if (!paths[c.standard].has(c.customer.username))
+      if (!paths[c.standard].has(c.customer.username)) {
+        await freshTokens([c], 60_000);
         paths[c.standard].set(c.customer.username, await discoverPaths(urls.gatewayUrl, c));
+      }
     const setupSeconds = (performance.now() - setupStarted) / 1000;
     log(`set-up done in ${fmt(setupSeconds)} s`);
 
