@@ -161,6 +161,12 @@ export const envSchema = z
       .min(1, { error: "a path to the PEM CA bundle that signed the authorization server's certificate" })
       .optional(),
     GATEWAY_INTROSPECTION_CACHE: seconds(2),
+    // Bounded below the 1 s a revocation may take to stop a token (api/gateway/security/state-cache.ts).
+    GATEWAY_STATE_CACHE: z.coerce
+      .number({ error: 'a number of seconds from 0 to 0.9' })
+      .min(0, { error: 'a number of seconds from 0 to 0.9' })
+      .max(0.9, { error: 'a number of seconds from 0 to 0.9: a revocation must stop its tokens within 1 s' })
+      .default(0.25),
     WORKER_PORT: port(9400),
     WORKER_TASK_QUEUES: z
       .string()
@@ -372,6 +378,8 @@ export interface Config {
     clientDn?: string;
     authCaPath?: string;
     introspectionCacheMs: number;
+    /** How long a consent's and a client's state is reused per replica; 0 reads it on every call. */
+    stateCacheMs: number;
   };
   auth: {
     issuer: string;
@@ -531,6 +539,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       clientDn: e.AUTH_GATEWAY_CLIENT_DN,
       authCaPath: e.GATEWAY_AUTH_CA,
       introspectionCacheMs: e.GATEWAY_INTROSPECTION_CACHE * 1000,
+      stateCacheMs: Math.round(e.GATEWAY_STATE_CACHE * 1000),
     },
     auth: {
       issuer: (e.AUTH_ISSUER ?? `https://localhost:${e.AUTH_PORT}`).replace(/\/$/, ''),

@@ -10,7 +10,7 @@ import { createMetrics, type Metrics } from '../../lib/http/metrics.js';
 import { createComponentApp } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/logger.js';
 import { lodgeOfbConsent, type LodgeOptions } from '../consents/lodge.js';
-import { consentTransitions } from '../consents/transitions.js';
+import { consentTransitions, type ConsentTransitions } from '../consents/transitions.js';
 import { fdxConsentsRouter, FDX_BASE } from './fdx/consents/routes.js';
 import { fdxCoreRouter } from './fdx/core/routes.js';
 import type { PartyInfo } from './fdx/consents/mappers.js';
@@ -97,7 +97,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
     },
   });
   app.use(recordCalls(deps.events));
-  const transitions = consentTransitions(deps.client);
+  const transitions = forgettingTransitions(consentTransitions(deps.client), deps.access.forgetConsent);
   app.use(
     CONSENTS_BASE,
     ofbConsentsRouter({
@@ -162,4 +162,27 @@ export function createGatewayApp(deps: GatewayDeps): Express {
       });
   });
   return app;
+}
+
+/** Transitions after which this replica reads the consent afresh: its own callers see them at once. */
+function forgettingTransitions(
+  t: ConsentTransitions,
+  forget: ((consentId: string) => void) | undefined,
+): ConsentTransitions {
+  if (!forget) return t;
+  const after =
+    <A>(transition: (id: string, a: A) => ReturnType<ConsentTransitions['revoke']>) =>
+    async (id: string, a: A) => {
+      try {
+        return await transition(id, a);
+      } finally {
+        forget(id);
+      }
+    };
+  return {
+    authorise: after((id, a) => t.authorise(id, a)),
+    revoke: after((id, r) => t.revoke(id, r)),
+    extend: after((id, e) => t.extend(id, e)),
+    hold: after((id, h) => t.hold(id, h)),
+  };
 }

@@ -21,6 +21,7 @@ import { connectorReader, readDeadlineWithin } from '../../connectors/reads.js';
 import { createMetrics } from '../../lib/http/metrics.js';
 import { clientStateReader, consentStateReader } from './security/consent-state.js';
 import { createIntrospector } from './security/introspection.js';
+import { stateCache } from './security/state-cache.js';
 
 runMain('gateway', async () => {
   const cfg = loadConfig();
@@ -57,6 +58,9 @@ runMain('gateway', async () => {
     registry: metrics.registry,
     logger,
   });
+  const cached = { ttlMs: cfg.gateway.stateCacheMs, maxEntries: 10_000 };
+  const consents = stateCache(consentStateReader(db.models), cached);
+  const clients = stateCache(clientStateReader(db.models), cached);
   const app = createGatewayApp({
     events,
     logger,
@@ -66,8 +70,9 @@ runMain('gateway', async () => {
       introspect: introspector.introspect,
       certificates: cfg.mtls,
       audience: cfg.auth.resourceServer,
-      consentState: consentStateReader(db.models),
-      clientState: clientStateReader(db.models),
+      consentState: consents.read,
+      forgetConsent: consents.forget,
+      clientState: clients.read,
     },
     lodging: {
       taskQueue: TASK_QUEUES.consent,

@@ -11,6 +11,7 @@ import { connectorReader, type ReaderOptions } from '../../connectors/reads.js';
 import type { BankConnector } from '../../connectors/sdk/connector.js';
 import { clientStateReader, consentStateReader } from '../../api/gateway/security/consent-state.js';
 import { createIntrospector } from '../../api/gateway/security/introspection.js';
+import { stateCache } from '../../api/gateway/security/state-cache.js';
 import { ENDPOINTS } from '../../auth/endpoints.js';
 import { closeServer } from '../../lib/http/server.js';
 import { freePort } from '../../runtime/ports.js';
@@ -27,6 +28,8 @@ export async function startTestGateway(
   opts: {
     authorisationWindowMs?: number;
     introspectionCacheMs?: number;
+    /** GATEWAY_STATE_CACHE in ms (default 0: the consent and client are read on every call). */
+    stateCacheMs?: number;
     /** The bank's connector the reads go through (default: the mock core in process). */
     connector?: BankConnector;
     /** The reads' breaker, retries and deadline (default: the platform's). */
@@ -57,6 +60,8 @@ export async function startTestGateway(
     opts.events ??
     startEventBuffer<GatewayCallEvent>(stack.db.models.AnalyticsEvent, quietLogger, { flushIntervalMs: 200 });
   const stopEvents = tracked(() => (ownEvents ? events.stop() : undefined));
+  const cached = { ttlMs: opts.stateCacheMs ?? 0, maxEntries: 10_000 };
+  const consents = stateCache(consentStateReader(stack.db.models), cached);
   const app = createGatewayApp({
     events,
     logger: quietLogger,
@@ -65,8 +70,9 @@ export async function startTestGateway(
     access: {
       introspect: introspector.introspect,
       certificates: opts.certificates ?? { trustedProxies: [] },
-      consentState: consentStateReader(stack.db.models),
-      clientState: clientStateReader(stack.db.models),
+      consentState: consents.read,
+      forgetConsent: consents.forget,
+      clientState: stateCache(clientStateReader(stack.db.models), cached).read,
       audience: TEST_RESOURCE,
     },
     lodging: {

@@ -18,11 +18,17 @@ export interface AccessDeps {
   certificates: ClientCertificateSource;
   /** The gateway's resource indicator: the audience every token must name. */
   audience: string;
-  /** The consent's current state, read on every call: a consent's end stops its tokens at once. */
-  consentState: (consentId: string) => Promise<ConsentRecord | undefined>;
   /**
-   * The state of a marketplace client, read on every call: a client the bank or its developer
-   * suspended stops at once, not when its tokens expire. Undefined for other clients.
+   * The consent's current state, checked on every call (at most the state cache's bound old,
+   * state-cache.ts): a consent's end stops its tokens within that bound.
+   */
+  consentState: (consentId: string) => Promise<ConsentRecord | undefined>;
+  /** Drops a consent's cached state: the gateway's own transitions call it once they answered. */
+  forgetConsent?: (consentId: string) => void;
+  /**
+   * The state of a marketplace client, checked on every call like the consent's: a client the bank
+   * or its developer suspended stops within the same bound, not when its tokens expire. Undefined
+   * for other clients.
    */
   clientState?: (clientId: string) => Promise<MarketplaceClient | undefined>;
 }
