@@ -38,7 +38,10 @@ afterAll(async () => {
 async function authorisedConsent(permissions: string[]) {
   const consent = await stack.lodge({ permissions });
   const { url, checks } = await pushAuthorization(stack.rp, consent.consentId);
-  const { callback } = await customerJourney(stack.as, stack.db, url, ana!);
+  const { callback, refusal } = await customerJourney(stack.as, stack.db, url, ana!);
+  // Say why when the bank answered the decision with a page instead of the redirect.
+  if (refusal)
+    throw new Error(`the consent decision was answered ${refusal.status}: ${refusal.text.slice(0, 500)}`);
   const tokens = await oidc.authorizationCodeGrant(stack.rp.config, callback, checks);
   return { consentId: consent.consentId, token: tokens.access_token };
 }
