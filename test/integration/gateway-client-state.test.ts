@@ -15,7 +15,7 @@ let platform: WholePlatform;
 
 beforeAll(async () => {
   platform = await startWholePlatform(names);
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await platform?.stop();
 });
@@ -80,4 +80,4 @@ it('refuses the tokens of a suspended client at once, and serves them again when
       organizationId: me.organizationId,
       productId: 'ofb-consents',
     });
-}, 120_000);
+}, 300_000);

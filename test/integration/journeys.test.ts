@@ -42,7 +42,7 @@ beforeAll(async () => {
   platform = await startWholePlatform(names);
   browser = await launchBrowser();
   dir = mkdtempSync(path.join(os.tmpdir(), 'obp-journeys-'));
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   for (const close of closing.reverse()) await close();

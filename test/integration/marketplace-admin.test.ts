@@ -156,7 +156,7 @@ beforeAll(async () => {
   await seedDemoStaff(db.models);
   admin = await logIn(ADMIN);
   viewer = await logIn(VIEWER);
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   if (server) await closeServer(server);

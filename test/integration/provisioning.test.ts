@@ -79,7 +79,9 @@ async function application(
   const input: ProvisioningInput = {
     applicationId,
     organizationId,
-    rotationOverlapMs: 3_000,
+    // Long enough for a second rotation and two token requests inside it on a loaded machine (3 s
+    // were not); the test that waits for the overlap to end polls for it.
+    rotationOverlapMs: 15_000,
     stepTimeoutMs: 10_000,
     stepAttempts: 3,
     ...extra,
