@@ -239,13 +239,24 @@ export class ConsentMaker {
  */
 export async function freshTokens(consents: AuthorisedConsent[], validForMs: number): Promise<number> {
   const stale = consents.filter((c) => c.refreshToken && c.expiresAt < Date.now() + validForMs);
+  let renewed = 0;
   await pool(stale, 8, async (c) => {
-    const t = await oidc.refreshTokenGrant(c.recipient.client.config, c.refreshToken!);
-    c.accessToken = t.access_token;
-    c.expiresAt = Date.now() + (t.expires_in ?? 0) * 1000;
-    if (t.refresh_token) c.refreshToken = t.refresh_token;
+    // A loaded authorization server may answer its 503: try again after a pause; a token still
+    // not renewed stays as it is (its calls will show as 401s).
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        const t = await oidc.refreshTokenGrant(c.recipient.client.config, c.refreshToken!);
+        c.accessToken = t.access_token;
+        c.expiresAt = Date.now() + (t.expires_in ?? 0) * 1000;
+        if (t.refresh_token) c.refreshToken = t.refresh_token;
+        renewed++;
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 1000 * attempt));
+      }
+    }
   });
-  return stale.length;
+  return renewed;
 }
 
 /** Run `work` over `items` with at most `width` at once, in order of start; results in order. */
