@@ -1,10 +1,18 @@
 // oidc-provider storage on mongoose, written for FerretDB v1 and correct on MongoDB: payloads as
 // strings, expiry enforced on read (no TTL index), expired records removed by sweepExpired().
+// Every read on a token request is by `_id`, the one filter FerretDB v1 does not answer with a scan
+// of the whole collection: a session's `uid` (read on every introspection and refresh of a token
+// bound to the session) and a device's `userCode` reach their record through a pointer record.
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Models } from '../db/models/index.js';
 import type { OidcRecord } from '../db/models/oidc-record.js';
 
 type OidcRecordModel = Models['OidcRecord'];
+
+/** The `_id` of the record pointing from a secondary key to its record (no model is named so). */
+const pointerKey = (kind: 'uid' | 'userCode', model: string, value: string) => `${kind}:${model}:${value}`;
+/** The pointer records' `model`: no query by model and grant (revokeByGrantId) ever matches them. */
+const POINTER = 'pointer';
 
 export function createAdapterClass(OidcRecords: OidcRecordModel) {
   return class MongoAdapter implements Adapter {
@@ -22,6 +30,7 @@ export function createAdapterClass(OidcRecords: OidcRecordModel) {
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+      const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
       await OidcRecords.updateOne(
         { _id: this.key(id) },
         {
@@ -31,11 +40,32 @@ export function createAdapterClass(OidcRecords: OidcRecordModel) {
             grantId: payload.grantId ?? null,
             uid: payload.uid ?? null,
             userCode: payload.userCode ?? null,
-            expiresAt: expiresIn ? new Date(Date.now() + expiresIn * 1000) : null,
+            expiresAt,
           },
         },
         { upsert: true },
       );
+      for (const [kind, value] of [
+        ['uid', payload.uid],
+        ['userCode', payload.userCode],
+      ] as const)
+        if (typeof value === 'string')
+          await OidcRecords.updateOne(
+            { _id: pointerKey(kind, this.model, value) },
+            { $set: { model: POINTER, payload: this.key(id), expiresAt } },
+            { upsert: true },
+          );
+    }
+
+    /** The record a pointer names, if it still carries that value; else the scan (older records). */
+    private async byPointer(kind: 'uid' | 'userCode', value: string): Promise<AdapterPayload | undefined> {
+      const pointer = await OidcRecords.findById(pointerKey(kind, this.model, value)).lean();
+      if (pointer) {
+        const doc = await OidcRecords.findById(pointer.payload).lean();
+        return doc?.[kind] === value ? MongoAdapter.live(doc) : undefined;
+      }
+      // Records stored before pointers existed; a pointer-less miss is the one case that scans.
+      return MongoAdapter.live(await OidcRecords.findOne({ model: this.model, [kind]: value }).lean());
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -43,11 +73,11 @@ export function createAdapterClass(OidcRecords: OidcRecordModel) {
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      return MongoAdapter.live(await OidcRecords.findOne({ model: this.model, uid }).lean());
+      return this.byPointer('uid', uid);
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      return MongoAdapter.live(await OidcRecords.findOne({ model: this.model, userCode }).lean());
+      return this.byPointer('userCode', userCode);
     }
 
     async consume(id: string): Promise<void> {

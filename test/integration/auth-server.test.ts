@@ -499,6 +499,25 @@ describe('keys and storage', () => {
     expect(await introspect(await issueToken())).toBe(true);
   });
 
+  it('finds a session by its uid through a pointer record, by `_id` alone', async () => {
+    const Adapter = createAdapterClass(db.models.OidcRecord);
+    const sessions = new Adapter('Session');
+    const uid = `uid-${Date.now()}`;
+    await sessions.upsert('first-id', { uid, accountId: 'ana' } as never, 3600);
+    expect(await db.models.OidcRecord.findById(`uid:Session:${uid}`).lean()).toMatchObject({
+      model: 'pointer',
+      payload: 'Session:first-id',
+    });
+    expect(await sessions.findByUid(uid)).toMatchObject({ uid, accountId: 'ana' });
+    // The session's id rotates (login, logout): the pointer follows, the old record goes.
+    await sessions.upsert('second-id', { uid, accountId: 'bruno' } as never, 3600);
+    await sessions.destroy('first-id');
+    expect(await sessions.findByUid(uid)).toMatchObject({ accountId: 'bruno' });
+    await sessions.destroy('second-id');
+    expect(await sessions.findByUid(uid)).toBeUndefined();
+    expect(await sessions.findByUid('never-seen')).toBeUndefined();
+  });
+
   it('hides expired records and sweeps them', async () => {
     const Adapter = createAdapterClass(db.models.OidcRecord);
     const codes = new Adapter('AuthorizationCode');
