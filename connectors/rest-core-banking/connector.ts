@@ -49,6 +49,8 @@ export class CoreBankingRequestRefused extends ConnectorRequestRefused {
   override name = 'CoreBankingRequestRefused';
 }
 
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
+
 export class RestCoreBankingConnector implements BankConnector {
   readonly name = 'rest-core-banking';
   private readonly base: string;
@@ -75,10 +77,15 @@ export class RestCoreBankingConnector implements BankConnector {
     let status: number;
     let body: unknown;
     try {
-      const res = await request(url, {
-        dispatcher: this.agent,
-        headers: { accept: 'application/json' },
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+      const signal = AbortSignal.timeout(this.options.timeoutMs);
+      const send = () =>
+        request(url, { dispatcher: this.agent, headers: { accept: 'application/json' }, signal });
+      // A kept-alive socket the core closed just as it was reused resets at once: these are GETs,
+      // so one more try on a fresh socket, within the same deadline, is safe.
+      const res = await send().catch((err: unknown) => {
+        if (STALE_SOCKET_CODES.has((err as NodeJS.ErrnoException).code ?? '') && !signal.aborted)
+          return send();
+        throw err;
       });
       status = res.statusCode;
       body = await res.body.json().catch(() => undefined);
