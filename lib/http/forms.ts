@@ -1,9 +1,19 @@
 // HTML form basics: the urlencoded body parser, CSRF tokens, and cookies read without a parser
 // dependency. Shared by the authorization server's pages and the marketplace consoles.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { urlencoded, type Request, type Response } from 'express';
+import { urlencoded, type Request, type RequestHandler, type Response } from 'express';
 
-export const formBody = urlencoded({ extended: false, limit: '8kb' });
+const urlencodedBody = urlencoded({ extended: false, limit: '8kb' });
+
+/**
+ * A form's fields; a body of another type (JSON sent to a form, none at all) leaves no fields, so
+ * a handler refuses it as an incomplete form rather than failing on an undefined body.
+ */
+export const formBody: RequestHandler = (req, res, next) =>
+  urlencodedBody(req, res, (err?: unknown) => {
+    req.body ??= {};
+    next(err);
+  });
 
 /** Constant-time comparison of a submitted token with the expected one. */
 export function sameToken(given: unknown, expected: string): boolean {

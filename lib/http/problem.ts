@@ -41,6 +41,9 @@ export const problemErrorHandler: ErrorRequestHandler = (
   if (err.type === 'entity.parse.failed')
     return sendProblem(res, 400, 'Malformed JSON', 'The request body is not valid JSON.');
   if (err.type === 'entity.too.large') return sendProblem(res, 413, 'Request body too large');
+  // The router could not decode a path parameter (e.g. `%E0%A4%A`).
+  if (err instanceof URIError)
+    return sendProblem(res, 400, 'Malformed URL', 'The path is not valid percent-encoding.');
   if (err.status && err.status >= 400 && err.status < 500 && err.expose)
     return sendProblem(res, err.status, err.message ?? 'Bad request');
   req.log?.error({ err }, 'unhandled error');

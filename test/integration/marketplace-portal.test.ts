@@ -94,6 +94,16 @@ describe('developer accounts', () => {
     expect(page.status).toBe(303);
     expect(page.location).toBe('/login?next=%2Fapps');
   });
+
+  it('answers malformed requests with a 4xx, never a 500', async () => {
+    const anonymous = new HttpSession(stack.baseUrl);
+    // JSON posted to a form: refused as an expired form, not a crash on a missing body.
+    const jsonLogin = await anonymous.request('/login', { json: { email: 'a@b.example', password: 'x' } });
+    expect(jsonLogin.status).toBe(403);
+    const badPath = await anonymous.request('/apps/%E0%A4%A');
+    expect(badPath.status).toBe(400);
+    expect(JSON.parse(badPath.text)).toMatchObject({ status: 400, title: 'Malformed URL' });
+  });
 });
 
 describe('organizations, subscriptions and applications', () => {

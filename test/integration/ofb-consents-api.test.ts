@@ -255,6 +255,14 @@ describe('POST /consents', () => {
       bearer: 'not-a-token',
     });
     expect(garbage.status).toBe(401);
+
+    // Shaped like a JWT, which the AS refuses to introspect: still the caller's 401, not an outage.
+    const jwtShaped = await call('POST', '/consents', {
+      template: '/consents',
+      body: createBody(),
+      bearer: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln',
+    });
+    expect(jwtShaped.status).toBe(401);
   });
 });
 

@@ -59,6 +59,9 @@ export function createIntrospector(o: IntrospectorOptions): {
       throw new IntrospectionUnavailable(`introspection request failed: ${(err as Error).message}`);
     }
     const body = (await res.body.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+    // A token the AS cannot even read (e.g. shaped like a JWT, which oidc-provider refuses with
+    // `unsupported_token_type`) is no token of ours: the caller's 401, not an outage.
+    if (res.statusCode === 400 && typeof body?.error === 'string') return undefined;
     if (res.statusCode !== 200 || !body)
       throw new IntrospectionUnavailable(`introspection answered ${res.statusCode}`);
     if (body.active !== true || typeof body.client_id !== 'string' || typeof body.exp !== 'number')
