@@ -22,8 +22,7 @@ import { DISCOVERY_AGENT_TOKEN_FILE, REGISTRATION_TOKEN_FILE, devKeyEncryptionKe
 import { ensureDevDirectory } from './directory/dev-directory.js';
 import { seedDemoCustomers } from './idp/demo-customers.js';
 import { fetchedShareable } from './shareable-resources.js';
-import { connectorFromConfig } from '../connectors/index.js';
-import { connectorReader, readDeadlineWithin } from '../connectors/reads.js';
+import { readerFromConfig } from '../connectors/index.js';
 import { createMetrics } from '../lib/http/metrics.js';
 import { DEV_GATEWAY_CLIENT_DN } from './pki/dev-pki.js';
 import { createProvider, issueRegistrationToken } from './provider.js';
@@ -91,12 +90,7 @@ runMain('auth', async () => {
   const decisions = temporalConsentDecisions(client);
   const metrics = createMetrics('auth');
   // The consent page's accounts come from the bank's connector in process, guarded, as the gateway's do.
-  const readBankData = connectorReader({
-    connector: connectorFromConfig(cfg.connectors),
-    deadlineMs: readDeadlineWithin(cfg.http.requestBudgetMs),
-    registry: metrics.registry,
-    logger,
-  });
+  const readBankData = readerFromConfig(cfg, metrics.registry, logger);
   const app = createAuthApp({
     provider,
     db,

@@ -16,8 +16,7 @@ import { ENDPOINTS } from '../../auth/endpoints.js';
 import { startEventBuffer } from '../../lib/analytics/write-events.js';
 import type { GatewayCallEvent } from './analytics.js';
 import { createGatewayApp } from './app.js';
-import { connectorFromConfig } from '../../connectors/index.js';
-import { connectorReader, readDeadlineWithin } from '../../connectors/reads.js';
+import { readerFromConfig } from '../../connectors/index.js';
 import { createMetrics } from '../../lib/http/metrics.js';
 import { clientStateReader, consentStateReader } from './security/consent-state.js';
 import { createIntrospector } from './security/introspection.js';
@@ -52,12 +51,7 @@ runMain('gateway', async () => {
   const events = startEventBuffer<GatewayCallEvent>(db.models.AnalyticsEvent, logger);
   const metrics = createMetrics('gateway');
   // Reads call the bank's connector in process, guarded: no workflow per read (connectors/reads.ts).
-  const fetchData = connectorReader({
-    connector: connectorFromConfig(cfg.connectors),
-    deadlineMs: readDeadlineWithin(cfg.http.requestBudgetMs),
-    registry: metrics.registry,
-    logger,
-  });
+  const fetchData = readerFromConfig(cfg, metrics.registry, logger);
   const cached = { ttlMs: cfg.gateway.stateCacheMs, maxEntries: 10_000 };
   const consents = stateCache(consentStateReader(db.models), cached);
   const clients = stateCache(clientStateReader(db.models), cached);

@@ -2,7 +2,7 @@
 // soak's own HTTP (endpoint kind, status, latency; unanswered past the deadline is a hang).
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
-import { CHROMIUM } from '../../test/helpers/browser.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../test/helpers/browser.js';
 import { endpointKind } from './http.js';
 import type { Meter } from './meter.js';
 
@@ -21,15 +21,7 @@ export async function launchBrowser(): Promise<Browser> {
     handleSIGINT: false,
     handleSIGTERM: false,
     handleSIGHUP: false,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
 }
 
