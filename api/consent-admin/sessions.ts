@@ -2,9 +2,12 @@
 // The cookie carries a random 256-bit token; the database keeps only its SHA-256, the subject, the
 // CSRF token of the session's forms and the expiry. Log-out and a change of role or password take
 // effect at once, every replica sees the same sessions, and there is no signing key to manage.
-import { createHash } from 'node:crypto';
+// A session also carries what the next page shows once: a notice after a redirect (never taken
+// from the URL, which anyone can write), and secrets for a single view.
+import { createHash, hkdfSync } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { WebSessionModel } from '../../db/models/web-sessions.js';
+import { open, seal } from '../../lib/crypto/secret-box.js';
 import { clearCookie, randomToken, readCookie, setCookie, type CookieScope } from '../../lib/http/forms.js';
 
 /** However active, a session ends this long after log-in. */
@@ -24,7 +27,13 @@ export interface Session {
   csrf: string;
 }
 
+/** Secrets kept for one view and not seen within this time are not shown any more. */
+export const SECRET_VIEW_MS = 10 * 60_000;
+
 const digest = (token: string) => createHash('sha256').update(token).digest('base64url');
+/** The key of a session's one-view secrets: from the cookie's token, which only the browser keeps. */
+const secretKey = (token: string) =>
+  Buffer.from(hkdfSync('sha256', token, 'obp-session', 'one-view secrets', 32));
 
 export function sessionStore(o: SessionOptions) {
   const idOf = (req: Request) => {
@@ -73,6 +82,44 @@ export function sessionStore(o: SessionOptions) {
         );
       }
       return { subject: session.subject, csrf: session.csrf };
+    },
+
+    /** The notice the next page of this session shows, once. */
+    async flash(req: Request, notice: string): Promise<void> {
+      const id = idOf(req);
+      if (id) await o.model.updateOne({ _id: id }, { $set: { notice } });
+    },
+
+    /** This session's pending notice, removed as it is read. */
+    async takeNotice(req: Request): Promise<string | undefined> {
+      const id = idOf(req);
+      if (!id) return undefined;
+      const before = await o.model
+        .findOneAndUpdate({ _id: id, notice: { $exists: true } }, { $unset: { notice: 1 } })
+        .lean();
+      return before?.notice ?? undefined;
+    },
+
+    /** Keeps `plain` for one view by the page of `forId` (replacing any secret not yet seen). */
+    async keepSecret(req: Request, forId: string, plain: string): Promise<void> {
+      const token = readCookie(req, o.cookie.name);
+      if (!token) return;
+      await o.model.updateOne(
+        { _id: digest(token) },
+        { $set: { secret: { for: forId, sealed: seal(secretKey(token), plain), at: new Date() } } },
+      );
+    },
+
+    /** The secret kept for the page of `forId`, removed as it is read: a reload shows nothing. */
+    async takeSecret(req: Request, forId: string): Promise<string | undefined> {
+      const token = readCookie(req, o.cookie.name);
+      if (!token) return undefined;
+      const before = await o.model
+        .findOneAndUpdate({ _id: digest(token), 'secret.for': forId }, { $unset: { secret: 1 } })
+        .lean();
+      const kept = before?.secret;
+      if (!kept?.sealed || !kept.at || Date.now() - kept.at.getTime() > SECRET_VIEW_MS) return undefined;
+      return open(secretKey(token), kept.sealed);
     },
 
     async destroy(req: Request, res: Response): Promise<void> {

@@ -17,6 +17,13 @@ const sessionSchema = () => {
       lastSeenAt: { type: Date, required: true },
       /** Idle expiry, moved forward while the session is used, never past createdAt + the maximum. */
       expiresAt: { type: Date, required: true },
+      /** What the next page says once (a flash message): the server's own words, never the URL's. */
+      notice: { type: String },
+      /**
+       * Secrets shown once on one page (`for`), then removed: sealed under a key derived from the
+       * cookie's token, which is not stored, so the database alone cannot open them.
+       */
+      secret: { type: new Schema({ for: String, sealed: String, at: Date }, { _id: false }) },
     },
     { versionKey: false },
   );

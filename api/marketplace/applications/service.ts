@@ -142,13 +142,22 @@ export function applicationService(deps: ApplicationDeps) {
   }
 
   return {
-    async create(input: { organizationId: string; createdBy: string; body: unknown }) {
+    /**
+     * A new application and the start of its client's provisioning. `applicationId`, when the caller
+     * chose it (a form's), makes a repeated request a 409 instead of a second application.
+     */
+    async create(input: {
+      organizationId: string;
+      createdBy: string;
+      body: unknown;
+      applicationId?: string;
+    }) {
       const parsed = applicationSchema.safeParse(input.body);
       if (!parsed.success)
         throw new MarketplaceError(400, 'Invalid application', undefined, fieldErrors(parsed.error));
       const app = parsed.data;
       const org = await approvedOrganization(Organization, input.organizationId, app.standard);
-      const applicationId = randomUUID();
+      const applicationId = input.applicationId ?? randomUUID();
       const { credential, secrets } = await credentialOf(
         app.credential,
         app.tokenEndpointAuthMethod,
@@ -167,6 +176,10 @@ export function applicationService(deps: ApplicationDeps) {
         createdBy: input.createdBy,
         workflowId,
         client: { status: 'PROVISIONING' },
+      }).catch((err: unknown) => {
+        if ((err as { code?: number }).code === 11000)
+          throw new MarketplaceError(409, 'Application already created', 'this request was already made');
+        throw err;
       });
       let state: ProvisioningState;
       try {

@@ -44,6 +44,12 @@ export function developerAccess(deps: { models: Pick<Models, 'Developer'>; sessi
     };
   return {
     identify,
+    /** The notice the next page shows after a redirect: the server's words, never the URL's. */
+    flash: (req: Request, notice: string) => deps.sessions.flash(req, notice),
+    takeNotice: (req: Request) => deps.sessions.takeNotice(req),
+    /** Secrets for one view of one page (generated keys), sealed in the session until then. */
+    keepSecret: (req: Request, forId: string, plain: string) => deps.sessions.keepSecret(req, forId, plain),
+    takeSecret: (req: Request, forId: string) => deps.sessions.takeSecret(req, forId),
     page: guard((req, res) => res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`)),
     api: guard((_req, res) =>
       sendProblem(res, 401, 'Log-in required', 'Log in at /login; the API uses that session.'),

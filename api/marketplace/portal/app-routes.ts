@@ -1,7 +1,11 @@
 // Subscriptions and applications, as the developer sees them: request access to products, create
 // an application (generated keys shown once, or an uploaded JWKS or certificate), follow its
 // client's provisioning, act on its lifecycle, and download its Postman collection.
-import { Router, type Response } from 'express';
+// Every form posts, then redirects to a page (POST/redirect/GET): a reload repeats nothing, what
+// happened is a notice kept in the session, and generated keys are kept there for one view.
+import { randomUUID } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import type { Models } from '../../../db/models/index.js';
 import type { Application } from '../../../db/models/application.js';
 import { formBody, sameToken } from '../../../lib/http/forms.js';
@@ -18,7 +22,6 @@ import { row, table } from '../../../lib/http/table.js';
 import {
   csrfField,
   formProblems,
-  noticeOf,
   refusal,
   sendAppNotFound,
   sendMessage,
@@ -110,9 +113,16 @@ const ACTIONS: Record<string, { label: string; when: string[] }> = {
   deprovision: { label: 'Deprovision (delete the client)', when: ['ACTIVE', 'SUSPENDED', 'FAILED'] },
 };
 
+/** A new application form's id: the application's, chosen when the form is drawn. */
+const FORM_ID = z.uuid();
+
 export function appRouter(deps: AppRouteDeps): Router {
   const { Subscription, Application, Organization } = deps.models;
   const router = Router();
+
+  /** Generated keys wait, sealed in the session, for the one view of the application's page. */
+  const keepSecrets = (req: Request, applicationId: string, secrets: GeneratedSecrets) =>
+    deps.access.keepSecret(req, applicationId, JSON.stringify(secrets));
 
   const needsApprovedOrg = async (res: Response, developer: DeveloperIdentity) => {
     const org = developer.organizationId
@@ -184,9 +194,9 @@ export function appRouter(deps: AppRouteDeps): Router {
     );
   };
 
-  router.get('/subscriptions', deps.access.page, (req, res) =>
+  router.get('/subscriptions', deps.access.page, async (req, res) =>
     subscriptionsPage(res, 200, developerOf(res), {
-      notice: noticeOf(req),
+      notice: await deps.access.takeNotice(req),
     }),
   );
   router.post('/subscriptions', deps.access.page, formBody, async (req, res) => {
@@ -204,13 +214,11 @@ export function appRouter(deps: AppRouteDeps): Router {
         by: developer.email,
       });
       const name = findProduct(sub.productId)?.name ?? sub.productId;
-      res.redirect(
-        303,
-        '/subscriptions?notice=' +
-          encodeURIComponent(
-            sub.status === 'ACTIVE' ? `${name}: active.` : `${name}: requested; the bank will decide.`,
-          ),
+      await deps.access.flash(
+        req,
+        sub.status === 'ACTIVE' ? `${name}: active.` : `${name}: requested; the bank will decide.`,
       );
+      res.redirect(303, '/subscriptions');
     } catch (err) {
       const { status, ...problems } = refusal(err);
       await subscriptionsPage(res, status, developer, problems);
@@ -225,6 +233,8 @@ export function appRouter(deps: AppRouteDeps): Router {
     o: FormState = {},
   ) => {
     const v = o.values ?? {};
+    // The application's id comes with the form: posting the same form again creates nothing more.
+    const applicationId = FORM_ID.safeParse(v.applicationId).data ?? randomUUID();
     sendPage(
       res,
       status,
@@ -233,6 +243,7 @@ export function appRouter(deps: AppRouteDeps): Router {
         ${formProblems(o)}
         <form method="post" action="/apps" novalidate>
           ${csrfField(developer)}
+          <input type="hidden" name="applicationId" value="${applicationId}" />
           <label for="name">Name</label>
           <input id="name" name="name" required value="${v.name ?? ''}" />
           <label for="standard">Standard</label>
@@ -314,12 +325,13 @@ ${v.redirectUris ?? ''}</textarea>
     const org = await needsApprovedOrg(res, developer);
     if (!org) return;
     const apps = await Application.find({ organizationId: org._id }).lean();
+    const notice = await deps.access.takeNotice(req);
     sendPage(
       res,
       200,
       'Applications',
       html`<h1>Applications</h1>
-        ${formProblems({ notice: noticeOf(req) })}
+        ${formProblems({ notice })}
         <p><a href="/apps/new">New application</a></p>
         ${table(
           `Applications of ${org.legalName}`,
@@ -453,22 +465,47 @@ ${v.redirectUris ?? ''}</textarea>
         error: 'This form is no longer valid.',
         values: body,
       });
+    const applicationId = FORM_ID.safeParse(body.applicationId).data;
+    if (!applicationId)
+      return newAppPage(res, 400, developer, org.standards, {
+        error: 'This form is no longer valid: reload the page and try again.',
+        values: { ...body, applicationId: '' },
+      });
+    // The same form again (a reload, a double click, the back button): what it created, nothing more.
+    const alreadyCreated = async () => {
+      const earlier = await Application.findById(applicationId, { organizationId: 1 }).lean();
+      if (!earlier) return false;
+      if (earlier.organizationId !== org._id)
+        newAppPage(res, 409, developer, org.standards, {
+          error: 'This form is no longer valid: reload the page and try again.',
+          values: { ...body, applicationId: '' },
+        });
+      else {
+        await deps.access.flash(req, 'This form was already sent: the application below is what it created.');
+        res.redirect(303, `/apps/${applicationId}`);
+      }
+      return true;
+    };
+    if (await alreadyCreated()) return;
     try {
       const created = await deps.applications.create({
         organizationId: org._id,
         createdBy: developer.email,
         body: applicationBody(body),
+        applicationId,
       });
       const app = created.application as AppRecord;
-      appPage(res, 201, developer, app, {
-        secrets: created.secrets,
-        ...(app.client.status === 'ACTIVE'
-          ? { notice: 'The client is registered at the authorization server.' }
-          : {
-              error: `The registration did not succeed: ${app.client.lastError?.message ?? app.client.status}`,
-            }),
-      });
+      if (created.secrets) await keepSecrets(req, app._id, created.secrets);
+      await deps.access.flash(
+        req,
+        app.client.status === 'ACTIVE'
+          ? 'The client is registered at the authorization server.'
+          : `The application is saved, but its client's registration did not succeed: ${app.client.lastError?.message ?? app.client.status}.`,
+      );
+      res.redirect(303, `/apps/${app._id}`);
     } catch (err) {
+      // Two sends of one form at once: the first created it.
+      if (err instanceof MarketplaceError && err.status === 409 && (await alreadyCreated())) return;
       const { status, ...problems } = refusal(err);
       newAppPage(res, status, developer, org.standards, { ...problems, values: body });
     }
@@ -478,8 +515,11 @@ ${v.redirectUris ?? ''}</textarea>
     const developer = developerOf(res);
     try {
       const app = await ownApplication(deps.models, developer, String(req.params.id));
+      const notice = await deps.access.takeNotice(req);
+      const secrets = await deps.access.takeSecret(req, app._id);
       appPage(res, 200, developer, app, {
-        notice: noticeOf(req),
+        ...(notice ? { notice } : {}),
+        ...(secrets ? { secrets: JSON.parse(secrets) as GeneratedSecrets } : {}),
       });
     } catch (err) {
       if (!(err instanceof MarketplaceError)) throw err;
@@ -506,16 +546,15 @@ ${v.redirectUris ?? ''}</textarea>
           { credential: { source: 'generate' } },
           actor,
         );
-        const fresh = await ownApplication(deps.models, developer, app._id);
-        return appPage(res, 200, developer, fresh, {
-          secrets,
-          notice: 'New key added; the previous one keeps working until the overlap ends.',
-        });
+        if (secrets) await keepSecrets(req, app._id, secrets);
+        await deps.access.flash(req, 'New key added; the previous one keeps working until the overlap ends.');
+        return res.redirect(303, `/apps/${app._id}`);
       }
       if (!(action in ACTIONS)) return appPage(res, 404, developer, app, { error: 'No such action.' });
       if (action === 'deprovision') requireOrgAdmin(developer, 'deprovision a client');
       await deps.applications.act(app._id, action as 'suspend', actor);
-      res.redirect(303, `/apps/${app._id}?notice=` + encodeURIComponent(`${ACTIONS[action]!.label}: done.`));
+      await deps.access.flash(req, `${ACTIONS[action]!.label}: done.`);
+      res.redirect(303, `/apps/${app._id}`);
     } catch (err) {
       if (!(err instanceof MarketplaceError)) throw err;
       appPage(res, err.status, developer, await ownApplication(deps.models, developer, app._id), {

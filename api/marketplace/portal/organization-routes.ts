@@ -11,15 +11,7 @@ import { normaliseEmail } from '../../consent-admin/staff-auth.js';
 import type { organizationEnrolment } from '../routes/organizations.js';
 import { developerOf, type DeveloperAccess, type DeveloperIdentity } from './access.js';
 import { row, table } from '../../../lib/http/table.js';
-import {
-  csrfField,
-  formProblems,
-  noticeOf,
-  refusal,
-  sendMessage,
-  sendPage,
-  type FormState,
-} from './views.js';
+import { csrfField, formProblems, refusal, sendMessage, sendPage, type FormState } from './views.js';
 
 const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 const digest = (token: string) => createHash('sha256').update(token).digest('base64url');
@@ -116,12 +108,13 @@ export function organizationRouter(deps: OrganizationRouteDeps): Router {
     const org = await Organization.findById(developer.organizationId).lean();
     if (!org) return enrolPage(res, 200, developer);
     const members = await Developer.find({ organizationId: org._id }).lean();
+    const notice = await deps.access.takeNotice(req);
     sendPage(
       res,
       200,
       org.legalName,
       html`<h1>${org.legalName}</h1>
-        ${formProblems({ notice: noticeOf(req) })}
+        ${formProblems({ notice })}
         <dl>
           <dt>Status</dt>
           <dd><strong id="org-status">${org.status}</strong></dd>
@@ -206,10 +199,8 @@ export function organizationRouter(deps: OrganizationRouteDeps): Router {
         { _id: developer.id },
         { $set: { organizationId: org.organizationId, role: 'ORG_ADMIN' } },
       );
-      res.redirect(
-        303,
-        '/organization?notice=' + encodeURIComponent('Enrolment received: the bank will review it.'),
-      );
+      await deps.access.flash(req, 'Enrolment received: the bank will review it.');
+      res.redirect(303, '/organization');
     } catch (err) {
       const { status, ...problems } = refusal(err);
       enrolPage(res, status, developer, { ...problems, values: body });
@@ -237,7 +228,8 @@ export function organizationRouter(deps: OrganizationRouteDeps): Router {
     );
     if (!removed.modifiedCount) return refuse(404, 'No such member of your organization.');
     await DeveloperSession.deleteMany({ subject: id });
-    res.redirect(303, '/organization?notice=' + encodeURIComponent('The developer was removed.'));
+    await deps.access.flash(req, 'The developer was removed.');
+    res.redirect(303, '/organization');
   });
 
   router.post('/organization/invitations', deps.access.page, formBody, async (req, res) => {
@@ -275,7 +267,8 @@ export function organizationRouter(deps: OrganizationRouteDeps): Router {
       organizationId: developer.organizationId,
       sentAt: new Date(),
     });
-    res.redirect(303, '/organization?notice=' + encodeURIComponent(`Invitation sent to ${to}.`));
+    await deps.access.flash(req, `Invitation sent to ${to}.`);
+    res.redirect(303, '/organization');
   });
 
   const acceptPage = (

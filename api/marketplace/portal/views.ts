@@ -1,7 +1,7 @@
 // The developer portal's page frame: site name, navigation for a logged-in developer, log-out,
 // and what its routes share: sending a page, one-message pages, and forms' problems and values.
 // Plain HTML, no scripts.
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { html, logoutForm, page, type Html } from '../../../lib/http/html.js';
 import type { FieldError } from '../../../lib/http/problem.js';
 import { banner } from '../../consent-admin/views.js';
@@ -85,10 +85,6 @@ export function refusal(err: unknown): FormProblems & { status: number } {
   if (!(err instanceof MarketplaceError)) throw err;
   return { status: err.status, error: err.detail ?? err.title, errors: err.errors };
 }
-
-/** The message a redirect after a successful action carries (`?notice=`). */
-export const noticeOf = (req: Request) =>
-  typeof req.query.notice === 'string' ? req.query.notice : undefined;
 
 /** A form's problems: the summary first (focusable), each linked to its field. */
 export function formProblems(o: FormProblems): Html {
