@@ -2,6 +2,8 @@
 // ordered shutdown on SIGINT/SIGTERM, and exit when the parent supervisor goes away.
 import { ConfigError } from './config.js';
 import { StartupError, errorMessage } from './errors.js';
+import { tracingConfig } from './tracing/config.js';
+import { startTracing, stopTracing } from './tracing/tracing.js';
 
 export type Shutdown = () => Promise<void>;
 
@@ -22,6 +24,7 @@ export function runMain(component: string, start: () => Promise<Shutdown>): void
       process.stderr.write(`${component}: error while stopping: ${errorMessage(err)}\n`);
       code = 1;
     }
+    await stopTracing();
     process.exit(code);
   };
 
@@ -32,7 +35,12 @@ export function runMain(component: string, start: () => Promise<Shutdown>): void
   // Started by the supervisor with an IPC channel: when it dies, so do we.
   if (process.send) process.once('disconnect', () => void stop(0));
 
-  start().then(
+  // Tracing (off unless OTEL_* asks for it) is in place before the component builds anything.
+  const traced = async () => {
+    await startTracing(tracingConfig(process.env, component));
+    return start();
+  };
+  traced().then(
     (s) => {
       shutdown = s;
     },

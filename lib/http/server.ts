@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import { requestBudget, type RequestBudgetOptions } from './deadline.js';
 import { healthRouter, type ReadinessCheck } from './health.js';
 import { httpMetrics, metricsRouter, type Metrics } from './metrics.js';
+import { requestTracing } from '../tracing/http-server.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -34,6 +35,9 @@ export function createComponentApp(opts: ComponentAppOptions): Express {
     app.use(metricsRouter(opts.metrics));
     app.use(httpMetrics(opts.metrics));
   }
+  // A span per request (health and metrics scrapes aside), when tracing is on.
+  const tracing = requestTracing();
+  if (tracing) app.use(tracing);
   app.use(
     pinoHttp({
       logger: opts.logger,
