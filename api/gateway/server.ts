@@ -10,6 +10,7 @@ import { closeServer, listen } from '../../lib/http/server.js';
 import { createLogger } from '../../lib/logger.js';
 import { runMain } from '../../lib/main.js';
 import { connectClient } from '../../lib/temporal.js';
+import { tracedClientOptions } from '../../lib/tracing/temporal.js';
 import { loadTlsMaterial } from '../../lib/tls.js';
 import { TASK_QUEUES } from '../../workflows/task-queues.js';
 import { ENDPOINTS } from '../../auth/endpoints.js';
@@ -47,7 +48,7 @@ runMain('gateway', async () => {
     cacheMs: cfg.gateway.introspectionCacheMs,
   });
   const connection = await connectClient(cfg.temporal);
-  const client = new Client({ connection, namespace: cfg.temporal.namespace });
+  const client = new Client({ connection, namespace: cfg.temporal.namespace, ...tracedClientOptions() });
   const events = startEventBuffer<GatewayCallEvent>(db.models.AnalyticsEvent, logger);
   const metrics = createMetrics('gateway');
   // Reads call the bank's connector in process, guarded: no workflow per read (connectors/reads.ts).
