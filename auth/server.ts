@@ -13,6 +13,7 @@ import { runMain } from '../lib/main.js';
 import { loadTlsMaterial } from '../lib/tls.js';
 import { Client } from '@temporalio/client';
 import { connectClient } from '../lib/temporal.js';
+import { tracedClientOptions } from '../lib/tracing/temporal.js';
 import { createAuthApp } from './app.js';
 import { startEventBuffer } from '../lib/analytics/write-events.js';
 import type { AuthEvent } from './analytics.js';
@@ -44,7 +45,7 @@ runMain('auth', async () => {
   const db = await connectDatabase(cfg.mongo, logger);
   const tls = await loadTlsMaterial(cfg);
   const connection = await connectClient(cfg.temporal);
-  const client = new Client({ connection, namespace: cfg.temporal.namespace });
+  const client = new Client({ connection, namespace: cfg.temporal.namespace, ...tracedClientOptions() });
   const provider = await createProvider({
     issuer: cfg.auth.issuer,
     models: db.models,
