@@ -12,6 +12,7 @@ import { freePort } from '../runtime/ports.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { runMain } from '../lib/main.js';
 import { connectClient, connectWorker } from '../lib/temporal.js';
+import { tracedClientOptions, tracedWorkerOptions } from '../lib/tracing/temporal.js';
 import { TASK_QUEUES, type TaskQueueName } from '../workflows/task-queues.js';
 import { WORKERS } from './registry.js';
 import { workerReadiness } from './readiness.js';
@@ -70,6 +71,7 @@ runMain('worker', async () => {
         connection,
         namespace: cfg.temporal.namespace,
         ...WORKERS[q]({ models: db.models, registry: metrics.registry, discoveryAgent }),
+        ...tracedWorkerOptions(),
       }),
     ),
   );
@@ -80,7 +82,11 @@ runMain('worker', async () => {
   if (queues.includes('housekeeping')) {
     const clientConnection = await connectClient(cfg.temporal);
     try {
-      const client = new Client({ connection: clientConnection, namespace: cfg.temporal.namespace });
+      const client = new Client({
+        connection: clientConnection,
+        namespace: cfg.temporal.namespace,
+        ...tracedClientOptions(),
+      });
       await ensureHousekeepingSchedule(
         client,
         { intervalMs: cfg.housekeepingIntervalMs, taskQueue: TASK_QUEUES.housekeeping },
