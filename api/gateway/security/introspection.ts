@@ -79,6 +79,10 @@ export function createIntrospector(o: IntrospectorOptions): {
     };
   }
 
+  // Calls with one token while its answer is on the way share that request: without it, a
+  // recipient with 64 connections sends 64 introspections each time the cached answer expires.
+  const inFlight = new Map<string, Promise<TokenInfo | undefined>>();
+
   async function introspect(token: string): Promise<TokenInfo | undefined> {
     // Keyed by a hash: raw tokens are not kept in memory longer than the request.
     const key = createHash('sha256').update(token).digest('base64url');
@@ -86,7 +90,12 @@ export function createIntrospector(o: IntrospectorOptions): {
     const hit = cache.get(key);
     if (hit && hit.until > now) return hit.info;
     cache.delete(key);
-    const info = await ask(token);
+    const pending = inFlight.get(key);
+    if (pending) return pending;
+    const asked = ask(token).finally(() => inFlight.delete(key));
+    inFlight.set(key, asked);
+    const info = await asked;
+    // Only active answers are kept, so a flood of unknown tokens cannot evict the good ones.
     if (info) {
       if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
       cache.set(key, { info, until: Math.min(now + o.cacheMs, info.exp * 1000) });
