@@ -267,7 +267,7 @@ describe('POST /consents', () => {
 });
 
 describe('GET and DELETE /consents/{consentId}', () => {
-  it("reads the recipient's own consent, and not another recipient's", async () => {
+  it("reads the recipient's own consent; another recipient's answers 404 as an unknown one", async () => {
     const created = await call('POST', '/consents', { body: createBody() });
     const id = created.body.data.consentId as string;
     const read = await call('GET', `/consents/${id}`, { template: '/consents/{consentId}' });
@@ -278,11 +278,18 @@ describe('GET and DELETE /consents/{consentId}', () => {
     const foreign = await caller(other, clientCredentials(other))('GET', `/consents/${id}`, {
       template: '/consents/{consentId}',
     });
-    expect(foreign.status).toBe(403);
     const missing = await call('GET', '/consents/urn:bank:no-such-consent', {
       template: '/consents/{consentId}',
     });
     expect(missing.status).toBe(404);
+    // Another recipient learns nothing, not even that the consent exists: the same answer as none.
+    expect(foreign.status).toBe(404);
+    const withoutTime = (body: Record<string, unknown>) => ({ ...body, meta: undefined });
+    expect(withoutTime(foreign.body)).toEqual(withoutTime(missing.body));
+    const foreignDelete = await caller(other, clientCredentials(other))('DELETE', `/consents/${id}`, {
+      template: '/consents/{consentId}',
+    });
+    expect(foreignDelete.status).toBe(404);
   });
 
   it('revokes an awaiting consent as rejected by the user, then refuses to revoke it again', async () => {

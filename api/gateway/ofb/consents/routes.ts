@@ -70,19 +70,12 @@ export function ofbConsentsRouter(deps: OfbConsentsDeps): Router {
       return undefined;
     }
     const consent = await deps.models.Consent.findById(consentId).lean();
-    if (!consent || consent.standard !== 'OFB') {
+    // Another client's consent answers as an unknown one: its existence is not the caller's to learn.
+    if (!consent || consent.standard !== 'OFB' || consent.clientId !== tokenOf(res).clientId) {
       sendOfbError(res, 404, {
         code: 'NOT_FOUND',
         title: 'Consentimento não encontrado',
         detail: 'no such consent',
-      });
-      return undefined;
-    }
-    if (consent.clientId !== tokenOf(res).clientId) {
-      sendOfbError(res, 403, {
-        code: 'FORBIDDEN',
-        title: 'Acesso negado',
-        detail: 'the consent belongs to another client',
       });
       return undefined;
     }
