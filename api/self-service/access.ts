@@ -19,7 +19,13 @@ export function myAccess(models: SelfServiceDeps['models'], sessions: SessionSto
     res.locals.me = me;
     next();
   };
-  return { identify, page };
+  return {
+    identify,
+    page,
+    /** What the next page says once, after a redirect: the server's words, never the URL's. */
+    flash: (req: Request, notice: string) => sessions.flash(req, notice),
+    takeNotice: (req: Request) => sessions.takeNotice(req),
+  };
 }
 
 export type MyAccess = ReturnType<typeof myAccess>;

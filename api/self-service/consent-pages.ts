@@ -36,7 +36,7 @@ export function myConsentsPage(me: Me, consents: MyConsent[]): string {
         ([recipient, items], i) =>
           html`<section aria-labelledby="recipient-${i}">
             <h2 id="recipient-${i}">${recipient}</h2>
-            <table>
+            <table class="stack">
               <caption>
                 Your consents for ${recipient}
               </caption>
@@ -54,13 +54,15 @@ export function myConsentsPage(me: Me, consents: MyConsent[]): string {
                 ${items.map(
                   ({ consent: c, accounts }) =>
                     html`<tr>
-                      <td>${displayStatus(c)}<br /><span class="hint">${inWords(c, recipient)}</span></td>
-                      <td>
+                      <td data-label="Status">
+                        ${displayStatus(c)}<br /><span class="hint">${inWords(c, recipient)}</span>
+                      </td>
+                      <td data-label="What they see">
                         <ul>
                           ${describePermissions(c.permissions).map((p) => html`<li>${p}</li>`)}
                         </ul>
                       </td>
-                      <td>
+                      <td data-label="Accounts">
                         ${
                           accounts.length
                             ? html`<ul>
@@ -69,11 +71,15 @@ export function myConsentsPage(me: Me, consents: MyConsent[]): string {
                             : '—'
                         }
                       </td>
-                      <td>${fmt(authorisedAt(c) ?? c.creationDateTime)}</td>
-                      <td>${c.expirationDateTime ? fmt(c.expirationDateTime) : 'Until you stop it'}</td>
-                      <td>
+                      <td data-label="Given">${fmt(authorisedAt(c) ?? c.creationDateTime)}</td>
+                      <td data-label="Expires">
+                        ${c.expirationDateTime ? fmt(c.expirationDateTime) : 'Until you stop it'}
+                      </td>
+                      <td data-label="Details">
                         <a href="/my/consents/${encodeURIComponent(c._id)}"
-                          >View or stop<span class="skip"> consent ${c._id}</span></a
+                          >${c.status === 'AUTHORISED' ? 'View or stop' : 'View'}<span class="skip">
+                            consent ${c._id}</span
+                          ></a
                         >
                       </td>
                     </tr>`,

@@ -54,8 +54,8 @@ export function myConsentsRouter(deps: SelfServiceDeps, access: MyAccess): Route
     const consent = await mine(res, req.params.id as string);
     if (!consent) return notFound(res);
     const [item] = await described(meOf(res).customerId, [consent]);
-    const notice = req.query.done === 'revoked' ? 'Done: this app no longer receives your data.' : undefined;
-    res.type('html').send(myConsentPage(meOf(res), item!, { notice }));
+    const notice = await access.takeNotice(req);
+    res.type('html').send(myConsentPage(meOf(res), item!, notice ? { notice } : {}));
   });
 
   router.post('/my/consents/:id/revoke', access.page, formBody, async (req, res) => {
@@ -83,7 +83,8 @@ export function myConsentsRouter(deps: SelfServiceDeps, access: MyAccess): Route
         .send(myConsentPage(me, item!, { error: `This consent could not be stopped: ${outcome.message}.` }));
     }
     req.log.info({ consentId: id, customerId: me.customerId }, 'consent revoked by its customer');
-    res.redirect(303, `/my/consents/${encodeURIComponent(id)}?done=revoked`);
+    await access.flash(req, 'Done: this app no longer receives your data.');
+    res.redirect(303, `/my/consents/${encodeURIComponent(id)}`);
   });
 
   return router;

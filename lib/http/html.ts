@@ -38,7 +38,8 @@ button.secondary{background:#eee;color:#1b1b1b;border:1px solid #555}
 .error{color:#a40000;font-weight:600}.hint{color:#444;font-size:.9rem}
 `;
 
-// Consoles: wider pages with tables, a header and a skip link.
+// Consoles: wider pages with tables, a header and a skip link. On a phone's screen a table of
+// class "stack" becomes one card per row, each cell led by its column's name (`data-label`).
 const WIDE_STYLE = `
 body{max-width:75rem;margin:1rem auto}
 select{width:100%;padding:.55rem;font-size:1rem;border:1px solid #555;border-radius:4px;background:#fff}
@@ -55,6 +56,14 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{font-wei
 .actions{display:grid;grid-template-columns:repeat(auto-fill,minmax(20rem,1fr));gap:1rem}
 .actions form{border:1px solid #bbb;border-radius:4px;padding:0 1rem 1rem}
 nav.pages a{margin-right:1rem}
+@media (max-width:40rem){
+table.stack thead{position:absolute;left:-10000px}
+table.stack tr{display:block;border:1px solid #bbb;border-radius:4px;margin:0 0 1rem;padding:.3rem .6rem}
+table.stack td{display:block;position:relative;border:0;padding:.3rem 0 .3rem 8rem;overflow-wrap:anywhere}
+table.stack td::before{content:attr(data-label);position:absolute;left:0;width:7.5rem;font-weight:600}
+table.stack td ul{margin:0;padding-left:1.1rem}
+dl{grid-template-columns:1fr}dd{margin-bottom:.4rem}
+}
 `;
 
 export interface LayoutOptions {

@@ -1,13 +1,16 @@
 // Customers' self-service against the real Temporal dev server and database: log-in with password
 // and one-time code, the customer's own consents grouped by recipient, revoking one through its
-// workflow, another customer's consent out of reach, and the market switch SELF_SERVICE_ENABLED.
+// workflow, another customer's consent out of reach, the pages on a phone's screen (Chromium), and
+// the market switch SELF_SERVICE_ENABLED.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
+import type { Browser, Page } from 'playwright-core';
 import { lodgeOfbConsent } from '../../api/consents/lodge.js';
 import { DEMO_CUSTOMERS, seedDemoCustomers } from '../../auth/idp/demo-customers.js';
 import { loadConfig } from '../../lib/config.js';
 import { consentWorker } from '../../workers/consent.js';
 import { authoriseUpdate, stateQuery, type ConsentState } from '../../workflows/consent.js';
+import { launchBrowser } from '../helpers/browser.js';
 import { HttpSession, hiddenField, pageText, startConsoles } from '../helpers/consoles.js';
 import { uniqueNames } from '../helpers/env.js';
 import { startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
@@ -192,9 +195,13 @@ describe("the customer's consents", () => {
       form: { csrf: hiddenField(detail.text, 'csrf') },
     });
     expect(revoked.status).toBe(303);
-    expect(revoked.location).toBe(`${path(consent)}?done=revoked`);
+    expect(revoked.location).toBe(path(consent));
     const after = pageText((await session.request(revoked.location!)).text);
     expect(after).toContain('Done: this app no longer receives your data.');
+    // Said once, by the server: neither a reload nor a link can say it.
+    expect(pageText((await session.request(path(consent))).text)).not.toContain('Done:');
+    const forgedNotice = await session.request(`${path(consents.anaA1!)}?done=revoked`);
+    expect(pageText(forgedNotice.text)).not.toContain('no longer receives your data');
     expect(after).toContain('REJECTED — Ended by you');
     expect(after).toContain('CUSTOMER_MANUALLY_REVOKED');
     expect(after).not.toContain('Stop sharing with');
@@ -226,6 +233,68 @@ describe("the customer's consents", () => {
     const state = await client.workflow.getHandle(theirs.consentId).query(stateQuery);
     expect(state).toMatchObject({ status: 'AUTHORISED', revision: 2 });
   });
+});
+
+describe('on a phone', () => {
+  let browser: Browser;
+  let session: HttpSession;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    session = await logIn(ana);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** A phone-sized page with her session. */
+  async function phone(width: number): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height: 800 } });
+    const { hostname } = new URL(marketplace.baseUrl);
+    await context.addCookies([
+      {
+        name: 'obp_my_session',
+        value: session.cookies.get('obp_my_session')!,
+        domain: hostname,
+        path: '/my',
+      },
+    ]);
+    return context.newPage();
+  }
+
+  /** Nothing is wider than the screen, and each of `actions` lies wholly on it. */
+  async function fitsTheScreen(page: Page, width: number, actions: ReturnType<Page['getByRole']>) {
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+    }));
+    expect(innerWidth).toBe(width);
+    expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+    const count = await actions.count();
+    expect(count).toBeGreaterThan(0);
+    for (let i = 0; i < count; i++) {
+      const action = actions.nth(i);
+      await expect(action.isVisible()).resolves.toBe(true);
+      const box = (await action.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(innerWidth);
+    }
+  }
+
+  for (const width of [390, 360])
+    it(`fits her consents and their actions on a ${width} px screen`, async () => {
+      const page = await phone(width);
+      await page.goto(`${marketplace.baseUrl}/my/consents`);
+      await page.getByRole('heading', { name: 'Apps you share data with' }).waitFor();
+      await fitsTheScreen(page, width, page.getByRole('link', { name: /^View/ }));
+      // Each consent's facts keep their labels when the table becomes a list of cards.
+      const first = page.locator('tbody tr').first();
+      for (const label of ['Status', 'What they see', 'Accounts', 'Given', 'Expires'])
+        await expect(first.locator(`td[data-label="${label}"]`).count()).resolves.toBe(1);
+
+      await page.goto(`${marketplace.baseUrl}${path(consents.anaA1!)}`);
+      await fitsTheScreen(page, width, page.getByRole('button', { name: /^Stop sharing with/ }));
+      await page.context().close();
+    });
 });
 
 describe('SELF_SERVICE_ENABLED', () => {
