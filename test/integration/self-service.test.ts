@@ -263,10 +263,13 @@ describe('on a phone', () => {
 
   /** Nothing is wider than the screen, and each of `actions` lies wholly on it. */
   async function fitsTheScreen(page: Page, width: number, actions: ReturnType<Page['getByRole']>) {
-    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-      scrollWidth: document.documentElement.scrollWidth,
-      innerWidth: window.innerWidth,
-    }));
+    const { scrollWidth, innerWidth } = await page.evaluate(() => {
+      const g = globalThis as unknown as {
+        document: { documentElement: { scrollWidth: number } };
+        innerWidth: number;
+      };
+      return { scrollWidth: g.document.documentElement.scrollWidth, innerWidth: g.innerWidth };
+    });
     expect(innerWidth).toBe(width);
     expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
     const count = await actions.count();
