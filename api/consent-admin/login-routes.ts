@@ -2,7 +2,8 @@
 // double-submit token (there is no session yet); log-out by the session's CSRF token.
 import { Router, type Request, type Response } from 'express';
 import type { Models } from '../../db/models/index.js';
-import { doubleSubmitCsrf, formBody, sameToken } from '../../lib/http/forms.js';
+import { auditWindow } from '../../auth/idp/throttle.js';
+import { doubleSubmitCsrf, formBody, formField, sameToken } from '../../lib/http/forms.js';
 import { html } from '../../lib/http/html.js';
 import type { StaffAccess } from './access.js';
 import type { SessionStore } from './sessions.js';
@@ -15,6 +16,9 @@ export interface LoginDeps {
   access: StaffAccess;
   secureCookies: boolean;
 }
+
+const NOT_CORRECT =
+  'The email or password is not correct. After several failed attempts, wait a few minutes before trying again.';
 
 /** Where to go after log-in: only a console path, never another site. */
 const safeNext = (next: unknown) =>
@@ -53,13 +57,13 @@ export function adminLoginRouter(deps: LoginDeps): Router {
 
   router.post('/admin/login', formBody, async (req, res) => {
     if (!csrf.valid(req)) return show(req, res, 403, 'The form expired. Try again.');
-    const { email = '', password = '' } = req.body as Record<string, string>;
-    const result = await checkStaffPassword(deps.models, String(email), String(password));
+    const email = formField(req.body, 'email');
+    const result = await checkStaffPassword(deps.models, email, formField(req.body, 'password'));
     if (!result.ok) {
       req.log.info({ reason: result.reason }, 'staff log-in refused');
-      return result.reason === 'locked'
-        ? show(req, res, 423, 'Too many failed attempts. Try again in 15 minutes.', String(email))
-        : show(req, res, 401, 'The email or password is not correct.', String(email));
+      if (result.window) auditWindow(req.log, 'staff', result.window);
+      // Throttled or wrong, known or unknown: one answer, so none of them can be told apart.
+      return show(req, res, 401, NOT_CORRECT, email);
     }
     await deps.sessions.create(req, res, result.staff._id);
     req.log.info({ staff: result.staff._id }, 'staff logged in');

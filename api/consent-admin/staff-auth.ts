@@ -1,7 +1,12 @@
-// Bank staff log-in: email and password, with the customers' lockout rules (5 failures lock the
-// account for 15 minutes). Messages never say whether an email is known.
-import { LOCKOUT } from '../../auth/idp/authenticate.js';
+// Bank staff log-in: email and password, with the customers' throttling of guesses (after five
+// failures, one attempt per growing window). Answers never say whether an email is known.
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../auth/idp/passwords.js';
+import {
+  admitAttempt,
+  clearAttempts,
+  type ThrottledAccounts,
+  type ThrottleWindow,
+} from '../../auth/idp/throttle.js';
 import type { Models } from '../../db/models/index.js';
 import type { StaffRole, StaffUser } from '../../db/models/staff-user.js';
 
@@ -11,7 +16,8 @@ export type StaffRecord = StaffUser & { _id: string };
 export const MIN_STAFF_PASSWORD = 12;
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
-export type StaffCheck = { ok: true; staff: StaffRecord } | { ok: false; reason: 'invalid' | 'locked' };
+export type StaffCheck =
+  { ok: true; staff: StaffRecord } | { ok: false; reason: 'invalid' | 'throttled'; window?: ThrottleWindow };
 
 export async function checkStaffPassword(
   models: StaffModels,
@@ -20,11 +26,11 @@ export async function checkStaffPassword(
   now = new Date(),
 ): Promise<StaffCheck> {
   const staff = await models.StaffUser.findById(normaliseEmail(email)).lean<StaffRecord>();
-  const result = await checkWithLockout(models.StaffUser, staff, password, now);
-  return result === 'ok' ? { ok: true, staff: staff! } : { ok: false, reason: result };
+  const result = await checkWithThrottle(models.StaffUser, staff, password, now);
+  return result.ok ? { ok: true, staff: staff! } : result;
 }
 
-interface LockableAccount {
+interface ThrottledAccount {
   _id: string;
   passwordHash: string;
   failedAttempts: number;
@@ -32,35 +38,38 @@ interface LockableAccount {
 }
 
 /**
- * A password check with the customers' lockout rules, for any account collection (staff,
- * marketplace developers). An unknown account costs the same work as a known one.
+ * `throttled`: refused unchecked, the account is in a throttling window; callers answer it as
+ * `invalid`. `window`: this attempt opened or lengthened one (for the bank's audit).
  */
-export async function checkWithLockout(
-  model: { updateOne(filter: object, update: object): PromiseLike<{ modifiedCount?: number }> },
-  account: LockableAccount | null | undefined,
+export type AccountCheck =
+  { ok: true } | { ok: false; reason: 'invalid' | 'throttled'; window?: ThrottleWindow };
+
+/**
+ * A password check with the customers' throttling (auth/idp/throttle.ts), for any account
+ * collection (staff, marketplace developers). An unknown account costs the same work as a known
+ * one.
+ */
+export async function checkWithThrottle(
+  model: ThrottledAccounts,
+  account: ThrottledAccount | null | undefined,
   password: string,
   now = new Date(),
-): Promise<'ok' | 'invalid' | 'locked'> {
+): Promise<AccountCheck> {
   if (!account) {
     await verifyPassword(password, DUMMY_HASH);
-    return 'invalid';
+    return { ok: false, reason: 'invalid' };
   }
-  if (account.lockedUntil && account.lockedUntil > now) return 'locked';
+  const { admitted, window } = await admitAttempt(model, account._id, now);
+  const audit = window ? { window } : {};
+  if (!admitted) {
+    await verifyPassword(password, DUMMY_HASH);
+    return { ok: false, reason: 'throttled', ...audit };
+  }
   if (await verifyPassword(password, account.passwordHash)) {
-    if (account.failedAttempts > 0 || account.lockedUntil)
-      await model.updateOne(
-        { _id: account._id },
-        { $set: { failedAttempts: 0 }, $unset: { lockedUntil: 1 } },
-      );
-    return 'ok';
+    await clearAttempts(model, account._id);
+    return { ok: true };
   }
-  // $inc, not read-and-set: guesses sent in parallel each count.
-  await model.updateOne({ _id: account._id }, { $inc: { failedAttempts: 1 } });
-  const lock = await model.updateOne(
-    { _id: account._id, failedAttempts: { $gte: LOCKOUT.maxFailures } },
-    { $set: { failedAttempts: 0, lockedUntil: new Date(now.getTime() + LOCKOUT.durationMs) } },
-  );
-  return lock.modifiedCount ? 'locked' : 'invalid';
+  return { ok: false, reason: 'invalid', ...audit };
 }
 
 export interface NewStaffUser {
@@ -70,7 +79,7 @@ export interface NewStaffUser {
   password: string;
 }
 
-/** Create a staff user, or with `replace` reset an existing one (role, name, password, lockout). */
+/** Create a staff user, or with `replace` reset an existing one (role, name, password, throttling). */
 export async function saveStaffUser(
   models: StaffModels,
   user: NewStaffUser,

@@ -1,5 +1,5 @@
 // Customer log-in to self-service with the bank's identity checks: CPF and password, then a
-// one-time code sent to the customer (auth/idp/authenticate.ts, with its lockout). Between the two
+// one-time code sent to the customer (auth/idp/authenticate.ts, with its throttling). Between the two
 // steps a short-lived cookie names the pending log-in; only the code step opens a session.
 import { Router, type Request, type Response } from 'express';
 import {
@@ -8,6 +8,7 @@ import {
   ONE_TIME_CODE,
   sendOneTimeCode,
 } from '../../auth/idp/authenticate.js';
+import { auditWindow } from '../../auth/idp/throttle.js';
 import {
   clearCookie,
   doubleSubmitCsrf,
@@ -22,7 +23,8 @@ import type { SelfServiceDeps } from './config.js';
 import type { MyAccess } from './access.js';
 import { messagePage, myCodePage, myLoginPage } from './views.js';
 
-const LOCKED = 'Too many failed attempts. For your security, try again in 15 minutes.';
+const NOT_CORRECT =
+  'The CPF or password is not correct. After several failed attempts, wait a few minutes before trying again.';
 
 export function myLoginRouter(deps: SelfServiceDeps, sessions: SessionStore, access: MyAccess): Router {
   const router = Router();
@@ -51,9 +53,9 @@ export function myLoginRouter(deps: SelfServiceDeps, sessions: SessionStore, acc
     const result = await checkPassword(deps.models, String(username).replace(/\D/g, ''), String(password));
     if (!result.ok) {
       req.log.info({ reason: result.reason }, 'self-service log-in refused');
-      return result.reason === 'locked'
-        ? login(req, res, 423, LOCKED)
-        : login(req, res, 401, 'The CPF or password is not correct.');
+      if (result.window) auditWindow(req.log, 'customer', result.window);
+      // Throttled or wrong, known or unknown: one answer, so none of them can be told apart.
+      return login(req, res, 401, NOT_CORRECT);
     }
     const uid = `self-service:${randomToken()}`;
     await sendOneTimeCode(deps.models, uid, result.customer);
@@ -82,10 +84,9 @@ export function myLoginRouter(deps: SelfServiceDeps, sessions: SessionStore, acc
       return res.redirect(303, '/my/consents');
     }
     req.log.info({ reason: result.reason }, 'self-service one-time code refused');
+    if (result.window) auditWindow(req.log, 'customer', result.window);
     if (result.reason === 'invalid') return code(req, res, 401, 'That code is not correct.');
     clearCookie(req, res, pending);
-    if (result.reason === 'locked')
-      return res.status(423).type('html').send(messagePage('Account locked', LOCKED));
     login(req, res, 401, 'The code expired or was used up. Log in again to get a new one.');
   });
 

@@ -1,19 +1,30 @@
 // The bank identity provider's checks: password, then a one-time code sent to the customer, with
-// a lockout after repeated failures of either. Messages never say whether a username exists.
+// guesses of either throttled per customer (./throttle.ts). Answers never say whether a username
+// exists or is throttled.
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Models } from '../../db/models/index.js';
 import type { Customer } from '../../db/models/customer.js';
+import { oneAtATime } from '../../lib/one-at-a-time.js';
 import { DUMMY_HASH, verifyPassword } from './passwords.js';
+import { admitAttempt, clearAttempts, countFailure, type ThrottleWindow } from './throttle.js';
 
-export const LOCKOUT = { maxFailures: 5, durationMs: 15 * 60_000 } as const;
 export const ONE_TIME_CODE = { ttlMs: 5 * 60_000, maxAttempts: 5 } as const;
 
 type IdpModels = Pick<Models, 'Customer' | 'LoginChallenge' | 'Notification'>;
 export type CustomerRecord = Customer & { _id: string };
 
+/**
+ * `throttled`: refused unchecked, the customer is in a throttling window; callers answer it as
+ * `invalid`. `window`: this attempt opened or lengthened one (for the bank's audit).
+ */
 export type PasswordCheck =
-  { ok: true; customer: CustomerRecord } | { ok: false; reason: 'invalid' | 'locked' };
+  | { ok: true; customer: CustomerRecord }
+  | { ok: false; reason: 'invalid' | 'throttled'; window?: ThrottleWindow };
 
+/**
+ * The customer's password. Every attempt counts until the one-time code completes the log-in, so a
+ * right password without its code does not start the count again.
+ */
 export async function checkPassword(
   models: IdpModels,
   username: string,
@@ -25,27 +36,17 @@ export async function checkPassword(
     await verifyPassword(password, DUMMY_HASH); // same work as a real check
     return { ok: false, reason: 'invalid' };
   }
-  if (customer.lockedUntil && customer.lockedUntil > now) return { ok: false, reason: 'locked' };
+  const { admitted, window } = await admitAttempt(models.Customer, customer._id, now);
+  const audit = window ? { window } : {};
+  if (!admitted) {
+    await verifyPassword(password, DUMMY_HASH);
+    return { ok: false, reason: 'throttled', ...audit };
+  }
   if (await verifyPassword(password, customer.passwordHash)) return { ok: true, customer };
-  return { ok: false, reason: (await recordFailure(models, customer, now)) ? 'locked' : 'invalid' };
+  return { ok: false, reason: 'invalid', ...audit };
 }
 
-/** Count a failed password or code; true when the customer is now locked out. */
-export async function recordFailure(
-  models: IdpModels,
-  customer: Pick<CustomerRecord, '_id' | 'failedAttempts'>,
-  now = new Date(),
-): Promise<boolean> {
-  const failures = customer.failedAttempts + 1;
-  const locked = failures >= LOCKOUT.maxFailures;
-  await models.Customer.updateOne(
-    { _id: customer._id },
-    locked
-      ? { $set: { failedAttempts: 0, lockedUntil: new Date(now.getTime() + LOCKOUT.durationMs) } }
-      : { $set: { failedAttempts: failures } },
-  );
-  return locked;
-}
+const oneChallengeAtATime = oneAtATime();
 
 const hashCode = (uid: string, code: string) =>
   createHash('sha256').update(`${uid}:${code}`).digest('base64');
@@ -81,31 +82,45 @@ export async function sendOneTimeCode(
 }
 
 export type CodeCheck =
-  { ok: true; customerId: string } | { ok: false; reason: 'invalid' | 'expired' | 'locked' };
+  { ok: true; customerId: string } | { ok: false; reason: 'invalid' | 'expired'; window?: ThrottleWindow };
 
-export async function checkOneTimeCode(
+/**
+ * The one-time code of this login interaction. Each attempt takes one of the challenge's five
+ * with `$inc` before the code is compared, so codes sent in parallel get five comparisons in all;
+ * a wrong code also counts against the customer's throttling. The checks of one challenge run one
+ * at a time in this process too: FerretDB v1's `$inc` and `findOneAndDelete` are not atomic.
+ */
+export function checkOneTimeCode(
   models: IdpModels,
   uid: string,
   code: string,
   now = new Date(),
 ): Promise<CodeCheck> {
-  const challenge = await models.LoginChallenge.findById(uid).lean();
-  if (!challenge || challenge.expiresAt <= now) return { ok: false, reason: 'expired' };
+  return oneChallengeAtATime(uid, () => checkCode(models, uid, code, now));
+}
+
+async function checkCode(models: IdpModels, uid: string, code: string, now: Date): Promise<CodeCheck> {
+  const challenge = await models.LoginChallenge.findOneAndUpdate(
+    { _id: uid },
+    { $inc: { attempts: 1 } },
+    { returnDocument: 'after' },
+  ).lean();
+  if (!challenge || challenge.expiresAt <= now || challenge.attempts > ONE_TIME_CODE.maxAttempts) {
+    if (challenge) await models.LoginChallenge.deleteOne({ _id: uid });
+    return { ok: false, reason: 'expired' };
+  }
   const expected = Buffer.from(challenge.codeHash, 'base64');
   if (/^\d{6}$/.test(code) && timingSafeEqual(Buffer.from(hashCode(uid, code), 'base64'), expected)) {
-    await models.LoginChallenge.deleteOne({ _id: uid });
-    await models.Customer.updateOne(
-      { _id: challenge.customerId },
-      { $set: { failedAttempts: 0 }, $unset: { lockedUntil: 1 } },
-    );
+    // Whoever deletes the challenge uses the code: the same code sent twice logs in once.
+    if (!(await models.LoginChallenge.findOneAndDelete({ _id: uid }).lean()))
+      return { ok: false, reason: 'expired' };
+    await clearAttempts(models.Customer, challenge.customerId);
     return { ok: true, customerId: challenge.customerId };
   }
-  const customer = await models.Customer.findById(challenge.customerId).lean<CustomerRecord>();
-  const locked = customer ? await recordFailure(models, customer, now) : false;
-  if (locked || challenge.attempts + 1 >= ONE_TIME_CODE.maxAttempts) {
+  const window = await countFailure(models.Customer, challenge.customerId, now);
+  if (challenge.attempts >= ONE_TIME_CODE.maxAttempts) {
     await models.LoginChallenge.deleteOne({ _id: uid });
-    return { ok: false, reason: locked ? 'locked' : 'expired' };
+    return { ok: false, reason: 'expired', ...(window ? { window } : {}) };
   }
-  await models.LoginChallenge.updateOne({ _id: uid }, { $set: { attempts: challenge.attempts + 1 } });
-  return { ok: false, reason: 'invalid' };
+  return { ok: false, reason: 'invalid', ...(window ? { window } : {}) };
 }

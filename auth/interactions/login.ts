@@ -6,8 +6,10 @@ import type { Models } from '../../db/models/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { RecordAuthEvent } from '../analytics.js';
 import { checkOneTimeCode, checkPassword, sendOneTimeCode } from '../idp/authenticate.js';
+import { auditWindow } from '../idp/throttle.js';
+import { formField } from '../../lib/http/forms.js';
 import { csrfTokens, formBody, interactionOrExpired, refuseForm } from './forms.js';
-import { codePage, loginPage, messagePage } from './views.js';
+import { codePage, loginPage } from './views.js';
 
 export const ACR_TWO_FACTORS = 'urn:brasil:openbanking:loa3';
 
@@ -20,7 +22,9 @@ export interface InteractionDeps {
   recordEvent?: RecordAuthEvent;
 }
 
-const LOCKED_MESSAGE = 'Too many failed attempts. For your security, try again in 15 minutes.';
+// Also what a throttled customer reads: after repeated failures the bank takes fewer attempts.
+const NOT_CORRECT =
+  'The CPF or password is not correct. After several failed attempts, wait a few minutes before trying again.';
 
 export function loginRouter(deps: InteractionDeps): Router {
   const router = Router();
@@ -72,23 +76,21 @@ export function loginRouter(deps: InteractionDeps): Router {
     if (details.prompt.name !== 'login' || !csrf.valid(req, details.uid)) {
       return refuseForm(res);
     }
-    const { username = '', password = '' } = req.body as Record<string, string>;
-    const result = await checkPassword(deps.models, username.replace(/\D/g, ''), password);
+    const username = formField(req.body, 'username');
+    const result = await checkPassword(
+      deps.models,
+      username.replace(/\D/g, ''),
+      formField(req.body, 'password'),
+    );
     if (!result.ok) {
       deps.logger.info({ interaction: details.uid, reason: result.reason }, 'login refused');
+      if (result.window) auditWindow(deps.logger, 'customer', result.window);
       deps.recordEvent?.('auth.login_failed', {
         clientId: String(details.params.client_id),
         code: result.reason,
       });
-      const error = result.reason === 'locked' ? LOCKED_MESSAGE : 'The CPF or password is not correct.';
-      return renderLogin(
-        res,
-        details.uid,
-        details.params.client_id,
-        result.reason === 'locked' ? 423 : 401,
-        error,
-        username,
-      );
+      // Throttled or wrong, known or unknown: one answer, so none of them can be told apart.
+      return renderLogin(res, details.uid, details.params.client_id, 401, NOT_CORRECT, username);
     }
     await sendOneTimeCode(deps.models, details.uid, result.customer);
     res.redirect(303, `/interaction/${details.uid}/code`);
@@ -108,11 +110,7 @@ export function loginRouter(deps: InteractionDeps): Router {
     if (details.prompt.name !== 'login' || !csrf.valid(req, details.uid)) {
       return refuseForm(res);
     }
-    const result = await checkOneTimeCode(
-      deps.models,
-      details.uid,
-      String((req.body as Record<string, unknown>).code ?? '').trim(),
-    );
+    const result = await checkOneTimeCode(deps.models, details.uid, formField(req.body, 'code').trim());
     if (result.ok) {
       deps.logger.info({ interaction: details.uid }, 'login succeeded');
       deps.recordEvent?.('auth.login_succeeded', { clientId: String(details.params.client_id) });
@@ -126,6 +124,7 @@ export function loginRouter(deps: InteractionDeps): Router {
       );
     }
     deps.logger.info({ interaction: details.uid, reason: result.reason }, 'one-time code refused');
+    if (result.window) auditWindow(deps.logger, 'customer', result.window);
     deps.recordEvent?.('auth.login_failed', {
       clientId: String(details.params.client_id),
       code: `code_${result.reason}`,
@@ -142,8 +141,6 @@ export function loginRouter(deps: InteractionDeps): Router {
           }),
         );
     }
-    if (result.reason === 'locked')
-      return res.status(423).type('html').send(messagePage('Account locked', LOCKED_MESSAGE));
     return renderLogin(
       res,
       details.uid,

@@ -15,6 +15,12 @@ export const formBody: RequestHandler = (req, res, next) =>
     next(err);
   });
 
+/** A form field as text: a missing one, or one repeated (which parses as a list), reads as ''. */
+export function formField(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
 /** Constant-time comparison of a submitted token with the expected one. */
 export function sameToken(given: unknown, expected: string): boolean {
   const a = Buffer.from(typeof given === 'string' ? given : '');

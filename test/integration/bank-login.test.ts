@@ -1,12 +1,12 @@
 // The bank's login at the authorization server: a recipient starts a FAPI authorization (PAR with a
-// signed request object), the customer logs in with password and one-time code, and failures lock
-// the account. Driven over real HTTPS against the real server and database.
+// signed request object), the customer logs in with password and one-time code, and guesses are
+// throttled. Driven over real HTTPS against the real server and database.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import * as oidc from 'openid-client';
-import { LOCKOUT } from '../../auth/idp/authenticate.js';
+import { THROTTLE } from '../../auth/idp/throttle.js';
 import { DEMO_CUSTOMERS, seedDemoCustomers } from '../../auth/idp/demo-customers.js';
 import { startTestAuthServer, type TestAuthServer } from '../helpers/auth-server.js';
 import { hiddenField, UserAgent } from '../helpers/browser-agent.js';
@@ -138,20 +138,88 @@ describe('bank login', () => {
     });
   });
 
-  it('locks the account after repeated failures, even for the right password', async () => {
+  /** A login page of a fresh authorization, and a password attempt on it. */
+  async function loginForm() {
     const agent = new UserAgent(as.pki.ca.cert);
     const loginUrl = await startAuthorization(agent);
     const csrf = hiddenField((await agent.request(loginUrl)).text, 'csrf');
-    const attempt = (password: string) =>
-      agent.request(`${loginUrl}/login`, { form: { csrf, username: ana!.username, password } });
+    return (password: string, username = ana!.username) =>
+      agent.request(`${loginUrl}/login`, { form: { csrf, username, password } });
+  }
 
-    for (let i = 1; i < LOCKOUT.maxFailures; i++) expect((await attempt(`wrong-${i}`)).status).toBe(401);
-    const locked = await attempt('wrong-last');
-    expect(locked.status).toBe(423);
-    expect(locked.text).toContain('Too many failed attempts');
-    expect((await attempt(ana!.password)).status).toBe(423);
+  /** The page without what the attempt itself put there (the username typed). */
+  const answer = (res: { status: number; text: string }, username: string) => ({
+    status: res.status,
+    page: res.text.replaceAll(username, '<username>'),
+  });
+
+  it('throttles guesses after five failures, answering exactly like a wrong password, even the right one', async () => {
+    const attempt = await loginForm();
+    const wrong = await attempt('wrong-1');
+    expect(wrong.status).toBe(401);
+    expect(wrong.text).toContain('The CPF or password is not correct.');
+    // Past the free five, windows of 1, 2, 4… s: after the tenth, 16 s without a checked attempt.
+    for (let i = 2; i <= 10; i++) expect((await attempt(`wrong-${i}`)).status).toBe(401);
+    const throttled = await attempt(ana!.password);
+    expect(answer(throttled, ana!.username)).toEqual(answer(wrong, ana!.username));
     const customer = await db.models.Customer.findById(ana!._id).lean();
-    expect(customer!.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + LOCKOUT.durationMs - 60_000);
+    expect(customer!.failedAttempts).toBe(11);
+    expect(customer!.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    // Not a lockout: once the window is over, the right password works again.
+    await db.models.Customer.updateOne(
+      { _id: ana!._id },
+      { $set: { lockedUntil: new Date(Date.now() - 1) } },
+    );
+    expect((await attempt(ana!.password)).status).toBe(303);
+  });
+
+  it('counts every one of 30 wrong passwords sent at once, and then refuses the right one', async () => {
+    const attempt = await loginForm();
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => attempt(`parallel-wrong-${i}`)));
+    expect(new Set(answers.map((a) => a.status))).toEqual(new Set([401]));
+    const customer = await db.models.Customer.findById(ana!._id).lean();
+    expect(customer!.failedAttempts).toBe(30);
+    // As long as 30 guesses in a row would have made it: the longest window.
+    expect(customer!.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + THROTTLE.maxWindowMs - 120_000);
+    const right = await attempt(ana!.password);
+    expect(right.status).toBe(401);
+    expect(right.text).toContain('The CPF or password is not correct.');
+  });
+
+  it('answers an unknown CPF exactly as a known one, throttled or not', async () => {
+    const attempt = await loginForm();
+    const unknown = '00000000191';
+    const answers = [answer(await attempt('x', unknown), unknown)];
+    for (let i = 0; i < 8; i++) answers.push(answer(await attempt(`wrong-${i}`), ana!.username));
+    for (let i = 0; i < 8; i++) answers.push(answer(await attempt(`wrong-${i}`, unknown), unknown));
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect((await db.models.Customer.findById(ana!._id).lean())!.lockedUntil).toBeDefined();
+  });
+
+  it('compares at most five of 40 one-time codes sent at once on one login', async () => {
+    const agent = new UserAgent(as.pki.ca.cert);
+    const loginUrl = await startAuthorization(agent);
+    const csrf = hiddenField((await agent.request(loginUrl)).text, 'csrf');
+    const ok = await agent.request(`${loginUrl}/login`, {
+      form: { csrf, username: ana!.username, password: ana!.password },
+    });
+    expect(ok.status).toBe(303);
+    const code = await latestCode();
+    const before = (await db.models.Customer.findById(ana!._id).lean())!.failedAttempts;
+    const wrongCode = (i: number) => String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0');
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        agent.request(`${loginUrl}/code`, { form: { csrf, code: wrongCode(i) } }),
+      ),
+    );
+    expect(new Set(answers.map((a) => a.status))).toEqual(new Set([401]));
+    // Each compared code counts against the customer; the others found the challenge used up.
+    const compared = (await db.models.Customer.findById(ana!._id).lean())!.failedAttempts - before;
+    expect(compared).toBeLessThanOrEqual(5);
+    expect(answers.filter((a) => a.text.includes('That code is not correct.')).length).toBeLessThan(5);
+    const right = await agent.request(`${loginUrl}/code`, { form: { csrf, code } });
+    expect(right.status).toBe(401);
+    expect(right.text).toContain('Log in again to get a new one.');
   });
 
   it('refuses a form without its CSRF token, and an unknown CPF the same way as a wrong password', async () => {

@@ -1,5 +1,5 @@
 // The bank's consent console against the real Temporal dev server and database: staff log-in and
-// lockout, VIEW against ADMIN, hold / resume / revoke through the consent workflow with the staff
+// throttling, VIEW against ADMIN, hold / resume / revoke through the consent workflow with the staff
 // member in its audit trail, the search filters and pagination, the CSV export, and revoking every
 // consent of a customer.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -157,32 +157,43 @@ describe('staff log-in', () => {
     );
   });
 
-  it('refuses a wrong password, and locks the account after five failures even for the right one', async () => {
+  it('throttles guesses, 30 at once as 30 in a row, answering like an unknown email even for the right password', async () => {
     const who = {
-      email: `locked-${names.prefix}@bank.example`,
-      name: 'Locked',
+      email: `throttled-${names.prefix}@bank.example`,
+      name: 'Throttled',
       role: 'ADMIN' as const,
       password: 'right-password-2026',
     };
     await saveStaffUser(db.models, who);
     const session = new HttpSession(marketplace.baseUrl);
-    const attempt = async (password: string) => {
-      const form = await session.request('/admin/login');
-      return session.request('/admin/login', {
-        form: { csrf: hiddenField(form.text, 'csrf'), email: who.email, password },
-      });
-    };
-    for (let i = 0; i < 4; i++) {
-      const refused = await attempt('wrong-password');
-      expect(refused.status).toBe(401);
-      expect(pageText(refused.text)).toContain('The email or password is not correct.');
-    }
-    expect((await attempt('wrong-password')).status).toBe(423);
-    const locked = await attempt(who.password);
-    expect(locked.status).toBe(423);
-    expect(pageText(locked.text)).toContain('Too many failed attempts');
+    const csrf = hiddenField((await session.request('/admin/login')).text, 'csrf');
+    const attempt = (password: string, email = who.email) =>
+      session.request('/admin/login', { form: { csrf, email, password } });
+    /** What the page says, without the address typed. */
+    const answer = (res: { status: number; text: string }, email: string) => ({
+      status: res.status,
+      page: pageText(res.text).replaceAll(email, '<email>'),
+    });
+
+    const refused = await attempt('wrong-password');
+    expect(refused.status).toBe(401);
+    expect(pageText(refused.text)).toContain('The email or password is not correct.');
+    const burst = await Promise.all(Array.from({ length: 30 }, (_, i) => attempt(`wrong-${i}`)));
+    expect(new Set(burst.map((r) => r.status))).toEqual(new Set([401]));
+    const account = await db.models.StaffUser.findById(who.email).lean();
+    expect(account!.failedAttempts).toBe(31);
+    expect(account!.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + 10 * 60_000);
+
+    const unknownEmail = `nobody-${names.prefix}@bank.example`;
+    const unknown = answer(await attempt(who.password, unknownEmail), unknownEmail);
+    expect(answer(await attempt(who.password), who.email)).toEqual(unknown);
+    expect(answer(await attempt('wrong-password'), who.email)).toEqual(unknown);
     expect(session.cookies.has('obp_admin_session')).toBe(false);
     expect((await session.request('/admin/api/consents')).status).toBe(401);
+
+    // A window, not a lockout: once it is over, the right password works.
+    await db.models.StaffUser.updateOne({ _id: who.email }, { $set: { lockedUntil: new Date(0) } });
+    expect((await attempt(who.password)).status).toBe(303);
   });
 
   it('refuses a log-in form without its CSRF token, and an unknown email like a wrong password', async () => {

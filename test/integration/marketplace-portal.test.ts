@@ -87,6 +87,31 @@ describe('developer accounts', () => {
     expect(await tryPassword(PASSWORD)).toBe(303);
   });
 
+  it('answers a throttled account exactly as an unknown email, and counts guesses sent at once', async () => {
+    const email = 'throttled@fintech.example';
+    const web = new HttpSession(stack.baseUrl);
+    const signUp = await web.request('/signup');
+    await web.request('/signup', {
+      form: { csrf: hiddenField(signUp.text, 'csrf'), name: 'T', email, password: PASSWORD },
+    });
+    await web.request(await mailedLink(stack, email, '/verify'));
+    const csrf = hiddenField((await web.request('/login')).text, 'csrf');
+    const attempt = (password: string, as = email) =>
+      web.request('/login', { form: { csrf, email: as, password } });
+    const answer = (res: { status: number; text: string }, as: string) => ({
+      status: res.status,
+      page: pageText(res.text).replaceAll(as, '<email>'),
+    });
+
+    const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => attempt(`wrong password ${i}`)));
+    expect(new Set(burst.map((r) => r.status))).toEqual(new Set([401]));
+    const account = await stack.db.models.Developer.findOne({ email }).lean();
+    expect(account!.failedAttempts).toBe(20);
+    const unknown = answer(await attempt(PASSWORD, 'nobody@fintech.example'), 'nobody@fintech.example');
+    expect(unknown.status).toBe(401);
+    expect(answer(await attempt(PASSWORD), email)).toEqual(unknown);
+  });
+
   it('needs a session for the API and the pages', async () => {
     const anonymous = new HttpSession(stack.baseUrl);
     expect((await anonymous.request('/api/applications')).status).toBe(401);

@@ -2,7 +2,8 @@
 // stands in for SMTP (off in production).
 import { Router, type Request, type Response } from 'express';
 import type { Models } from '../../../db/models/index.js';
-import { doubleSubmitCsrf, formBody, sameToken } from '../../../lib/http/forms.js';
+import { auditWindow } from '../../../auth/idp/throttle.js';
+import { doubleSubmitCsrf, formBody, formField, sameToken } from '../../../lib/http/forms.js';
 import { html } from '../../../lib/http/html.js';
 import type { SessionStore } from '../../consent-admin/sessions.js';
 import { emailLoginForm, fmt } from '../../consent-admin/views.js';
@@ -146,17 +147,19 @@ export function accountRouter(deps: AccountRouteDeps): Router {
     loginPage(req, res, 200);
   });
   router.post('/login', formBody, async (req, res) => {
-    const { email = '', password = '' } = req.body as Record<string, string>;
+    const email = formField(req.body, 'email');
     if (!csrf.valid(req)) return loginPage(req, res, 403, { error: 'The form expired. Try again.', email });
-    const result = await deps.accounts.logIn(String(email), String(password));
+    const result = await deps.accounts.logIn(email, formField(req.body, 'password'));
     if (!result.ok) {
       req.log.info({ reason: result.reason }, 'developer log-in refused');
-      const message = {
-        locked: 'Too many failed attempts. Try again in 15 minutes.',
-        unverified: 'Confirm your email address first: open the link we sent you.',
-        invalid: 'The email or password is not correct.',
-      }[result.reason];
-      return loginPage(req, res, result.reason === 'locked' ? 423 : 401, { error: message, email });
+      if ('window' in result && result.window) auditWindow(req.log, 'developer', result.window);
+      // Throttled or wrong, known or unknown: one answer. Only the right password learns that the
+      // address is not confirmed yet.
+      const message =
+        result.reason === 'unverified'
+          ? 'Confirm your email address first: open the link we sent you.'
+          : 'The email or password is not correct. After several failed attempts, wait a few minutes before trying again.';
+      return loginPage(req, res, 401, { error: message, email });
     }
     await deps.sessions.create(req, res, result.developer._id);
     res.redirect(303, safeNext(req.body.next));

@@ -1,5 +1,5 @@
-// Developer accounts: sign-up with an email address proved by a link, log-in with the lockout
-// rules of the bank's other log-ins. The link's token is random; only its SHA-256 is stored.
+// Developer accounts: sign-up with an email address proved by a link, log-in with the throttling
+// of guesses of the bank's other log-ins. The link's token is random; only its SHA-256 is stored.
 // Mail goes to the notifications outbox, which the development mailbox page shows.
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -7,7 +7,7 @@ import { hashPassword } from '../../../auth/idp/passwords.js';
 import type { Models } from '../../../db/models/index.js';
 import { randomToken } from '../../../lib/http/forms.js';
 import { fieldErrors } from '../../../lib/http/problem.js';
-import { checkWithLockout, normaliseEmail } from '../../consent-admin/staff-auth.js';
+import { checkWithThrottle, normaliseEmail } from '../../consent-admin/staff-auth.js';
 import { MarketplaceError } from '../errors.js';
 
 export const MIN_DEVELOPER_PASSWORD = 12;
@@ -104,8 +104,8 @@ export function developerAccounts(deps: { models: AccountModels; marketplaceUrl:
 
     async logIn(email: string, password: string) {
       const developer = await Developer.findOne({ email: normaliseEmail(email) }).lean();
-      const result = await checkWithLockout(Developer, developer, password);
-      if (result !== 'ok') return { ok: false as const, reason: result };
+      const result = await checkWithThrottle(Developer, developer, password);
+      if (!result.ok) return result;
       if (!developer!.emailVerifiedAt) return { ok: false as const, reason: 'unverified' as const };
       return { ok: true as const, developer: developer! };
     },
