@@ -5,6 +5,7 @@ import type Provider from 'oidc-provider';
 import type { Database } from '../db/connection.js';
 import { checkDatabaseReads } from '../db/connection.js';
 import { authDependencyErrorHandler, sendAuthUnavailable } from './unavailable.js';
+import { answerUnknownRoutes, authErrorHandler } from './client-errors.js';
 import { createMetrics, type Metrics } from '../lib/http/metrics.js';
 import { createComponentApp } from '../lib/http/server.js';
 import type { Logger } from '../lib/logger.js';
@@ -67,7 +68,9 @@ export function createAuthApp(deps: AuthAppDeps): Express {
     }),
   );
   // No body parser in front: oidc-provider reads the raw request itself.
+  answerUnknownRoutes(provider);
   app.use(provider.callback());
   app.use(authDependencyErrorHandler);
+  app.use(authErrorHandler);
   return app;
 }

@@ -15,6 +15,7 @@ import { Client } from '@temporalio/client';
 import { connectClient } from '../lib/temporal.js';
 import { tracedClientOptions } from '../lib/tracing/temporal.js';
 import { createAuthApp } from './app.js';
+import { answerAuthUnparsable } from './client-errors.js';
 import { startEventBuffer } from '../lib/analytics/write-events.js';
 import type { AuthEvent } from './analytics.js';
 import { temporalConsentDecisions, temporalFdxLodging } from './consent-decisions.js';
@@ -107,6 +108,7 @@ runMain('auth', async () => {
     { cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: true, rejectUnauthorized: false },
     app,
   );
+  answerAuthUnparsable(server);
   await listen(server, cfg.http.authPort, cfg.host, 'AUTH_PORT');
   logger.info({ issuer: cfg.auth.issuer }, 'authorization server ready');
   return async () => {

@@ -5,6 +5,8 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import type { Database } from '../../db/connection.js';
 import { checkDatabaseReads } from '../../db/connection.js';
 import { budgetAnswered, isDependencyFailure } from '../../lib/http/deadline.js';
+import { clientError } from '../../lib/http/client-errors.js';
+import { sendClientError } from './client-errors.js';
 import { Gauge } from 'prom-client';
 import { createMetrics, type Metrics } from '../../lib/http/metrics.js';
 import { createComponentApp } from '../../lib/http/server.js';
@@ -152,6 +154,9 @@ export function createGatewayApp(deps: GatewayDeps): Express {
       req.log.warn({ err }, 'gateway request failed: a dependency is unavailable');
       return sendUnavailable(req, res, 503, fdx(req));
     }
+    // A request it could not read (body, charset, encoding, path): the caller's 4xx.
+    const unreadable = clientError(err);
+    if (unreadable) return sendClientError(req, res, unreadable, fdx(req));
     deps.logger.error({ err }, 'gateway request failed');
     if (fdx(req)) sendFdxError(res, 500, 500, 'Internal server error');
     else

@@ -3,6 +3,7 @@ import https from 'node:https';
 import path from 'node:path';
 import type { AuthEvent } from '../../auth/analytics.js';
 import { createAuthApp } from '../../auth/app.js';
+import { answerAuthUnparsable } from '../../auth/client-errors.js';
 import type { EventBuffer } from '../../lib/analytics/event-buffer.js';
 import { startEventBuffer } from '../../lib/analytics/write-events.js';
 import { fetchedShareable, type ListShareable } from '../../auth/shareable-resources.js';
@@ -106,6 +107,7 @@ export async function startTestAuthServer(
       },
       app,
     );
+    answerAuthUnparsable(server);
     await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
     return provider;
   };

@@ -3,6 +3,7 @@
 import https from 'node:https';
 import type { GatewayCallEvent } from '../../api/gateway/analytics.js';
 import { createGatewayApp } from '../../api/gateway/app.js';
+import { answerGatewayUnparsable } from '../../api/gateway/client-errors.js';
 import type { EventBuffer } from '../../lib/analytics/event-buffer.js';
 import { startEventBuffer } from '../../lib/analytics/write-events.js';
 import type { ClientCertificateSource } from '../../lib/http/client-certificate.js';
@@ -100,6 +101,7 @@ export async function startTestGateway(
     },
     app,
   );
+  answerGatewayUnparsable(server);
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   return {
     url,
