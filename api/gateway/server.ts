@@ -19,9 +19,8 @@ import type { GatewayCallEvent } from './analytics.js';
 import { createGatewayApp } from './app.js';
 import { readerFromConfig } from '../../connectors/index.js';
 import { createMetrics } from '../../lib/http/metrics.js';
-import { clientStateReader, consentStateReader } from './security/consent-state.js';
+import { gatewayStateCaches } from './security/consent-state.js';
 import { createIntrospector } from './security/introspection.js';
-import { stateCache } from './security/state-cache.js';
 
 runMain('gateway', async () => {
   const cfg = loadConfig();
@@ -53,9 +52,7 @@ runMain('gateway', async () => {
   const metrics = createMetrics('gateway');
   // Reads call the bank's connector in process, guarded: no workflow per read (connectors/reads.ts).
   const fetchData = readerFromConfig(cfg, metrics.registry, logger);
-  const cached = { ttlMs: cfg.gateway.stateCacheMs, maxEntries: 10_000 };
-  const consents = stateCache(consentStateReader(db.models), cached);
-  const clients = stateCache(clientStateReader(db.models), cached);
+  const { consents, clients } = gatewayStateCaches(db.models, { ttlMs: cfg.gateway.stateCacheMs });
   const app = createGatewayApp({
     events,
     logger,

@@ -2,6 +2,7 @@
 // writes the application when it is created; from then on its `client` part has one writer, the
 // application's `provisioning` workflow (the Discovery Agent), through its activities.
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { journalsStateChanges } from './state-change.js';
 import { STANDARDS } from './organization.js';
 
 export const CLIENT_STATUSES = [
@@ -70,6 +71,9 @@ applicationSchema.index({ organizationId: 1 });
 
 export type Application = InferSchemaType<typeof applicationSchema>;
 export type Credential = InferSchemaType<typeof credentialSchema>;
+
+// Every write is journaled, so gateway replicas drop this record's cached state (state-change.ts).
+applicationSchema.plugin(journalsStateChanges('Application'));
 
 export function applicationModel(connection: Connection) {
   return connection.model('Application', applicationSchema);

@@ -1,6 +1,7 @@
 // A customer's consent to share data with a recipient: the projection of its `consent` workflow,
 // which is its only writer. The gateway, the authorization server and the dashboards read it.
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { journalsStateChanges } from './state-change.js';
 
 const auditSchema = new Schema(
   {
@@ -81,6 +82,9 @@ consentSchema.index({ clientId: 1, status: 1 });
 consentSchema.index({ customerId: 1, status: 1 });
 
 export type Consent = InferSchemaType<typeof consentSchema>;
+
+// Every write is journaled, so gateway replicas drop this record's cached state (state-change.ts).
+consentSchema.plugin(journalsStateChanges('Consent'));
 
 export function consentModel(connection: Connection) {
   return connection.model('Consent', consentSchema);

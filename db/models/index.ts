@@ -15,6 +15,7 @@ import { organizationModel } from './organization.js';
 import { subscriptionModel } from './subscription.js';
 import { customerSessionModel, developerSessionModel, staffSessionModel } from './web-sessions.js';
 import { staffUserModel } from './staff-user.js';
+import { stateChangeModel } from './state-change.js';
 
 export function registerModels(connection: Connection) {
   return {
@@ -36,6 +37,7 @@ export function registerModels(connection: Connection) {
     DeveloperSession: developerSessionModel(connection),
     Subscription: subscriptionModel(connection),
     Application: applicationModel(connection),
+    StateChange: stateChangeModel(connection),
   };
 }
 

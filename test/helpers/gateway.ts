@@ -10,9 +10,8 @@ import type { ClientCertificateSource } from '../../lib/http/client-certificate.
 import { createConnector } from '../../connectors/index.js';
 import { connectorReader, type ReaderOptions } from '../../connectors/reads.js';
 import type { BankConnector } from '../../connectors/sdk/connector.js';
-import { clientStateReader, consentStateReader } from '../../api/gateway/security/consent-state.js';
+import { gatewayStateCaches } from '../../api/gateway/security/consent-state.js';
 import { createIntrospector } from '../../api/gateway/security/introspection.js';
-import { stateCache } from '../../api/gateway/security/state-cache.js';
 import { ENDPOINTS } from '../../auth/endpoints.js';
 import { closeServer } from '../../lib/http/server.js';
 import { freePort } from '../../runtime/ports.js';
@@ -61,8 +60,7 @@ export async function startTestGateway(
     opts.events ??
     startEventBuffer<GatewayCallEvent>(stack.db.models.AnalyticsEvent, quietLogger, { flushIntervalMs: 200 });
   const stopEvents = tracked(() => (ownEvents ? events.stop() : undefined));
-  const cached = { ttlMs: opts.stateCacheMs ?? 0, maxEntries: 10_000 };
-  const consents = stateCache(consentStateReader(stack.db.models), cached);
+  const { consents, clients } = gatewayStateCaches(stack.db.models, { ttlMs: opts.stateCacheMs ?? 0 });
   const app = createGatewayApp({
     events,
     logger: quietLogger,
@@ -73,7 +71,7 @@ export async function startTestGateway(
       certificates: opts.certificates ?? { trustedProxies: [] },
       consentState: consents.read,
       forgetConsent: consents.forget,
-      clientState: stateCache(clientStateReader(stack.db.models), cached).read,
+      clientState: clients.read,
       audience: TEST_RESOURCE,
     },
     lodging: {
