@@ -160,7 +160,8 @@ export const envSchema = z
       .string()
       .min(1, { error: "a path to the PEM CA bundle that signed the authorization server's certificate" })
       .optional(),
-    GATEWAY_INTROSPECTION_CACHE: seconds(2),
+    // Only a token revoked by itself waits this long: its consent and client are checked on every call.
+    GATEWAY_INTROSPECTION_CACHE: seconds(30),
     // Bounded below the 1 s a revocation may take to stop a token (api/gateway/security/state-cache.ts).
     GATEWAY_STATE_CACHE: z.coerce
       .number({ error: 'a number of seconds from 0 to 0.9' })
