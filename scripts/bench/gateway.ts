@@ -25,9 +25,14 @@
 // starts itself (scripts/start.ts, its own DATA_DIR and ports) and stops at the end.
 // Options: --seconds N (per run, default 5), --rounds N (bare/platform pairs, default 2),
 // --consents N (OFB, default 200), --fdx-consents N (default 20), --max-per-recipient N (default
-// 10), --only a,b,c, --json FILE, --own [--port-base N --data-dir DIR], --marketplace-url,
+// 10), --only a,b,c, --json FILE, --own [--port-base N --data-dir DIR --core-source S], --marketplace-url,
 // --auth-url, --gateway-url, --data-dir, --pid (the supervisor's), --setup-width N (default 4),
 // --bare-port N (default --port-base + 8, or a free port).
+//
+// The mock core stands in for the bank's core, which in production runs on the bank's own machines:
+// with --own it serves its demo data from memory (--core-source memory, the default), so its
+// database reads do not compete with the platform's on these cores; --core-source mongodb runs it
+// as `npm start` does, reading FerretDB. Either way its CPU is printed apart from the platform's.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -68,6 +73,7 @@ const { values: args } = parseArgs({
     'auth-url': { type: 'string', default: 'https://localhost:8443' },
     'gateway-url': { type: 'string', default: 'https://localhost:8444' },
     pid: { type: 'string' },
+    'core-source': { type: 'string', default: 'memory' },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -79,6 +85,8 @@ const ONLY = new Set(args.only.split(','));
 /** How long one workload runs (both sides, every round), with a margin. */
 const workloadMs = (ROUNDS * 2 * SECONDS + 30) * 1000;
 const PORT_BASE = args['port-base'] !== undefined ? Number(args['port-base']) : undefined;
+/** The process standing in for the bank's core: measured, but not the platform's. */
+const BANK_CORE = 'core-banking';
 /** The issue's targets, checked in the summary. */
 const TARGETS = { ratio: 0.5, p99VsBare: 3, mixedRps: 300, mixedP95Ms: 150 };
 
@@ -239,6 +247,7 @@ async function main() {
         rollupEverySeconds: 60,
         readyTimeoutMs: 240_000,
         log,
+        env: { CORE_BANKING_SOURCE: args['core-source'] },
       });
       cleanups.unshift(async () => {
         log('stopping the platform…');
@@ -372,7 +381,8 @@ async function main() {
     console.log(
       `\nbench:gateway — ${startedAt.toISOString()}, ${cores} cores, load average ${loadAverage().join(' ')}; ` +
         `${ROUNDS} rounds of ${SECONDS} s per side and workload; set-up ${fmt(setupSeconds)} s ` +
-        `(${consents.length} consents over ${recipients.ofb.length + recipients.fdx.length} applications)`,
+        `(${consents.length} consents over ${recipients.ofb.length + recipients.fdx.length} applications); ` +
+        `the bank's core: the mock core, ${args.own ? `its data in ${args['core-source']}` : 'as started'}`,
     );
     for (const next of workloads) {
       const renewed = await freshTokens(next.tokens, workloadMs);
@@ -535,6 +545,14 @@ function printSummary(s: Summary, cores: number) {
     `  CPU s per 1,000 requests: ${Object.entries(s.cpuPer1000)
       .map(([n, v]) => `${n} ${v.toFixed(2)}`)
       .join(', ')}`,
+  );
+  const bankCore = s.cpuPer1000[BANK_CORE] ?? 0;
+  const platformCpu = Object.entries(s.cpuPer1000)
+    .filter(([n]) => n !== 'load generator' && n !== BANK_CORE)
+    .reduce((a, [, v]) => a + v, 0);
+  console.log(
+    `  the platform's processes ${platformCpu.toFixed(2)} CPU s per 1,000 requests; the bank's core ` +
+      `(${BANK_CORE}, a stand-in) ${bankCore.toFixed(2)}`,
   );
   console.log(
     `  cores busy: ${Object.entries(s.cores)

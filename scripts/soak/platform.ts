@@ -76,6 +76,8 @@ export async function startPlatform(o: {
   log: (line: string) => void;
   /** Stops waiting (and the platform) when aborted. */
   signal?: AbortSignal;
+  /** Variables for every component, e.g. the mock core's CORE_BANKING_SOURCE. */
+  env?: Record<string, string>;
 }): Promise<Platform> {
   const ports = {} as Ports;
   for (const [i, v] of PORT_VARIABLES.entries())
@@ -83,6 +85,7 @@ export async function startPlatform(o: {
   const env = platformEnv({
     DATA_DIR: o.dataDir,
     ANALYTICS_ROLLUP_EVERY: process.env.ANALYTICS_ROLLUP_EVERY ?? String(o.rollupEverySeconds),
+    ...o.env,
     ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
   });
   const logFile = path.join(o.dataDir, 'soak-platform.log');
