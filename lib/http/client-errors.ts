@@ -98,14 +98,16 @@ export function answerUnparsableRequests(server: Server, answer: UnparsableAnswe
         : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
           ? { status: 408, title: 'Request timeout', reason: 'the request did not arrive in time' }
           : { status: 400, title: 'Malformed request', reason: 'the request is not valid HTTP' };
-    const path = /^[A-Z]{3,10} (\/\S*) HTTP\/1\.[01]\r?\n/.exec(
+    // The request line, when this packet has it: its path chooses the format; HEAD gets no body.
+    const line = /^([A-Z]{3,10}) (\S*) HTTP\/1\.[01]\r?\n/.exec(
       err.rawPacket?.toString('latin1', 0, 4096) ?? '',
-    )?.[1];
+    );
+    const path = line?.[2]?.startsWith('/') ? line[2] : undefined;
     const { type, body } = answer(error, path);
     socket.end(
       `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}\r\n` +
         `Content-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+        `Cache-Control: no-store\r\nConnection: close\r\n\r\n${line?.[1] === 'HEAD' ? '' : body}`,
     );
   });
 }
