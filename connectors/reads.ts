@@ -109,24 +109,29 @@ export function connectorReader(o: ReaderOptions): DataFetcher {
 
   const read = async (req: FetchRequest): Promise<FetchResult> => {
     const deadline = Date.now() + deadlineMs;
-    const guarded = <T>(call: () => Promise<T>) => guard(call, deadline);
+    // The connector method names the guarded call (and its span).
+    const guarded = <T>(operation: keyof BankConnector & string, call: () => Promise<T>) =>
+      guard(call, deadline, operation);
     const { customerId, operation: op } = req;
     const allowed = new Set(req.accountIds);
     const outOfScope = { kind: 'outOfScope' } as const;
     switch (op.kind) {
       case 'customer':
-        return { kind: 'customer', customer: await guarded(() => connector.getCustomer(customerId)) };
+        return {
+          kind: 'customer',
+          customer: await guarded('getCustomer', () => connector.getCustomer(customerId)),
+        };
       case 'customerResources': {
         const [accounts, creditCards] = await Promise.all([
-          guarded(() => connector.listAccounts(customerId)),
-          guarded(() => connector.listCreditCardAccounts(customerId)),
+          guarded('listAccounts', () => connector.listAccounts(customerId)),
+          guarded('listCreditCardAccounts', () => connector.listCreditCardAccounts(customerId)),
         ]);
         return { kind: 'customerResources', accounts, creditCards };
       }
       case 'resources': {
         const [accounts, cards] = await Promise.all([
-          guarded(() => connector.listAccounts(customerId)),
-          guarded(() => connector.listCreditCardAccounts(customerId)),
+          guarded('listAccounts', () => connector.listAccounts(customerId)),
+          guarded('listCreditCardAccounts', () => connector.listCreditCardAccounts(customerId)),
         ]);
         const open = new Set(accounts.filter((a) => a.status === 'OPEN').map((a) => a.accountId));
         const cardIds = new Set(cards.map((c) => c.creditCardAccountId));
@@ -140,41 +145,49 @@ export function connectorReader(o: ReaderOptions): DataFetcher {
         };
       }
       case 'accounts': {
-        const accounts = await guarded(() => connector.listAccounts(customerId));
+        const accounts = await guarded('listAccounts', () => connector.listAccounts(customerId));
         return { kind: 'accounts', accounts: accounts.filter((a) => allowed.has(a.accountId)) };
       }
       case 'balance': {
         if (!allowed.has(op.accountId)) return outOfScope;
-        const balance = await guarded(() => connector.getBalance(customerId, op.accountId));
+        const balance = await guarded('getBalance', () => connector.getBalance(customerId, op.accountId));
         return balance ? { kind: 'balance', balance } : outOfScope;
       }
       case 'transactions':
         if (!allowed.has(op.accountId)) return outOfScope;
         return {
           kind: 'transactions',
-          page: await guarded(() => connector.listTransactions(customerId, op.accountId, op.range, op.page)),
+          page: await guarded('listTransactions', () =>
+            connector.listTransactions(customerId, op.accountId, op.range, op.page),
+          ),
         };
       case 'statements':
         if (!allowed.has(op.accountId)) return outOfScope;
         return {
           kind: 'statements',
-          statements: await guarded(() => connector.listStatements(customerId, op.accountId, op.range)),
+          statements: await guarded('listStatements', () =>
+            connector.listStatements(customerId, op.accountId, op.range),
+          ),
         };
       case 'creditCards': {
-        const cards = await guarded(() => connector.listCreditCardAccounts(customerId));
+        const cards = await guarded('listCreditCardAccounts', () =>
+          connector.listCreditCardAccounts(customerId),
+        );
         return { kind: 'creditCards', creditCards: cards.filter((c) => allowed.has(c.creditCardAccountId)) };
       }
       case 'bills':
         if (!allowed.has(op.creditCardAccountId)) return outOfScope;
         return {
           kind: 'bills',
-          bills: await guarded(() => connector.listBills(customerId, op.creditCardAccountId, op.range)),
+          bills: await guarded('listBills', () =>
+            connector.listBills(customerId, op.creditCardAccountId, op.range),
+          ),
         };
       case 'cardTransactions':
         if (!allowed.has(op.creditCardAccountId)) return outOfScope;
         return {
           kind: 'cardTransactions',
-          page: await guarded(() =>
+          page: await guarded('listCardTransactions', () =>
             connector.listCardTransactions(customerId, op.creditCardAccountId, op.range, op.page),
           ),
         };

@@ -31,6 +31,13 @@ import type {
   Transaction,
 } from '../sdk/model.js';
 import { registerConnector } from '../sdk/registry.js';
+import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+} from '@opentelemetry/semantic-conventions';
+import { inSpan, SpanKind, tracingOn, withTraceContext } from '../../lib/tracing/spans.js';
 
 export const DEFAULT_CORE_BANKING_URL = 'http://127.0.0.1:8600';
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -51,13 +58,27 @@ export class CoreBankingRequestRefused extends ConnectorRequestRefused {
 
 const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
 
+/** A contract path with its ids as placeholders, for traces: `/core/v1/customers/{customerId}/accounts`. */
+export function pathTemplate(path: string): string {
+  const ids: Record<string, string> = {
+    customers: '{customerId}',
+    accounts: '{accountId}',
+    'credit-cards': '{creditCardAccountId}',
+  };
+  const segments = path.split('/');
+  return segments.map((s, i) => (i > 0 && ids[segments[i - 1]!] ? ids[segments[i - 1]!] : s)).join('/');
+}
+
 export class RestCoreBankingConnector implements BankConnector {
   readonly name = 'rest-core-banking';
   private readonly base: string;
   private readonly agent: Agent;
+  private readonly server: { address: string; port: number };
 
   constructor(private readonly options: RestCoreBankingOptions) {
     this.base = options.url.replace(/\/$/, '');
+    const { hostname, port, protocol } = new URL(this.base);
+    this.server = { address: hostname, port: Number(port) || (protocol === 'https:' ? 443 : 80) };
     this.agent = new Agent({ connect: { timeout: options.timeoutMs }, keepAliveTimeout: 10_000 });
   }
 
@@ -66,10 +87,30 @@ export class RestCoreBankingConnector implements BankConnector {
     return this.agent.close();
   }
 
-  private async get<T>(
+  /** One GET to the core; traced, in a client span that hands the core the trace context (W3C `traceparent`). */
+  private get<T>(
     what: string,
     path: string,
     query: Record<string, string | number | undefined> = {},
+  ): Promise<T | typeof NOT_FOUND> {
+    if (!tracingOn()) return this.send<T>(what, path, query);
+    const template = pathTemplate(path);
+    const attributes = {
+      [ATTR_HTTP_REQUEST_METHOD]: 'GET',
+      'url.template': template,
+      [ATTR_SERVER_ADDRESS]: this.server.address,
+      [ATTR_SERVER_PORT]: this.server.port,
+    };
+    return inSpan(`GET ${template}`, { kind: SpanKind.CLIENT, attributes }, (span) =>
+      this.send<T>(what, path, query, (status) => span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status)),
+    );
+  }
+
+  private async send<T>(
+    what: string,
+    path: string,
+    query: Record<string, string | number | undefined>,
+    answered?: (status: number) => void,
   ): Promise<T | typeof NOT_FOUND> {
     const search = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) search.set(k, String(v));
@@ -79,7 +120,11 @@ export class RestCoreBankingConnector implements BankConnector {
     try {
       const signal = AbortSignal.timeout(this.options.timeoutMs);
       const send = () =>
-        request(url, { dispatcher: this.agent, headers: { accept: 'application/json' }, signal });
+        request(url, {
+          dispatcher: this.agent,
+          headers: withTraceContext({ accept: 'application/json' }),
+          signal,
+        });
       // A kept-alive socket the core closed just as it was reused resets at once: these are GETs,
       // so one more try on a fresh socket, within the same deadline, is safe.
       const res = await send().catch((err: unknown) => {
@@ -88,6 +133,7 @@ export class RestCoreBankingConnector implements BankConnector {
         throw err;
       });
       status = res.statusCode;
+      answered?.(status);
       body = await res.body.json().catch(() => undefined);
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');

@@ -4,6 +4,7 @@
 // process; a connector itself stays plain code against the contract (connector.ts).
 import CircuitBreaker from 'opossum';
 import { Counter, type Registry } from 'prom-client';
+import { inSpan, NOT_RECORDING, SpanKind, tracingOn, type Span } from '../../lib/tracing/spans.js';
 import { ConnectorRequestRefused, ConnectorUnavailable, type BankConnector } from './connector.js';
 
 export interface BreakerOptions {
@@ -49,8 +50,9 @@ export interface GuardOptions {
  * Runs `call` against the connector before `deadline` (epoch ms). Throws ConnectorRequestRefused
  * (malformed: never retried, not counted by the breaker), ConnectorCircuitOpen (not retried: the
  * circuit will not close a few ms later) or ConnectorUnavailable (attempts or time exhausted).
+ * `operation` (the connector method, e.g. `listAccounts`) names the call's span when tracing is on.
  */
-export type Guard = <T>(call: () => Promise<T>, deadline: number) => Promise<T>;
+export type Guard = <T>(call: () => Promise<T>, deadline: number, operation?: string) => Promise<T>;
 
 export function guardConnector(connector: BankConnector, o: GuardOptions = {}): Guard {
   const retry = { ...DEFAULT_RETRY, ...o.retry };
@@ -60,7 +62,11 @@ export function guardConnector(connector: BankConnector, o: GuardOptions = {}): 
     labelNames: ['connector', 'outcome'],
     registers: o.registry ? [o.registry] : [],
   });
-  const count = (outcome: string) => calls.inc({ connector: connector.name, outcome });
+  // The span keeps the last attempt's outcome: the call's own.
+  const count = (outcome: string, span: Span) => {
+    calls.inc({ connector: connector.name, outcome });
+    span.setAttribute('connector.outcome', outcome);
+  };
   const breaker = new CircuitBreaker(<T>(call: () => Promise<T>) => call(), {
     ...DEFAULT_BREAKER,
     ...o.breaker,
@@ -68,7 +74,7 @@ export function guardConnector(connector: BankConnector, o: GuardOptions = {}): 
     errorFilter: (err: unknown) => err instanceof ConnectorRequestRefused,
   });
 
-  const attempt = async <T>(call: () => Promise<T>, deadline: number): Promise<T> => {
+  const attempt = async <T>(call: () => Promise<T>, deadline: number, span: Span): Promise<T> => {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -78,18 +84,18 @@ export function guardConnector(connector: BankConnector, o: GuardOptions = {}): 
     });
     try {
       const result = await Promise.race([breaker.fire(call) as Promise<T>, late]);
-      count('ok');
+      count('ok', span);
       return result;
     } catch (err) {
       if (err instanceof ConnectorRequestRefused) {
-        count('refused');
+        count('refused', span);
         throw err;
       }
       if (breaker.opened) {
-        count('circuit_open');
+        count('circuit_open', span);
         throw new ConnectorCircuitOpen(`connector ${connector.name} is failing; calls are paused`);
       }
-      count('unavailable');
+      count('unavailable', span);
       throw err instanceof ConnectorUnavailable
         ? err
         : new ConnectorUnavailable(`connector ${connector.name} failed`, { cause: err });
@@ -98,10 +104,11 @@ export function guardConnector(connector: BankConnector, o: GuardOptions = {}): 
     }
   };
 
-  return async (call, deadline) => {
+  const run = async <T>(call: () => Promise<T>, deadline: number, span: Span): Promise<T> => {
     for (let n = 1, delay = retry.firstDelayMs; ; n++, delay = Math.min(delay * 2, retry.maxDelayMs)) {
+      span.setAttribute('connector.attempts', n);
       try {
-        return await attempt(call, deadline);
+        return await attempt(call, deadline, span);
       } catch (err) {
         if (err instanceof ConnectorRequestRefused || err instanceof ConnectorCircuitOpen) throw err;
         if (n >= retry.attempts || Date.now() + delay >= deadline) throw err;
@@ -109,4 +116,17 @@ export function guardConnector(connector: BankConnector, o: GuardOptions = {}): 
       }
     }
   };
+
+  // Untraced, a call makes no span, name or attributes: this runs on every read.
+  return (call, deadline, operation = 'call') =>
+    tracingOn()
+      ? inSpan(
+          `connector ${operation}`,
+          {
+            kind: SpanKind.INTERNAL,
+            attributes: { 'connector.name': connector.name, 'connector.operation': operation },
+          },
+          (span) => run(call, deadline, span),
+        )
+      : run(call, deadline, NOT_RECORDING);
 }

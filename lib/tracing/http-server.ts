@@ -54,9 +54,10 @@ export function requestTracing(): RequestHandler | undefined {
       parent,
     );
     const ctx = trace.setSpan(parent, span);
-    // Listeners added later (a body parser's) run in the request's context too.
-    context.bind(ctx, req);
-    context.bind(ctx, res);
+    // A body parser's listeners run where the socket's data arrives, outside the request's context:
+    // bound, they run in it. Only requests with a body need it, and binding costs (measured).
+    if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined)
+      context.bind(ctx, req);
     res.once('close', () => finish(span, req, res));
     context.with(ctx, next);
   };

@@ -20,7 +20,7 @@ export { SpanKind, type Span };
 export const tracingOn = (): boolean => activeTracer() !== undefined;
 
 /** What `inSpan` hands its work while tracing is off: a span that records nothing. */
-const NOT_RECORDING: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+export const NOT_RECORDING: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /** Marks a span failed by the error's class name (its message may say more than a trace should). */
 export function markFailed(span: Span, err: unknown): void {
