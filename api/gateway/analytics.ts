@@ -1,13 +1,18 @@
 // One analytics event per gateway call: when, who (client, consent), which endpoint template, the
 // outcome, latency and size — ids only, never bodies or personal data. Recorded when the response
 // finishes, into the bounded buffer, so analytics never holds up or fails a call.
+//
+// A refused call is its client's too: the access check leaves what it learned (res.locals.caller)
+// — the introspected token, even when its consent or client no longer allows the call, and the
+// certificate. A call whose token is missing or no longer active (after a revocation its tokens
+// are gone) is named by its certificate, through the clients that earlier tokens bound to it.
+// Nothing here reads the database.
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { EventBuffer } from '../../lib/analytics/event-buffer.js';
 import { routeTemplate } from '../../lib/http/metrics.js';
 import { productForPath } from '../marketplace/catalog/products.js';
-import type { MarketplaceClient } from './security/consent-state.js';
-import type { TokenInfo } from './security/introspection.js';
+import { thumbprint, type Caller } from './security/access-token.js';
 
 export interface GatewayCallEvent {
   _id: string;
@@ -22,7 +27,7 @@ export interface GatewayCallEvent {
   productId?: string;
   consentId?: string;
   method: string;
-  /** The route template, e.g. `/open-banking/accounts/v2/accounts/:accountId/balances`. */
+  /** The route template with its base path, e.g. `/open-banking/accounts/v2/accounts/:accountId/balances`. */
   endpoint: string;
   status: number;
   latencyMs: number;
@@ -30,13 +35,65 @@ export interface GatewayCallEvent {
   interactionId?: string;
 }
 
-export function recordCalls(buffer: EventBuffer<GatewayCallEvent>) {
+interface Owner {
+  clientId: string;
+  applicationId?: string;
+  organizationId?: string;
+}
+
+/**
+ * The client each certificate belongs to, as the tokens bound to it say (RFC 8705 `cnf.x5t#S256`,
+ * set by the authorization server): learned from the calls of this process, at most `max` of them.
+ */
+export function certificateOwners(max = 10_000) {
+  const owners = new Map<string, Owner>();
+  /** `owner` adds nothing to `known`: the same client, and no other application or organization. */
+  const adds = (known: Owner | undefined, owner: Owner) =>
+    known?.clientId !== owner.clientId ||
+    (owner.applicationId !== undefined && owner.applicationId !== known.applicationId) ||
+    (owner.organizationId !== undefined && owner.organizationId !== known.organizationId);
+  return {
+    learn(certificateThumbprint: string, owner: Owner): void {
+      const known = owners.get(certificateThumbprint);
+      if (!adds(known, owner)) return;
+      owners.delete(certificateThumbprint);
+      if (owners.size >= max) owners.delete(owners.keys().next().value!);
+      owners.set(certificateThumbprint, known?.clientId === owner.clientId ? { ...known, ...owner } : owner);
+    },
+    of: (certificateThumbprint: string): Owner | undefined => owners.get(certificateThumbprint),
+  };
+}
+
+/** Who made the call: its token's client (with the marketplace's record of it), else its certificate's. */
+function ownerOf(
+  caller: Caller | undefined,
+  owners: ReturnType<typeof certificateOwners>,
+): Owner | undefined {
+  if (!caller) return undefined;
+  const { token, client } = caller;
+  if (token) {
+    const owner: Owner = {
+      clientId: token.clientId,
+      ...(client?.applicationId ? { applicationId: client.applicationId } : {}),
+      ...(client?.organizationId ? { organizationId: client.organizationId } : {}),
+    };
+    if (!token.certificateThumbprint) return owner;
+    owners.learn(token.certificateThumbprint, owner);
+    const known = owners.of(token.certificateThumbprint);
+    // Refused before the client's record was read (another audience, another certificate): the
+    // record an earlier call read still names its application.
+    return known?.clientId === owner.clientId ? known : owner;
+  }
+  return caller.certificate ? owners.of(thumbprint(caller.certificate.raw)) : undefined;
+}
+
+export function recordCalls(buffer: EventBuffer<GatewayCallEvent>, owners = certificateOwners()) {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = performance.now();
     res.on('finish', () => {
-      const token = res.locals.token as TokenInfo | undefined;
-      // The access check read the marketplace client's record; its owner comes with it.
-      const owner = res.locals.client as MarketplaceClient | undefined;
+      const caller = res.locals.caller as Caller | undefined;
+      const owner = ownerOf(caller, owners);
+      const consentId = caller?.token?.consentId;
       // req.path is relative to the router that handled the call; the original URL is not.
       const productId = productForPath(req.originalUrl.split('?')[0]!)?.id;
       buffer.record({
@@ -44,11 +101,9 @@ export function recordCalls(buffer: EventBuffer<GatewayCallEvent>) {
         type: 'gateway.call',
         at: new Date(),
         standard: req.originalUrl.startsWith('/fdx/') ? 'FDX' : 'OFB',
-        ...(token ? { clientId: token.clientId } : {}),
-        ...(owner?.applicationId ? { applicationId: owner.applicationId } : {}),
-        ...(owner?.organizationId ? { organizationId: owner.organizationId } : {}),
+        ...owner,
         ...(productId ? { productId } : {}),
-        ...(token?.consentId ? { consentId: token.consentId } : {}),
+        ...(consentId ? { consentId } : {}),
         method: req.method,
         endpoint: routeTemplate(req),
         status: res.statusCode,

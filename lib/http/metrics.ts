@@ -21,12 +21,26 @@ export function createMetrics(component: string): Metrics {
 }
 
 /**
- * The route a request matched, as its template (`/accounts/:accountId`): never the raw path, which
- * may carry anything. Read once the response is finished.
+ * The route a request matched, as its template with its router's base path
+ * (`/open-banking/accounts/v2/accounts/:accountId`): never the raw path, which may carry anything.
+ * Read once the response is finished.
  */
 export function routeTemplate(req: Request): string {
-  const route = (req.route as { path?: string } | undefined)?.path;
-  return route ? `${req.baseUrl}${route}` : 'unmatched';
+  const route = (req.route as { path?: unknown } | undefined)?.path;
+  if (route === undefined) return 'unmatched';
+  return `${mountPath(req, route)}${String(route)}`;
+}
+
+/**
+ * The base path of the router whose route matched: the original path's leading segments that the
+ * route's own do not cover. Not `req.baseUrl` alone, which an error leaving that router (a body
+ * that does not parse, a failed dependency) resets on its way to the app's error handler.
+ */
+function mountPath(req: Request, route: unknown): string {
+  if (typeof route !== 'string' || /[*{}()?+]/.test(route)) return req.baseUrl;
+  const own = route.split('/').filter(Boolean).length;
+  const segments = (req.originalUrl.split('?')[0] ?? '').replace(/\/$/, '').split('/').slice(1);
+  return segments.length > own ? `/${segments.slice(0, segments.length - own).join('/')}` : '';
 }
 
 /** Time every request by method, route template and status. */

@@ -1,6 +1,6 @@
 // What every OFB data API shares: `x-v`, the interaction id, the consent token with the API's scope,
 // permission checks (403), OFB paging (`page`, `page-size` ≤ 1000) and the `data/links/meta` envelope.
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { interactionId } from '../interaction-id.js';
 import { fetchInScope } from '../data-fetch.js';
 import { consentOf, requireAccess, type AccessDeps } from '../security/access-token.js';
@@ -15,7 +15,11 @@ export interface OfbDataDeps {
   bank: { brandName: string; cnpj: string; compeCode: string };
 }
 
-/** A router for one OFB API: its version header, interaction id and token scope. */
+/**
+ * A router for one OFB API: its version header, interaction id and token scope. The token is
+ * checked as the first handler of each of its routes (all GETs), not ahead of them for any path,
+ * so a refused call is known by the endpoint it asked for, in its analytics event and metrics.
+ */
 export function ofbDataRouter(deps: OfbDataDeps, version: string, scope: string): Router {
   const router = Router();
   router.use((_req, res, next) => {
@@ -28,7 +32,10 @@ export function ofbDataRouter(deps: OfbDataDeps, version: string, scope: string)
       refuse: (_q, res, detail) => sendOfbError(res, 400, badRequest(detail)),
     }),
   );
-  router.use(requireAccess(deps.access, { scope, grant: 'consent' }, ofbRefusal));
+  const access = requireAccess(deps.access, { scope, grant: 'consent' }, ofbRefusal);
+  const get = router.get.bind(router);
+  router.get = ((path: string, ...handlers: RequestHandler[]) =>
+    get(path, access, ...handlers)) as unknown as typeof router.get;
   return router;
 }
 

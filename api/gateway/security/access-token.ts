@@ -1,7 +1,7 @@
 // Who is calling: the client certificate, the access token (introspected), and the binding of one
 // to the other (RFC 8705 `cnf.x5t#S256`). Each refusal names its cause; each standard's routes
 // turn it into their own error body.
-import { createHash } from 'node:crypto';
+import { createHash, type X509Certificate } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { presentedCertificate, type ClientCertificateSource } from '../../../lib/http/client-certificate.js';
 import type { Consent } from '../../../db/models/consent.js';
@@ -44,6 +44,13 @@ export interface AccessRule {
 
 export type RefusalWriter = (req: Request, res: Response, refusal: Refusal) => void;
 
+/** What the check learned of the caller, refused or not (res.locals.caller): for the call's analytics. */
+export interface Caller {
+  certificate?: X509Certificate;
+  token?: TokenInfo;
+  client?: MarketplaceClient;
+}
+
 export function tokenOf(res: Response): TokenInfo {
   return res.locals.token as TokenInfo;
 }
@@ -61,8 +68,10 @@ export async function checkAccess(
   deps: AccessDeps,
   req: Request,
   rule: AccessRule,
+  caller: Caller = {},
 ): Promise<{ token: TokenInfo; consent?: ConsentRecord; client?: MarketplaceClient } | { refusal: Refusal }> {
   const presented = presentedCertificate(req.socket, req.headers, deps.certificates);
+  if (presented?.authorized) caller.certificate = presented.certificate;
   if (!presented?.authorized)
     return {
       refusal: {
@@ -85,6 +94,7 @@ export async function checkAccess(
       };
     throw err;
   }
+  if (token) caller.token = token;
   if (!token || !token.audience.includes(deps.audience))
     return { refusal: { status: 401, cause: 'token', detail: 'the access token is not active' } };
   if (!token.certificateThumbprint || token.certificateThumbprint !== thumbprint(presented.certificate.raw))
@@ -92,6 +102,7 @@ export async function checkAccess(
       refusal: { status: 401, cause: 'binding', detail: 'the access token is bound to another certificate' },
     };
   const client = deps.clientState ? await deps.clientState(token.clientId) : undefined;
+  if (client) caller.client = client;
   if (client && client.status !== 'ACTIVE')
     return {
       refusal: { status: 401, cause: 'token', detail: `the client is ${client.status.toLowerCase()}` },
@@ -125,10 +136,12 @@ export async function checkAccess(
   return { token, ...(consent ? { consent } : {}), ...(client ? { client } : {}) };
 }
 
-/** Express middleware: checks access, then leaves the token in res.locals.token. */
+/** Express middleware: checks access, then leaves the token in res.locals.token (and what it learned of the caller, refused or not, in res.locals.caller). */
 export function requireAccess(deps: AccessDeps, rule: AccessRule, refuse: RefusalWriter) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const result = await checkAccess(deps, req, rule);
+    const caller: Caller = {};
+    res.locals.caller = caller;
+    const result = await checkAccess(deps, req, rule, caller);
     if ('refusal' in result) return refuse(req, res, result.refusal);
     res.locals.token = result.token;
     res.locals.consent = result.consent;
