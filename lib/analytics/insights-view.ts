@@ -93,12 +93,22 @@ export const insightsAssets = (): Html =>
     <script src="${INSIGHTS_ASSETS.chartJs}" defer></script>
     <script src="${INSIGHTS_ASSETS.script}" defer></script>`;
 
+const canvas = (name: string, description: string) =>
+  html`<canvas data-chart="${name}" role="img" aria-label="${description}"
+    >${description} Charts need JavaScript; the tables below have the same numbers.</canvas
+  >`;
+
 const chart = (name: string, title: string, description: string) =>
   html`<figure>
     <figcaption>${title}</figcaption>
-    <canvas data-chart="${name}" role="img" aria-label="${description}"
-      >${description} Charts need JavaScript; the tables below have the same numbers.</canvas
-    >
+    ${canvas(name, description)}
+  </figure>`;
+
+/** A chart across the whole row, in a box whose height the initializer sets (long labels wrap). */
+const wideChart = (name: string, title: string, description: string) =>
+  html`<figure class="insights-wide">
+    <figcaption>${title}</figcaption>
+    <div class="insights-chart-box">${canvas(name, description)}</div>
   </figure>`;
 
 /**
@@ -114,7 +124,7 @@ export function insightsCharts(report: InsightsReport, o: { assets?: boolean } =
       </script>
       ${chart('calls', `Calls and errors per ${per}`, `Bar chart of calls and errors per ${per}.`)}
       ${chart('latency', `Latency per ${per} (p50, p95)`, `Line chart of the p50 and p95 latency per ${per}.`)}
-      ${chart('endpoints', 'Most called endpoints', 'Bar chart of the most called endpoints.')}
+      ${wideChart('endpoints', 'Most called endpoints', 'Bar chart of the most called endpoints.')}
       ${chart('consents', `Consents by status per ${per}`, `Stacked bar chart of consent transitions per ${per}.`)}
       ${chart('funnel', 'Consent funnel', 'Bar chart of consents created, authorised, rejected, revoked and expired.')}
     </section>

@@ -13,6 +13,7 @@ import { createProvisioningActivities } from '../../activities/provisioning.js';
 import { GRANULARITY_MS, floorTo } from '../../lib/analytics/buckets.js';
 import { INSIGHTS_ASSETS } from '../../lib/analytics/insights-view.js';
 import { gatewayCalls, stats } from '../helpers/analytics-events.js';
+import { launchBrowser } from '../helpers/browser.js';
 import { HttpSession, pageText } from '../helpers/consoles.js';
 import { uniqueNames } from '../helpers/env.js';
 import {
@@ -283,6 +284,59 @@ describe("a developer's insights pages", () => {
     expect(bad.status).toBe(400);
     expect(pageText(bad.text)).toContain('granularity must be minute, hour or day');
     expect((await A.web.request(`/insights?clientId=${B.clientId}`)).status).toBe(400);
+  });
+});
+
+describe('the endpoint chart', () => {
+  it('shows each endpoint whole, wrapped to the width of the screen', async () => {
+    const browser = await launchBrowser();
+    try {
+      for (const width of [1280, 390]) {
+        const context = await browser.newContext({ viewport: { width, height: 900 } });
+        const url = new URL(stack.baseUrl);
+        await context.addCookies(
+          [...B.web.cookies].map(([name, value]) => ({ name, value, domain: url.hostname, path: '/' })),
+        );
+        const page = await context.newPage();
+        await page.goto(`${stack.baseUrl}/apps/${B.applicationId}/insights?granularity=day`);
+        await page.waitForSelector('[data-insights-charts][data-drawn]');
+        // Runs in the page: the y axis's labels as chart.js draws them, and the room it gives them.
+        const axis = await page.evaluate(() => {
+          type Scale = {
+            left: number;
+            width: number;
+            ticks: { label: string | string[] }[];
+            options: { ticks: { font: unknown } };
+          };
+          const g = globalThis as unknown as {
+            document: { querySelector(s: string): unknown };
+            Chart: {
+              getChart(c: unknown): {
+                ctx: { font: string; measureText(t: string): { width: number } };
+                scales: { y: Scale };
+              };
+              helpers: { toFont(f: unknown): { string: string } };
+            };
+          };
+          const chart = g.Chart.getChart(g.document.querySelector('canvas[data-chart="endpoints"]'))!;
+          const y = chart.scales.y;
+          chart.ctx.font = g.Chart.helpers.toFont(y.options.ticks.font).string;
+          const lines = y.ticks.map((t) => ([] as string[]).concat(t.label));
+          return {
+            left: y.left,
+            width: y.width,
+            labels: lines.map((l) => l.join('')),
+            widest: Math.max(...lines.flat().map((l) => chart.ctx.measureText(l).width)),
+          };
+        });
+        expect(axis.labels).toEqual([`GET ${BILLS}`, `GET ${ACCOUNTS}`]);
+        expect(axis.left).toBeGreaterThanOrEqual(0);
+        expect(axis.widest).toBeLessThanOrEqual(axis.width);
+        await context.close();
+      }
+    } finally {
+      await browser.close();
+    }
   });
 });
 

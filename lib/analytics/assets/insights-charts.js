@@ -31,6 +31,27 @@
     x: { stacked: Boolean(stacked), ticks: { autoSkip: true, maxRotation: 0 } },
     y: { stacked: Boolean(stacked), beginAtZero: true, title: { display: true, text: yTitle } },
   });
+  /**
+   * An endpoint's label (`GET /open-banking/…/:accountId/balances`) as lines no wider than `width`
+   * pixels in the context's font, broken after a `/`: chart.js gives the y axis at most half the
+   * chart's width and cuts what does not fit, so long labels wrap instead.
+   */
+  function wrapLabel(ctx, label, width) {
+    const lines = [];
+    let line = '';
+    for (const part of label.split(/(?<=\/)/)) {
+      if (line && ctx.measureText(line + part).width > width) {
+        lines.push(line);
+        line = part;
+      } else line += part;
+    }
+    lines.push(line);
+    return lines;
+  }
+  /** The room the y axis's labels have: half the chart, less the ticks' padding. */
+  const labelRoom = (chartWidth) => Math.max(80, chartWidth / 2 - 16);
+  const tickFont = (font) => Chart.helpers.toFont(font || Chart.defaults.font).string;
+
   const options = (scales, extra) =>
     Object.assign(
       { responsive: true, animation: false, interaction: { mode: 'index', intersect: false }, scales },
@@ -66,9 +87,22 @@
       options: options(
         {
           x: { beginAtZero: true, title: { display: true, text: 'Calls' } },
-          y: { ticks: { autoSkip: false } },
+          y: {
+            ticks: {
+              autoSkip: false,
+              // Whole labels, wrapped to the room the axis has at the chart's current width.
+              callback(value) {
+                const ctx = this.chart.ctx;
+                ctx.save();
+                ctx.font = tickFont(this.options.ticks.font);
+                const lines = wrapLabel(ctx, this.getLabelForValue(value), labelRoom(this.chart.width));
+                ctx.restore();
+                return lines;
+              },
+            },
+          },
         },
-        { indexAxis: 'y' },
+        { indexAxis: 'y', maintainAspectRatio: false },
       ),
     }),
     consents: (d) => ({
@@ -99,6 +133,18 @@
     }),
   };
 
+  /** The endpoints chart's box gets the height its wrapped labels need (one bar pair per label). */
+  function fitHeight(canvas, labels) {
+    const box = canvas.parentNode;
+    const ctx = canvas.getContext('2d');
+    ctx.save();
+    ctx.font = tickFont();
+    const room = labelRoom(box.clientWidth);
+    const lines = labels.reduce((n, label) => n + wrapLabel(ctx, label, room).length, 0);
+    ctx.restore();
+    box.style.height = `${Math.max(12, lines * 1.1 + labels.length * 1.2 + 6)}rem`;
+  }
+
   function draw(section) {
     if (section.dataset.drawn) return;
     section.dataset.drawn = 'true';
@@ -107,7 +153,9 @@
     const data = JSON.parse(source.textContent);
     section.querySelectorAll('canvas[data-chart]').forEach((canvas) => {
       const config = CHARTS[canvas.dataset.chart];
-      if (config) new Chart(canvas, config(data));
+      if (!config) return;
+      if (canvas.dataset.chart === 'endpoints') fitHeight(canvas, data.endpoints.labels);
+      new Chart(canvas, config(data));
     });
   }
 
