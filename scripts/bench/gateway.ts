@@ -24,6 +24,7 @@
 // server certificate, its supervisor found by the gateway's port), or with --own against one it
 // starts itself (scripts/start.ts, its own DATA_DIR and ports) and stops at the end.
 // Options: --seconds N (per run, default 5), --rounds N (bare/platform pairs, default 2),
+// --warmup N (unmeasured seconds of each read workload on the platform first, default 3),
 // --consents N (OFB, default 200), --fdx-consents N (default 20), --max-per-recipient N (default
 // 10), --only a,b,c, --json FILE, --own [--port-base N --data-dir DIR --core-source S], --marketplace-url,
 // --auth-url, --gateway-url, --data-dir, --pid (the supervisor's), --setup-width N (default 4),
@@ -74,10 +75,12 @@ const { values: args } = parseArgs({
     'gateway-url': { type: 'string', default: 'https://localhost:8444' },
     pid: { type: 'string' },
     'core-source': { type: 'string', default: 'memory' },
+    warmup: { type: 'string', default: '3' },
   },
 });
 const SECONDS = Number(args.seconds);
 const ROUNDS = Number(args.rounds);
+const WARMUP_SECONDS = Number(args.warmup);
 const OFB_CONSENTS = Number(args.consents);
 const FDX_CONSENTS = Number(args['fdx-consents']);
 const MAX_PER_RECIPIENT = Number(args['max-per-recipient']);
@@ -388,6 +391,11 @@ async function main() {
       const renewed = await freshTokens(next.tokens, workloadMs);
       if (renewed) log(`  ${renewed} access tokens renewed by their refresh tokens`);
       const w = await next.make();
+      // Reads start from what a running platform has: each token introspected once (then cached for
+      // GATEWAY_INTROSPECTION_CACHE) and each consent's state read once. Unmeasured, and only for
+      // reads: a warm-up of (c) would create consents or use up refresh tokens.
+      if (WARMUP_SECONDS > 0 && w.group !== 'c')
+        await loader.run({ origin: origins[w.target], seconds: WARMUP_SECONDS, groups: w.groups });
       const before = loadAverage();
       const platformResults: LoadResult[] = [];
       const bareResults: LoadResult[] = [];
