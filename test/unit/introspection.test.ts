@@ -36,15 +36,15 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
+/** An introspector with an empty cache, and the request log cleared. */
+function freshIntrospector() {
+  asked.length = 0;
+  return createIntrospector({ endpoint, clientId: 'gateway', tls: { cert: '', key: '' }, cacheMs: 60_000 });
+}
+
 describe('the gateway introspector', () => {
   it('sends one introspection for concurrent calls with one token, and reuses the active answer', async () => {
-    const introspector = createIntrospector({
-      endpoint,
-      clientId: 'gateway',
-      tls: { cert: '', key: '' },
-      cacheMs: 60_000,
-    });
-    asked.length = 0;
+    const introspector = freshIntrospector();
     const answers = await Promise.all(Array.from({ length: 64 }, () => introspector.introspect('good-1')));
     expect(answers.every((a) => a?.clientId === 'c1')).toBe(true);
     expect(asked).toEqual(['good-1']);
@@ -54,13 +54,7 @@ describe('the gateway introspector', () => {
   });
 
   it('does not keep inactive answers: each new call with an unknown token asks again', async () => {
-    const introspector = createIntrospector({
-      endpoint,
-      clientId: 'gateway',
-      tls: { cert: '', key: '' },
-      cacheMs: 60_000,
-    });
-    asked.length = 0;
+    const introspector = freshIntrospector();
     const concurrent = await Promise.all([introspector.introspect('bad'), introspector.introspect('bad')]);
     expect(concurrent).toEqual([undefined, undefined]);
     expect(await introspector.introspect('bad')).toBeUndefined();
