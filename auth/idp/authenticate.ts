@@ -36,14 +36,15 @@ export async function checkPassword(
     await verifyPassword(password, DUMMY_HASH); // same work as a real check
     return { ok: false, reason: 'invalid' };
   }
-  const { admitted, window } = await admitAttempt(models.Customer, customer._id, now);
+  // The count alongside the hash, so a known account takes the time of an unknown one (the hash);
+  // a refused attempt's result is thrown away.
+  const [{ admitted, window }, right] = await Promise.all([
+    admitAttempt(models.Customer, customer._id, now),
+    verifyPassword(password, customer.passwordHash),
+  ]);
   const audit = window ? { window } : {};
-  if (!admitted) {
-    await verifyPassword(password, DUMMY_HASH);
-    return { ok: false, reason: 'throttled', ...audit };
-  }
-  if (await verifyPassword(password, customer.passwordHash)) return { ok: true, customer };
-  return { ok: false, reason: 'invalid', ...audit };
+  if (!admitted) return { ok: false, reason: 'throttled', ...audit };
+  return right ? { ok: true, customer } : { ok: false, reason: 'invalid', ...audit };
 }
 
 const oneChallengeAtATime = oneAtATime();

@@ -55,12 +55,14 @@ const open = (_id: string, now: Date) => ({
   $or: [{ lockedUntil: null }, { lockedUntil: { $lte: now } }],
 });
 
-async function countAttempt(accounts: ThrottledAccounts, _id: string): Promise<number | undefined> {
-  const counted = (await accounts
-    // The whole document: FerretDB's findAndModify takes no projection.
-    .findOneAndUpdate({ _id }, { $inc: { failedAttempts: 1 } }, { returnDocument: 'after' })
-    .lean()) as { failedAttempts?: number } | null;
-  return counted?.failedAttempts;
+/** The account after one more attempt is counted: its count, and the window it is in. */
+async function countAttempt(accounts: ThrottledAccounts, _id: string) {
+  return (
+    (await accounts
+      // The whole document: FerretDB's findAndModify takes no projection.
+      .findOneAndUpdate({ _id }, { $inc: { failedAttempts: 1 } }, { returnDocument: 'after' })
+      .lean()) as { failedAttempts?: number; lockedUntil?: Date | null } | null
+  );
 }
 
 /** Make the account's window end no earlier than `until`; the window when that changed it. */
@@ -87,13 +89,17 @@ export function admitAttempt(
 }
 
 async function admit(accounts: ThrottledAccounts, accountId: string, now: Date): Promise<Admission> {
-  const attempts = await countAttempt(accounts, accountId);
-  if (attempts === undefined) return { admitted: false };
+  const counted = await countAttempt(accounts, accountId);
+  if (!counted) return { admitted: false };
+  const attempts = counted.failedAttempts ?? 1;
   const windowMs = throttleWindowMs(attempts);
   if (!windowMs) return { admitted: true };
   const until = new Date(now.getTime() + windowMs);
-  const opened = await accounts.updateOne(open(accountId, now), { $set: { lockedUntil: until } });
-  if (opened.modifiedCount) return { admitted: true, window: { accountId, attempts, until } };
+  // Outside a window, this attempt may open the next one; inside, it only makes it longer.
+  if (!counted.lockedUntil || counted.lockedUntil <= now) {
+    const opened = await accounts.updateOne(open(accountId, now), { $set: { lockedUntil: until } });
+    if (opened.modifiedCount) return { admitted: true, window: { accountId, attempts, until } };
+  }
   const window = await lengthen(accounts, accountId, attempts, until);
   return { admitted: false, ...(window ? { window } : {}) };
 }
@@ -109,10 +115,10 @@ export function countFailure(
   now = new Date(),
 ): Promise<ThrottleWindow | undefined> {
   return serially(accounts, accountId, async () => {
-    const attempts = await countAttempt(accounts, accountId);
-    const windowMs = throttleWindowMs(attempts ?? 0);
+    const attempts = (await countAttempt(accounts, accountId))?.failedAttempts ?? 0;
+    const windowMs = throttleWindowMs(attempts);
     if (!windowMs) return undefined;
-    return lengthen(accounts, accountId, attempts!, new Date(now.getTime() + windowMs));
+    return lengthen(accounts, accountId, attempts, new Date(now.getTime() + windowMs));
   });
 }
 
