@@ -45,6 +45,9 @@ export function staffAccess(deps: { models: Pick<Models, 'StaffUser'>; sessions:
 
   return {
     identify,
+    /** What the next page says once, after a redirect: the server's words, never the URL's. */
+    flash: (req: Request, notice: string) => deps.sessions.flash(req, notice),
+    takeNotice: (req: Request) => deps.sessions.takeNotice(req),
     page: guard((req, res) => res.redirect(303, `/admin/login?next=${encodeURIComponent(req.originalUrl)}`)),
     api: guard((_req, res) =>
       sendProblem(res, 401, 'Log-in required', 'Log in at /admin/login; the API uses that session.'),

@@ -5,7 +5,7 @@ import { Router, type RequestHandler, type Response } from 'express';
 import { formBody, sameToken } from '../../lib/http/forms.js';
 import { actorOf, staffOf, type StaffAccess } from './access.js';
 import { isStaffAction, reasonError, revokeAllConsentsOf, staffAction } from './actions.js';
-import { temporalWorkflowUrl, type ConsentAdminDeps } from './config.js';
+import { NOTICES, temporalWorkflowUrl, type ConsentAdminDeps } from './config.js';
 import { detailPage } from './detail-page.js';
 import { clientNames } from './recipients.js';
 import type { ConsentRecord } from './search.js';
@@ -66,7 +66,8 @@ export function consentActionsRouter(deps: ConsentAdminDeps, access: StaffAccess
     const outcome = await staffAction(deps.client, action, id, actorOf(staffOf(res)), String(reason).trim());
     if (!outcome.ok) return refuse(res, consent, outcome.status, outcome.message);
     req.log.info({ consentId: id, action, staff: staffOf(res).email }, 'consent action by staff');
-    res.redirect(303, `/admin/consents/${encodeURIComponent(id)}?done=${action}`);
+    await access.flash(req, NOTICES[action]!);
+    res.redirect(303, `/admin/consents/${encodeURIComponent(id)}`);
   });
 
   router.post('/admin/customers/:customerId/revoke-consents', ...guarded, async (req, res) => {
@@ -94,7 +95,8 @@ export function consentActionsRouter(deps: ConsentAdminDeps, access: StaffAccess
     });
     if (!outcome.ok) return fail(outcome.status, outcome.message);
     req.log.info({ customerId, staff: staffOf(res).email }, 'customer consents revocation started by staff');
-    res.redirect(303, `/admin/consents?customerId=${encodeURIComponent(customerId)}&done=customer`);
+    await access.flash(req, NOTICES.customer!);
+    res.redirect(303, `/admin/consents?customerId=${encodeURIComponent(customerId)}`);
   });
 
   return router;

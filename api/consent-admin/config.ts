@@ -31,7 +31,7 @@ export interface MarketplaceAdminDeps {
 export const temporalWorkflowUrl = (deps: Pick<ConsentAdminDeps, 'client' | 'temporalUiUrl'>, id: string) =>
   `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.client.options.namespace)}/workflows/${encodeURIComponent(id)}`;
 
-/** Messages after a successful action, chosen by a fixed key (nothing from the URL is shown). */
+/** Messages after a successful action, kept in the session for the page the redirect leads to. */
 export const NOTICES: Record<string, string> = {
   hold: 'The consent is on hold: no data flows until it is released.',
   resume: 'The hold is released.',
@@ -39,6 +39,3 @@ export const NOTICES: Record<string, string> = {
   customer:
     'Revocation of every authorised consent of this customer has started; their statuses change within seconds.',
 };
-
-export const noticeFor = (done: unknown) =>
-  typeof done === 'string' && Object.hasOwn(NOTICES, done) ? NOTICES[done] : undefined;

@@ -23,7 +23,7 @@ import { banner, consolePage, fmt } from './views.js';
 
 export const VIEW_ONLY = 'Your role (VIEW) can read these pages but not act on them.';
 
-/** Messages after a successful action, chosen by a fixed key (nothing from the URL is shown). */
+/** Messages after a successful action, kept in the session for the page the redirect leads to. */
 export const MARKETPLACE_NOTICES: Record<string, string> = {
   'organization-approve':
     'The organization is approved: its developers may now subscribe and create applications.',
@@ -37,10 +37,6 @@ export const MARKETPLACE_NOTICES: Record<string, string> = {
   'client-deprovision': 'The client is deprovisioned: it is deleted at the authorization server.',
   'client-retry': 'The registration was tried again.',
 };
-export const marketplaceNotice = (done: unknown) =>
-  typeof done === 'string' && Object.hasOwn(MARKETPLACE_NOTICES, done)
-    ? MARKETPLACE_NOTICES[done]
-    : undefined;
 
 const enc = encodeURIComponent;
 

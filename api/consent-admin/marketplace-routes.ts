@@ -31,7 +31,7 @@ import {
 import {
   applicationDetailPage,
   applicationListPage,
-  marketplaceNotice,
+  MARKETPLACE_NOTICES,
   organizationDetailPage,
   organizationListPage,
   subscriptionListPage,
@@ -109,7 +109,7 @@ export function marketplaceAdminRouter(
     send(res, status, list.page({ ...view, page: parsed.data.page, result }));
   };
 
-  router.get('/admin/organizations', access.page, (req, res) =>
+  router.get('/admin/organizations', access.page, async (req, res) =>
     sendList(
       res,
       req.query,
@@ -119,7 +119,7 @@ export function marketplaceAdminRouter(
         read: (q) => listOrganizations(deps.models, q),
         page: organizationListPage,
       },
-      { notice: marketplaceNotice(req.query.done) },
+      { notice: await access.takeNotice(req) },
     ),
   );
 
@@ -146,7 +146,7 @@ export function marketplaceAdminRouter(
   router.get('/admin/organizations/:id', access.page, async (req, res) => {
     const org = await Organization.findById(req.params.id).lean<OrganizationRecord>();
     if (!org) return organizationNotFound(res);
-    organizationPage(res, org, 200, { notice: marketplaceNotice(req.query.done) });
+    organizationPage(res, org, 200, { notice: await access.takeNotice(req) });
   });
 
   router.post('/admin/organizations/:id/:action', ...guarded, async (req, res) => {
@@ -166,7 +166,8 @@ export function marketplaceAdminRouter(
       return organizationPage(res, fresh, outcome.status, { error: notDone(outcome.message) });
     }
     req.log.info({ organizationId: id, action, staff: staffOf(res).email }, 'organization reviewed by staff');
-    res.redirect(303, `/admin/organizations/${encodeURIComponent(id)}?done=organization-${action}`);
+    await access.flash(req, MARKETPLACE_NOTICES[`organization-${action}`]!);
+    res.redirect(303, `/admin/organizations/${encodeURIComponent(id)}`);
   });
 
   // ---- Subscriptions
@@ -203,8 +204,8 @@ export function marketplaceAdminRouter(
       extra,
     );
 
-  router.get('/admin/subscriptions', access.page, (req, res) =>
-    subscriptionsPage(res, req.query, 200, { notice: marketplaceNotice(req.query.done) }),
+  router.get('/admin/subscriptions', access.page, async (req, res) =>
+    subscriptionsPage(res, req.query, 200, { notice: await access.takeNotice(req) }),
   );
 
   router.post('/admin/subscriptions/:id/:action', ...guarded, async (req, res) => {
@@ -228,13 +229,13 @@ export function marketplaceAdminRouter(
       throw err;
     }
     req.log.info({ subscriptionId: id, action, staff: staffOf(res).email }, 'subscription decided by staff');
-    back.set('done', `subscription-${action}`);
+    await access.flash(req, MARKETPLACE_NOTICES[`subscription-${action}`]!);
     res.redirect(303, `/admin/subscriptions?${back.toString()}`);
   });
 
   // ---- Applications
 
-  router.get('/admin/applications', access.page, (req, res) =>
+  router.get('/admin/applications', access.page, async (req, res) =>
     sendList(
       res,
       req.query,
@@ -244,7 +245,7 @@ export function marketplaceAdminRouter(
         read: (q) => listApplications(deps.models, q),
         page: applicationListPage,
       },
-      { notice: marketplaceNotice(req.query.done) },
+      { notice: await access.takeNotice(req) },
     ),
   );
 
@@ -279,7 +280,7 @@ export function marketplaceAdminRouter(
   router.get('/admin/applications/:id', access.page, async (req, res) => {
     const app = await Application.findById(req.params.id).lean<ApplicationRecord>();
     if (!app) return applicationNotFound(res);
-    await applicationPage(res, app, 200, { notice: marketplaceNotice(req.query.done) });
+    await applicationPage(res, app, 200, { notice: await access.takeNotice(req) });
   });
 
   router.post('/admin/applications/:id/:action', ...guarded, async (req, res) => {
@@ -306,7 +307,8 @@ export function marketplaceAdminRouter(
       { applicationId: id, action, staff: staffOf(res).email },
       'application client changed by staff',
     );
-    res.redirect(303, `/admin/applications/${encodeURIComponent(id)}?done=client-${action}`);
+    await access.flash(req, MARKETPLACE_NOTICES[`client-${action}`]!);
+    res.redirect(303, `/admin/applications/${encodeURIComponent(id)}`);
   });
 
   return router;

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { Router } from 'express';
 import { sendProblem } from '../../lib/http/problem.js';
 import { staffOf, type StaffAccess } from './access.js';
-import { noticeFor, temporalWorkflowUrl, type ConsentAdminDeps } from './config.js';
+import { temporalWorkflowUrl, type ConsentAdminDeps } from './config.js';
 import { consentCsvLine, csvLine, CSV_HEADER } from './csv.js';
 import { detailPage } from './detail-page.js';
 import { listPage } from './list-page.js';
@@ -38,7 +38,7 @@ export function consentPagesRouter(deps: ConsentAdminDeps, access: StaffAccess):
         page: q.page,
         pageSize: q.pageSize,
         result,
-        notice: noticeFor(req.query.done),
+        notice: await access.takeNotice(req),
       }),
     );
   });
@@ -73,7 +73,7 @@ export function consentPagesRouter(deps: ConsentAdminDeps, access: StaffAccess):
         consent,
         clientName: names.get(consent.clientId),
         temporalUrl: temporalWorkflowUrl(deps, consent._id),
-        notice: noticeFor(req.query.done),
+        notice: await access.takeNotice(req),
       }),
     );
   });

@@ -386,9 +386,14 @@ describe('hold, resume and revoke', () => {
       form: { csrf: await csrfOf(admin), reason: 'chargeback spike' },
     });
     expect(held.status).toBe(303);
-    expect(held.location).toBe(`${path}?done=hold`);
+    expect(held.location).toBe(path);
     const after = pageText((await admin.request(held.location!)).text);
     expect(after).toContain('The consent is on hold');
+    // Said once, by the server: neither a reload nor a link (`?done=`) can say it.
+    expect(pageText((await admin.request(path)).text)).not.toContain('The consent is on hold');
+    expect(pageText((await admin.request(`${path}?done=revoke`)).text)).not.toContain(
+      'The consent is revoked',
+    );
     expect(after).toMatch(new RegExp(`staff:${ADMIN.email} hold AUTHORISED AUTHORISED chargeback spike`));
 
     const awaiting = await lodge();
@@ -640,7 +645,10 @@ describe('revoke every consent of a customer', () => {
       form: { csrf: await csrfOf(admin), reason: 'fraud ring', consentId: o1.consentId },
     });
     expect(page.status).toBe(303);
-    expect(page.location).toBe(`/admin/consents?customerId=${other}&done=customer`);
+    expect(page.location).toBe(`/admin/consents?customerId=${other}`);
+    expect(pageText((await admin.request(page.location!)).text)).toContain(
+      'Revocation of every authorised consent of this customer has started',
+    );
     await eventually(async () => expect(await record(o1.consentId)).toMatchObject({ status: 'REJECTED' }));
   });
 });

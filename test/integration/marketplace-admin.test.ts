@@ -242,7 +242,7 @@ describe('organizations', () => {
       form: { csrf, reason: '' },
     });
     expect(done.status).toBe(303);
-    expect(done.location).toBe(`/admin/organizations/${org.id}?done=organization-approve`);
+    expect(done.location).toBe(`/admin/organizations/${org.id}`);
     expect(await organization(org.id)).toMatchObject({
       status: 'APPROVED',
       review: { decision: 'APPROVED', reviewer: STAFF_ADMIN },
@@ -392,9 +392,7 @@ describe('subscriptions', () => {
     const back = `?status=PENDING_APPROVAL&organizationId=${org.id}`;
     const approved = await admin.request(form(sub('ofb-accounts'), 'approve'), { form: { csrf, back } });
     expect(approved.status).toBe(303);
-    expect(approved.location).toBe(
-      `/admin/subscriptions?status=PENDING_APPROVAL&organizationId=${org.id}&done=subscription-approve`,
-    );
+    expect(approved.location).toBe(`/admin/subscriptions?status=PENDING_APPROVAL&organizationId=${org.id}`);
     expect(pageText((await admin.request(approved.location!)).text)).toContain(
       'The subscription is approved',
     );
@@ -425,7 +423,7 @@ describe('subscriptions', () => {
       form: { csrf, back: '?status=ACTIVE', reason: 'unpaid invoice' },
     });
     expect(suspended.status).toBe(303);
-    expect(suspended.location).toBe('/admin/subscriptions?status=ACTIVE&done=subscription-suspend');
+    expect(suspended.location).toBe('/admin/subscriptions?status=ACTIVE');
     expect((await subscription(sub('ofb-accounts')))?.status).toBe('SUSPENDED');
     const resumed = await admin.request(form(sub('ofb-accounts'), 'resume'), { form: { csrf } });
     expect(resumed.status).toBe(303);
@@ -579,7 +577,7 @@ describe('applications', () => {
       form: { csrf, reason: 'leaked key reported' },
     });
     expect(suspended.status).toBe(303);
-    expect(suspended.location).toBe(`${path}?done=client-suspend`);
+    expect(suspended.location).toBe(path);
     expect((await application(appId))?.client.status).toBe('SUSPENDED');
     await expect(tokenOutcome(clientCredentialsToken(as, clientId, secrets))).resolves.toBe(SUSPENDED_CLIENT);
     const page = pageText((await admin.request(suspended.location!)).text);
