@@ -1,12 +1,15 @@
 // The development PKI: a local CA that issues the authorization server's and gateway's TLS
 // certificate and data recipients' client certificates (tls_client_auth, mTLS). Created on first
 // start under DATA_DIR/pki; a bank in production brings its own (ICP-Brasil / OFB directory CAs).
+// Server certificates carry RSA keys: the only cipher suites FAPI 1.0 Advanced §8.5 permits at
+// TLS 1.2 are (EC)DHE_RSA ones. The CA and client certificates stay ECDSA P-256.
 // @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill first.
 import 'reflect-metadata';
 import { webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as x509 from '@peculiar/x509';
+import type { Logger } from '../../lib/logger.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -14,6 +17,13 @@ type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+// PKCS#1 v1.5 only names the key's algorithm (rsaEncryption); TLS signs with it as it negotiates.
+const SERVER_ALG = {
+  name: 'RSASSA-PKCS1-v1_5',
+  modulusLength: 2048,
+  publicExponent: new Uint8Array([1, 0, 1]),
+  hash: 'SHA-256',
+} as const;
 const DAY = 24 * 60 * 60 * 1000;
 
 export interface Pem {
@@ -79,7 +89,11 @@ export interface IssueOptions {
 export async function issueCertificate(ca: Pem, opts: IssueOptions): Promise<Pem> {
   const caCert = new x509.X509Certificate(ca.cert);
   const caKey = await importKey(ca.key);
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const server = opts.usage === 'server';
+  const keys = (await webcrypto.subtle.generateKey(server ? SERVER_ALG : ALG, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
   const names = [
     ...(opts.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
     ...(opts.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
@@ -96,11 +110,12 @@ export async function issueCertificate(ca: Pem, opts: IssueOptions): Promise<Pem
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement,
+        x509.KeyUsageFlags.digitalSignature |
+          (server ? x509.KeyUsageFlags.keyEncipherment : x509.KeyUsageFlags.keyAgreement),
         true,
       ),
       new x509.ExtendedKeyUsageExtension([
-        opts.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth,
+        server ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth,
       ]),
       await x509.AuthorityKeyIdentifierExtension.create(caCert),
       ...(names.length ? [new x509.SubjectAlternativeNameExtension(names)] : []),
@@ -122,12 +137,32 @@ function readPem(dir: string, name: string): Pem {
   };
 }
 
-/** Load the dev PKI from `dir`, creating the CA and the server certificate the first time. */
-export async function ensureDevPki(dir: string): Promise<DevPki> {
+/** Why a server certificate cannot serve the FAPI TLS 1.2 suites, or undefined when it can. */
+export function fapiServerKeyProblem(certPem: string): string | undefined {
+  const key = new NodeX509(certPem).publicKey;
+  if (key.asymmetricKeyType !== 'rsa') return `its key is ${key.asymmetricKeyType ?? 'unknown'}, not RSA`;
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  return bits < 2048 ? `its RSA key has ${bits} bits, fewer than 2048` : undefined;
+}
+
+/**
+ * Load the dev PKI from `dir`, creating the CA and the server certificate the first time. A server
+ * certificate from an earlier version that cannot use the FAPI cipher suites is issued again by the
+ * same CA, so certificates already given to recipients stay valid.
+ */
+export async function ensureDevPki(dir: string, logger?: Pick<Logger, 'warn'>): Promise<DevPki> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (!existsSync(path.join(dir, 'ca.crt'))) writePem(dir, 'ca', await createCa());
   const ca = readPem(dir, 'ca');
-  if (!existsSync(path.join(dir, 'server.crt'))) {
+  const serverCrt = path.join(dir, 'server.crt');
+  const problem = existsSync(serverCrt) ? fapiServerKeyProblem(readFileSync(serverCrt, 'utf8')) : undefined;
+  if (problem) {
+    logger?.warn(
+      { file: serverCrt, reason: problem },
+      'the development server certificate cannot use the FAPI TLS 1.2 cipher suites: issuing a new one from the same CA',
+    );
+  }
+  if (problem || !existsSync(serverCrt)) {
     const server = await issueCertificate(ca, {
       subject: 'CN=localhost,O=Open Banking Platform (development)',
       dnsNames: ['localhost'],
