@@ -82,9 +82,12 @@ export type UnparsableAnswer = (
  */
 export function answerUnparsableRequests(server: Server, answer: UnparsableAnswer): void {
   server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
-    // As Node itself does: never write into a response already under way on this connection.
+    // As Node itself does: never write into a response already under way on this connection. A TLS
+    // failure (a refused renegotiation, a fatal alert) leaves no channel to answer on: ending it
+    // gracefully would wait forever and hold the server's close.
     const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    const tlsFailure = err.code?.startsWith('ERR_SSL_') === true;
+    if (err.code === 'ECONNRESET' || tlsFailure || !socket.writable || inFlight?.headersSent) {
       socket.destroy();
       return;
     }
