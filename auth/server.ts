@@ -10,7 +10,7 @@ import { StartupError, errorMessage } from '../lib/errors.js';
 import { closeServer, listen } from '../lib/http/server.js';
 import { createLogger } from '../lib/logger.js';
 import { runMain } from '../lib/main.js';
-import { loadTlsMaterial } from '../lib/tls.js';
+import { fapiServerOptions, loadTlsMaterial } from '../lib/tls.js';
 import { Client } from '@temporalio/client';
 import { connectClient } from '../lib/temporal.js';
 import { tracedClientOptions } from '../lib/tracing/temporal.js';
@@ -44,7 +44,7 @@ runMain('auth', async () => {
   const cfg = loadConfig();
   const logger = createLogger('auth', cfg);
   const db = await connectDatabase(cfg.mongo, logger);
-  const tls = await loadTlsMaterial(cfg);
+  const tls = await loadTlsMaterial(cfg, logger);
   const connection = await connectClient(cfg.temporal);
   const client = new Client({ connection, namespace: cfg.temporal.namespace, ...tracedClientOptions() });
   const provider = await createProvider({
@@ -104,10 +104,7 @@ runMain('auth', async () => {
     requestBudgetMs: cfg.http.requestBudgetMs,
     metrics,
   });
-  const server = https.createServer(
-    { cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: true, rejectUnauthorized: false },
-    app,
-  );
+  const server = https.createServer(fapiServerOptions(tls), app);
   answerAuthUnparsable(server);
   await listen(server, cfg.http.authPort, cfg.host, 'AUTH_PORT');
   logger.info({ issuer: cfg.auth.issuer }, 'authorization server ready');

@@ -106,7 +106,7 @@ runMain('platform', async () => {
 
     const env = { ...process.env, TEMPORAL_ADDRESS: temporal.address, MONGODB_URI: database.address };
     // The HTTPS components start together: create the development PKI once, before them.
-    if (!cfg.tls.certPath || !cfg.gateway.clientCertPath) await ensureDevPki(cfg.tls.pkiDir);
+    if (!cfg.tls.certPath || !cfg.gateway.clientCertPath) await ensureDevPki(cfg.tls.pkiDir, logger);
     const deps = { root, env, database: database.spec.name, temporal: temporal.spec.name };
     for (const c of COMPONENTS) supervisor.add(componentChild(cfg, c, deps));
     await Promise.all(COMPONENTS.map((c) => supervisor.whenReady(c.name)));

@@ -11,7 +11,7 @@ import { createLogger } from '../../lib/logger.js';
 import { runMain } from '../../lib/main.js';
 import { connectClient } from '../../lib/temporal.js';
 import { tracedClientOptions } from '../../lib/tracing/temporal.js';
-import { loadTlsMaterial } from '../../lib/tls.js';
+import { fapiServerOptions, loadTlsMaterial } from '../../lib/tls.js';
 import { TASK_QUEUES } from '../../workflows/task-queues.js';
 import { ENDPOINTS } from '../../auth/endpoints.js';
 import { startEventBuffer } from '../../lib/analytics/write-events.js';
@@ -26,7 +26,7 @@ runMain('gateway', async () => {
   const cfg = loadConfig();
   const logger = createLogger('gateway', cfg);
   const db = await connectDatabase(cfg.mongo, logger);
-  const tls = await loadTlsMaterial(cfg);
+  const tls = await loadTlsMaterial(cfg, logger);
   const dev = cfg.gateway.clientCertPath ? undefined : await ensureDevPki(cfg.tls.pkiDir);
   const introspector = createIntrospector({
     endpoint: `${cfg.auth.issuer}${ENDPOINTS.introspection_endpoint}`,
@@ -83,10 +83,7 @@ runMain('gateway', async () => {
     requestBudgetMs: cfg.http.requestBudgetMs,
     metrics,
   });
-  const server = https.createServer(
-    { cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: true, rejectUnauthorized: false },
-    app,
-  );
+  const server = https.createServer(fapiServerOptions(tls), app);
   await listen(server, cfg.http.gatewayPort, cfg.host, 'GATEWAY_PORT');
   logger.info({ url: cfg.auth.resourceServer }, 'gateway ready');
   return async () => {

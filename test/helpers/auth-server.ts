@@ -16,6 +16,7 @@ import { DEV_GATEWAY_CLIENT_DN, ensureDevPki, type DevPki } from '../../auth/pki
 import { createProvider, issueRegistrationToken } from '../../auth/provider.js';
 import { DISCOVERY_AGENT_POLICY } from '../../auth/registration-policy.js';
 import { closeServer } from '../../lib/http/server.js';
+import { fapiServerOptions } from '../../lib/tls.js';
 import { freePort } from '../../runtime/ports.js';
 import { quietLogger, type testDatabase } from './platform.js';
 import { tracked } from './teardown.js';
@@ -98,13 +99,7 @@ export async function startTestAuthServer(
       logger: quietLogger,
     });
     server = https.createServer(
-      {
-        cert: pki.server.cert,
-        key: pki.server.key,
-        ca: pki.ca.cert,
-        requestCert: true,
-        rejectUnauthorized: false,
-      },
+      fapiServerOptions({ cert: pki.server.cert, key: pki.server.key, clientCa: pki.ca.cert }),
       app,
     );
     answerAuthUnparsable(server);

@@ -14,6 +14,7 @@ import { gatewayStateCaches } from '../../api/gateway/security/consent-state.js'
 import { createIntrospector } from '../../api/gateway/security/introspection.js';
 import { ENDPOINTS } from '../../auth/endpoints.js';
 import { closeServer } from '../../lib/http/server.js';
+import { fapiServerOptions } from '../../lib/tls.js';
 import { freePort } from '../../runtime/ports.js';
 import { TEST_GATEWAY_CLIENT_ID, TEST_RESOURCE } from './auth-server.js';
 import type { OfbStack } from './ofb-journey.js';
@@ -90,13 +91,7 @@ export async function startTestGateway(
     bank: { brandName: 'Test Bank', cnpj: '12345678000195', compeCode: '999', routingNumber: '123456780' },
   });
   const server = https.createServer(
-    {
-      cert: pki.server.cert,
-      key: pki.server.key,
-      ca: pki.ca.cert,
-      requestCert: true,
-      rejectUnauthorized: false,
-    },
+    fapiServerOptions({ cert: pki.server.cert, key: pki.server.key, clientCa: pki.ca.cert }),
     app,
   );
   answerGatewayUnparsable(server);

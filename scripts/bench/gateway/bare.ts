@@ -1,6 +1,6 @@
 // The bare route the gateway is compared with: an Express app in a process of its own, on HTTPS
 // with the gateway's TLS settings (the same server certificate, the client CA, a client
-// certificate requested), answering every request with the status, headers and bytes the gateway
+// certificate requested, the same protocol settings), answering every request with the status, headers and bytes the gateway
 // gave for the accounts list — without checking anything. What is left between it and the gateway
 // is the platform's own work per call.
 // Started by the benchmark with BARE_PORT, BARE_PKI_DIR (the platform's development PKI) and
@@ -10,6 +10,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
+import { fapiServerOptions } from '../../../lib/tls.js';
 
 const pki = process.env.BARE_PKI_DIR!;
 const read = (name: string) => readFileSync(path.join(pki, name), 'utf8');
@@ -28,13 +29,7 @@ app.use((_req, res) => {
 });
 // The gateway's server options (api/gateway/server.ts).
 const server = https.createServer(
-  {
-    cert: read('server.crt'),
-    key: read('server.key'),
-    ca: read('ca.crt'),
-    requestCert: true,
-    rejectUnauthorized: false,
-  },
+  fapiServerOptions({ cert: read('server.crt'), key: read('server.key'), clientCa: read('ca.crt') }),
   app,
 );
 server.listen(Number(process.env.BARE_PORT ?? 0), '127.0.0.1', () => {
