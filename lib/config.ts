@@ -43,6 +43,7 @@ const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const SECRET = new Set([
   'TEMPORAL_API_KEY',
+  'TEMPORAL_PAYLOAD_KEYS',
   'MONGODB_URI',
   'AUTH_KEY_ENCRYPTION_KEY',
   'MARKETPLACE_SECRETS_KEY',
@@ -89,6 +90,13 @@ export const envSchema = z
       })
       .optional(),
     TEMPORAL_CLI_PATH: z.string().min(1, { error: 'a path to the temporal binary' }).optional(),
+    TEMPORAL_PAYLOAD_KEYS: z
+      .string()
+      .regex(/^[A-Za-z0-9+/_-]{43}=?(,[A-Za-z0-9+/_-]{43}=?)*$/, {
+        error:
+          'a comma-separated list of keys, each 32 random bytes in base64 (openssl rand -base64 32); the first encrypts',
+      })
+      .optional(),
 
     MONGODB_URI: z
       .string()
@@ -291,6 +299,14 @@ export const envSchema = z
         message: 'set together with its pair: TLS needs both TLS_CERT and TLS_KEY',
       });
     }
+    if (env.NODE_ENV === 'production' && !env.TEMPORAL_PAYLOAD_KEYS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TEMPORAL_PAYLOAD_KEYS'],
+        message:
+          'set in production: 32 random bytes in base64 that encrypt what workflows carry (CPFs, names) in Temporal',
+      });
+    }
     if (env.NODE_ENV === 'production' && !env.AUTH_KEY_ENCRYPTION_KEY) {
       ctx.addIssue({
         code: 'custom',
@@ -340,6 +356,12 @@ export interface TemporalConfig {
   connectTimeoutMs: number;
   apiKey?: string;
   tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string };
+  /**
+   * AES-256 keys of the payload codec, the one that encrypts first. Undefined in development: one
+   * key is generated in `devPayloadKeyFile`.
+   */
+  payloadKeys?: Buffer[];
+  devPayloadKeyFile: string;
   devServer: { port: number; uiPort: number; dbFile: string; cliPath?: string };
 }
 
@@ -506,6 +528,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
             },
           }
         : {}),
+      ...(e.TEMPORAL_PAYLOAD_KEYS
+        ? { payloadKeys: e.TEMPORAL_PAYLOAD_KEYS.split(',').map((k) => Buffer.from(k, 'base64')) }
+        : {}),
+      devPayloadKeyFile: path.join(dataDir, 'temporal', 'payload-key'),
       devServer: {
         port: e.TEMPORAL_PORT,
         uiPort: e.TEMPORAL_UI_PORT,

@@ -2,8 +2,11 @@
 // or Temporal Cloud (mTLS or API key), all from the same TemporalConfig.
 import { readFileSync } from 'node:fs';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import type { TemporalConfig } from './config.js';
+import { sharedDevKey } from './crypto/dev-secret.js';
+import { PayloadEncryptionCodec } from './crypto/payload-codec.js';
 import { DependencyUnreachableError, StartupError, errorMessage } from './errors.js';
 import type { Logger } from './logger.js';
 import { retryUntilDeadline } from './retry.js';
@@ -72,6 +75,19 @@ export function connectWorker(
   timeoutMs = cfg.connectTimeoutMs,
 ): Promise<NativeConnection> {
   return retrying('the worker', cfg, timeoutMs, () => NativeConnection.connect(connectionOptions(cfg)));
+}
+
+/**
+ * The data converter of every Temporal client and worker of the platform: payloads are encrypted
+ * with TEMPORAL_PAYLOAD_KEYS (in development, a key generated once under DATA_DIR), so Temporal
+ * stores no personal data in clear. Search attributes are not payloads: they hold ids only.
+ */
+export function platformDataConverter(cfg: TemporalConfig): DataConverter {
+  return { payloadCodecs: [platformPayloadCodec(cfg)] };
+}
+
+export function platformPayloadCodec(cfg: TemporalConfig): PayloadEncryptionCodec {
+  return new PayloadEncryptionCodec(cfg.payloadKeys ?? [sharedDevKey(cfg.devPayloadKeyFile)]);
 }
 
 /**
