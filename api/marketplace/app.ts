@@ -23,11 +23,7 @@ import { applicationService, type ApplicationDeps } from './applications/service
 import type { SupportContact } from './catalog/products.js';
 import { catalogRouter } from './catalog/routes.js';
 import { portalRouter } from './portal/index.js';
-import {
-  organizationEnrolment,
-  organizationsRouter,
-  type OrganizationsDeps,
-} from './routes/organizations.js';
+import { organizationEnrolment, type OrganizationsDeps } from './routes/organizations.js';
 import { subscriptionService } from './subscriptions/service.js';
 
 /** The bank's consent console (/admin) and the customers' self-service (/my). */
@@ -66,7 +62,7 @@ export interface MarketplaceDeps {
   onboarding: OrganizationsDeps['onboarding'];
   /** Without it the app serves neither console (tests of other parts). */
   consoles?: ConsolesOptions;
-  /** Without it the app serves no developer portal or catalog (tests of other parts). */
+  /** Without it the app serves no developer portal, catalog or enrolment API (tests of other parts). */
   portal?: PortalOptions;
   /** How long a request may take before the marketplace answers 504 itself (HTTP_REQUEST_BUDGET). */
   requestBudgetMs?: number;
@@ -113,13 +109,6 @@ export function createMarketplaceApp(deps: MarketplaceDeps): Express {
       ? { csp: { 'upgrade-insecure-requests': null as unknown as string[] } }
       : {}),
   });
-  const organizations = {
-    client: deps.client,
-    models: deps.db.models,
-    taskQueue: deps.taskQueues.onboarding,
-    onboarding: deps.onboarding,
-  };
-  app.use(organizationsRouter(organizations));
   // The charts' scripts and styles, for the bank's dashboard and the developers' insights.
   app.use(insightsAssetsRouter());
   const portal = deps.portal;
@@ -146,7 +135,12 @@ export function createMarketplaceApp(deps: MarketplaceDeps): Express {
       portalRouter({
         models: deps.db.models,
         ...services,
-        enrol: organizationEnrolment(organizations),
+        enrol: organizationEnrolment({
+          client: deps.client,
+          models: deps.db.models,
+          taskQueue: deps.taskQueues.onboarding,
+          onboarding: deps.onboarding,
+        }),
         marketplaceUrl: portal.marketplaceUrl,
         authIssuer: portal.authIssuer,
         gatewayUrl: portal.gatewayUrl,

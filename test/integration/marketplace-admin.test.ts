@@ -3,6 +3,7 @@
 // subscriptions, and suspend, enable and deprovision applications' clients through the Discovery
 // Agent, which the client's own token requests confirm. Pages (forms with CSRF, 303 with a
 // notice) and the JSON API; VIEW reads, only ADMIN acts.
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { DEMO_STAFF, seedDemoStaff } from '../../api/consent-admin/demo-staff.js
 import { consentAdminRouter } from '../../api/consent-admin/index.js';
 import type { GeneratedSecrets } from '../../api/marketplace/applications/credentials.js';
 import { applicationService } from '../../api/marketplace/applications/service.js';
-import { organizationsRouter } from '../../api/marketplace/routes/organizations.js';
+import { organizationEnrolment } from '../../api/marketplace/routes/organizations.js';
 import { subscriptionService } from '../../api/marketplace/subscriptions/service.js';
 import { subscriptionId } from '../../db/models/subscription.js';
 import { problemErrorHandler, sendProblem } from '../../lib/http/problem.js';
@@ -50,18 +51,24 @@ let subscriptions: ReturnType<typeof subscriptionService>;
 let applications: ReturnType<typeof applicationService>;
 let admin: HttpSession;
 let viewer: HttpSession;
+let enrolment: ReturnType<typeof organizationEnrolment>;
 
 const cnpj = validCnpj;
 
 const formatCnpj = (d: string) => d.replace(/^(\d{2})(\d{3})(\d{3})(\d{4})(\d{2})$/, '$1.$2.$3/$4-$5');
 
-/** An organization enrolled through the marketplace API, waiting for review. */
+/** An organization enrolled by a developer of its own (as the portal enrols), waiting for review. */
 async function enrol(legalName: string) {
   const taxId = cnpj();
-  const res = await fetch(`${baseUrl}/api/organizations`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
+  const developer = await db.models.Developer.create({
+    _id: randomUUID(),
+    email: `admin-${taxId}@fintech.example`,
+    name: 'Ana Souza',
+    passwordHash: 'unused: this developer never logs in',
+    emailVerifiedAt: new Date(),
+  });
+  const org = await enrolment(
+    {
       legalName,
       taxIdType: 'CNPJ',
       taxId,
@@ -71,11 +78,10 @@ async function enrol(legalName: string) {
         { name: 'Bruno Lima', email: 'bruno@fintech.example', role: 'business' },
       ],
       standards: ['OFB', 'FDX'],
-    }),
-  });
-  expect(res.status).toBe(201);
-  const body = (await res.json()) as { organizationId: string };
-  return { id: body.organizationId, taxId, workflowId: `onboarding-cnpj-${taxId}` };
+    },
+    { id: developer._id },
+  );
+  return { id: org.organizationId, taxId, workflowId: `onboarding-cnpj-${taxId}` };
 }
 
 /** An organization the bank has approved (through its workflow, as the console does). */
@@ -122,19 +128,17 @@ beforeAll(async () => {
     workflow: { rotationOverlapMs: 3000, stepTimeoutMs: 10000, stepAttempts: 3 },
   });
 
+  enrolment = organizationEnrolment({
+    client,
+    models: db.models,
+    taskQueue: ONBOARDING_QUEUE,
+    onboarding: {
+      bankAdminsEmail: 'admins@bank.example',
+      reminderIntervalMs: 3_600_000,
+      reviewTimeoutMs: 86_400_000,
+    },
+  });
   const app = createComponentApp({ logger: quietLogger, readiness: [] });
-  app.use(
-    organizationsRouter({
-      client,
-      models: db.models,
-      taskQueue: ONBOARDING_QUEUE,
-      onboarding: {
-        bankAdminsEmail: 'admins@bank.example',
-        reminderIntervalMs: 3_600_000,
-        reviewTimeoutMs: 86_400_000,
-      },
-    }),
-  );
   app.use(
     consentAdminRouter({
       client,

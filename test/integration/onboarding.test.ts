@@ -1,5 +1,6 @@
-// The `onboarding` workflow end to end: enrolment over real HTTP, a real worker on the real
-// Temporal dev server, the record in a real MongoDB-wire database.
+// The `onboarding` workflow end to end: enrolment over real HTTP by logged-in developers (the
+// marketplace's JSON API), a real worker on the real Temporal dev server, the record in a real
+// MongoDB-wire database.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -11,7 +12,9 @@ import { closeServer } from '../../lib/http/server.js';
 import { onboardingWorker } from '../../workers/onboarding.js';
 import { reviewSignal, reviewUpdate, stateQuery, type OnboardingState } from '../../workflows/onboarding.js';
 import { uniqueNames } from '../helpers/env.js';
+import { HttpSession } from '../helpers/consoles.js';
 import { eventually } from '../helpers/eventually.js';
+import { developer } from '../helpers/marketplace.js';
 import { quietLogger, startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
 import { recordHistory } from '../helpers/histories.js';
 import { validCnpj } from '../helpers/tax-ids.js';
@@ -42,16 +45,20 @@ function enrolment(overrides: Record<string, unknown> = {}) {
   };
 }
 
-async function enrol(body: unknown) {
-  const res = await fetch(`${baseUrl}/api/organizations`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+let developers = 0;
+/** A new developer of the marketplace at `url`, signed up, confirmed and logged in. */
+const newDeveloper = (url = baseUrl) =>
+  developer({ baseUrl: url }, `dev-${++developers}-${process.pid}@fintech.example`);
+
+/** Enrolment through the API, by `web` (by default a developer of no organization yet). */
+async function enrol(body: unknown, web?: HttpSession) {
+  const by = web ?? (await newDeveloper());
+  const res = await by.request('/api/organizations', { json: body });
   return {
     status: res.status,
-    location: res.headers.get('location'),
-    body: (await res.json()) as Record<string, unknown>,
+    location: res.location,
+    body: res.json(),
+    web: by,
   };
 }
 
@@ -62,6 +69,17 @@ function startMarketplace(durations: { reminderIntervalMs: number; reviewTimeout
     db,
     taskQueues: { onboarding: names.taskQueue },
     onboarding: { bankAdminsEmail: 'admins@bank.example', ...durations },
+    // The portal only for its developers' accounts: nothing here reaches the other URLs.
+    portal: {
+      marketplaceUrl: 'http://marketplace.test',
+      authIssuer: 'https://auth.test',
+      gatewayUrl: 'https://gateway.test',
+      support: { name: 'Support', email: 'developers@bank.example', phone: '', hours: '', website: '' },
+      provisioning: { rotationOverlapMs: 1000, stepTimeoutMs: 1000, stepAttempts: 1 },
+      secureCookies: false,
+      sessionTtlMs: 30 * 60_000,
+      devMailbox: true,
+    },
   });
   return new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -102,9 +120,18 @@ describe('organization enrolment', () => {
     const id = res.body.organizationId as string;
     expect(res.location).toBe(`/api/organizations/${id}`);
 
-    const read = await fetch(`${baseUrl}${res.location}`);
+    const read = await res.web.request(res.location!);
     expect(read.status).toBe(200);
-    expect(await read.json()).toMatchObject({ organizationId: id, status: 'PENDING_REVIEW' });
+    expect(read.json()).toMatchObject({
+      organizationId: id,
+      taxId: res.body.taxId,
+      status: 'PENDING_REVIEW',
+    });
+    // The enrolling developer is its admin.
+    expect((await res.web.request('/api/me')).json()).toMatchObject({
+      organizationId: id,
+      role: 'ORG_ADMIN',
+    });
 
     const handle = client.workflow.getHandle(`onboarding-cnpj-${body.taxId.replace(/\D/g, '')}`);
     expect(await handle.query(stateQuery)).toMatchObject({
@@ -201,14 +228,18 @@ describe('organization enrolment', () => {
     expect((await handle.result()).status).toBe('APPROVED');
   });
 
-  it('refuses a second enrolment of the same tax id while one is pending, and lets a rejected one enrol again', async () => {
+  it('refuses a second enrolment of the same tax id while one is pending, and lets a rejected one enrol again through its own admin only', async () => {
     const body = enrolment();
     const first = await enrol(body);
     expect(first.status).toBe(201);
 
-    const again = await enrol(body);
+    const again = await enrol(body, first.web);
     expect(again.status).toBe(409);
-    expect(again.body).toMatchObject({ title: 'Already enrolled', status: 409 });
+    expect(again.body).toMatchObject({ title: 'Already in an organization', status: 409 });
+    const stranger = await newDeveloper();
+    const squatting = await enrol(body, stranger);
+    expect(squatting.status).toBe(409);
+    expect(squatting.body).toMatchObject({ title: 'Already enrolled', status: 409 });
 
     const handle = client.workflow.getHandle(`onboarding-cnpj-${body.taxId}`);
     await handle.executeUpdate(reviewUpdate, {
@@ -216,7 +247,21 @@ describe('organization enrolment', () => {
     });
     await handle.result();
 
-    const retry = await enrol({ ...body, legalName: 'Fintech Exemplo S.A.' });
+    // Another developer cannot take the rejected organization over, nor rewrite its record.
+    const takeover = await enrol(
+      { ...body, legalName: 'Outra Empresa Ltda', website: 'https://attacker.example' },
+      stranger,
+    );
+    expect(takeover.status).toBe(409);
+    expect(takeover.body).toMatchObject({ title: 'Already enrolled' });
+    expect(await db.models.Organization.findById(first.body.organizationId).lean()).toMatchObject({
+      legalName: 'Fintech Exemplo Ltda',
+      website: 'https://fintech.example',
+      status: 'REJECTED',
+    });
+    expect((await stranger.request('/api/me')).json()).toMatchObject({ organizationId: null });
+
+    const retry = await enrol({ ...body, legalName: 'Fintech Exemplo S.A.' }, first.web);
     expect(retry.status).toBe(201);
     expect(retry.body).toMatchObject({
       organizationId: first.body.organizationId,
@@ -225,6 +270,39 @@ describe('organization enrolment', () => {
     });
     expect(retry.body).not.toHaveProperty('review');
     expect(await db.models.Organization.countDocuments({ taxId: body.taxId })).toBe(1);
+  });
+
+  it('enrols only for a logged-in developer, and shows an organization, its tax id and the review, to its own developers only', async () => {
+    const body = enrolment();
+    const anonymous = new HttpSession(baseUrl);
+    const refused = await anonymous.request('/api/organizations', { json: body });
+    expect(refused.status).toBe(401);
+    expect(refused.contentType).toMatch(/^application\/problem\+json/);
+    expect(await db.models.Organization.countDocuments({ taxId: body.taxId })).toBe(0);
+    await expect(client.workflow.getHandle(`onboarding-cnpj-${body.taxId}`).describe()).rejects.toThrow();
+
+    const own = await enrol(body);
+    const id = own.body.organizationId as string;
+    await client.workflow.getHandle(`onboarding-cnpj-${body.taxId}`).executeUpdate(reviewUpdate, {
+      args: [{ decision: 'REJECTED', reviewer: 'ops', reason: 'no licence' }],
+    });
+    const mine = await own.web.request(`/api/organizations/${id}`);
+    expect(mine.json()).toMatchObject({ taxId: body.taxId, review: { reason: 'no licence' } });
+
+    // Anyone else: not found, whether it exists or not; without a session, a log-in is asked for.
+    const other = await newDeveloper();
+    const theirs = await other.request(`/api/organizations/${id}`);
+    expect(theirs.status).toBe(404);
+    expect(theirs.text).not.toContain(body.taxId);
+    expect(theirs.text).not.toContain('no licence');
+    expect((await other.request('/api/organizations/no-such-id')).json()).toEqual(theirs.json());
+    const unknown = await anonymous.request(`/api/organizations/${id}`);
+    expect(unknown.status).toBe(401);
+    expect(unknown.text).not.toContain(body.taxId);
+
+    // A form posted across sites carries the cookie but cannot be JSON: refused before it is read.
+    const form = await other.request('/api/organizations', { form: { legalName: 'X' } });
+    expect(form.status).toBe(415);
   });
 
   it('answers bad input with problem details naming each field, and writes nothing', async () => {
@@ -241,9 +319,13 @@ describe('organization enrolment', () => {
     expect(badTaxId.status).toBe(400);
     expect(badTaxId.body.errors).toEqual([{ field: 'taxId', message: 'is not a valid CNPJ' }]);
 
+    const { cookies } = await newDeveloper();
     const malformed = await fetch(`${baseUrl}/api/organizations`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+      },
       body: '{"legalName":',
     });
     expect(malformed.status).toBe(400);
@@ -262,12 +344,10 @@ describe('review timers', () => {
   afterAll(() => closeServer(shortServer));
 
   it('reminds the reviewers on a timer and expires the enrolment when nobody decides', async () => {
-    const res = await fetch(`${shortUrl}/api/organizations`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(enrolment()),
-    });
-    const body = (await res.json()) as { organizationId: string; taxId: string };
+    const web = await newDeveloper(shortUrl);
+    const res = await web.request('/api/organizations', { json: enrolment() });
+    expect(res.status).toBe(201);
+    const body = res.json<{ organizationId: string; taxId: string }>();
     const handle = client.workflow.getHandle(`onboarding-cnpj-${body.taxId}`);
     const result = await handle.result();
     await recordHistory('onboarding-expired', handle);

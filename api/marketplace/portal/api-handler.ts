@@ -1,6 +1,7 @@
 // What the developer's JSON routes (applications, subscriptions, insights) share: a handler is given
 // the session's developer, and a refused action (MarketplaceError) becomes its problem+json answer.
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import { sendProblem } from '../../../lib/http/problem.js';
 import { MarketplaceError, sendMarketplaceError } from '../errors.js';
 import { developerOf, type DeveloperIdentity } from './access.js';
 
@@ -25,3 +26,9 @@ export const organizationOf = (developer: DeveloperIdentity) => {
     );
   return developer.organizationId;
 };
+
+/** Writes take JSON only: on a cookie session, a cross-site form cannot send it. */
+export const jsonOnly = (req: Request, res: Response, next: NextFunction) =>
+  req.is('application/json')
+    ? next()
+    : sendProblem(res, 415, 'JSON required', 'Send Content-Type: application/json.');

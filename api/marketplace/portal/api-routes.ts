@@ -2,13 +2,12 @@
 // and applications. Writes take JSON only (a cross-site form cannot send it), answer problem+json
 // on bad input, and never return stored secrets; generated private keys come back once, in the
 // creating (or rotating) response.
-import { Router, json, type NextFunction, type Request, type Response } from 'express';
+import { Router, json } from 'express';
 import type { Application } from '../../../db/models/application.js';
-import { sendProblem } from '../../../lib/http/problem.js';
 import { findProduct } from '../catalog/products.js';
 import { MarketplaceError } from '../errors.js';
 import { requireOrgAdmin } from './access.js';
-import { apiHandler, organizationOf } from './api-handler.js';
+import { apiHandler, jsonOnly, organizationOf } from './api-handler.js';
 import { ownApplication, postmanFor, type AppRouteDeps } from './app-routes.js';
 
 type AppRecord = Application & { _id: string };
@@ -38,11 +37,6 @@ export function applicationView(app: AppRecord) {
     })),
   };
 }
-
-const jsonOnly = (req: Request, res: Response, next: NextFunction) =>
-  req.is('application/json')
-    ? next()
-    : sendProblem(res, 415, 'JSON required', 'Send Content-Type: application/json.');
 
 export function developerApiRouter(deps: AppRouteDeps): Router {
   const router = Router();

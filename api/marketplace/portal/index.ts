@@ -5,7 +5,7 @@ import type { Models } from '../../../db/models/index.js';
 import { html } from '../../../lib/http/html.js';
 import { sessionStore } from '../../consent-admin/sessions.js';
 import type { ApplicationService } from '../applications/service.js';
-import type { organizationEnrolment } from '../routes/organizations.js';
+import { organizationsRouter, type organizationEnrolment } from '../routes/organizations.js';
 import type { SubscriptionService } from '../subscriptions/service.js';
 import { accountRouter } from './account-routes.js';
 import { developerAccess, type DeveloperAccess } from './access.js';
@@ -92,6 +92,7 @@ export function portalRouter(deps: PortalDeps): { router: Router; access: Develo
       marketplaceUrl: deps.marketplaceUrl,
     }),
   );
+  router.use(organizationsRouter({ models: deps.models, access, enrol: deps.enrol }));
   const appDeps = {
     models: deps.models,
     access,

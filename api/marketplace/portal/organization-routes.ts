@@ -180,25 +180,8 @@ export function organizationRouter(deps: OrganizationRouteDeps): Router {
     const body = req.body as Record<string, string>;
     if (!sameToken(body.csrf, developer.csrf))
       return enrolPage(res, 403, developer, { error: 'This form is no longer valid.', values: body });
-    if (developer.organizationId) {
-      const current = await Organization.findById(developer.organizationId).lean();
-      if (current && current.status !== 'REJECTED' && current.status !== 'EXPIRED')
-        return enrolPage(res, 409, developer, {
-          error: `You already belong to an organization (${current.status}).`,
-          values: body,
-        });
-    }
     try {
-      // A rejected or expired organization may enrol again, but only through its own admin: its
-      // tax id is public, and enrolling makes the enrolling developer the organization's admin.
-      const org = await deps.enrol(
-        enrolmentFrom(body, developer),
-        (previous) => developer.organizationId === previous._id && developer.role === 'ORG_ADMIN',
-      );
-      await Developer.updateOne(
-        { _id: developer.id },
-        { $set: { organizationId: org.organizationId, role: 'ORG_ADMIN' } },
-      );
+      await deps.enrol(enrolmentFrom(body, developer), developer);
       await deps.access.flash(req, 'Enrolment received: the bank will review it.');
       res.redirect(303, '/organization');
     } catch (err) {
