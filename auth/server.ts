@@ -12,7 +12,7 @@ import { createLogger } from '../lib/logger.js';
 import { runMain } from '../lib/main.js';
 import { fapiServerOptions, loadTlsMaterial } from '../lib/tls.js';
 import { Client } from '@temporalio/client';
-import { connectClient } from '../lib/temporal.js';
+import { connectClient, platformDataConverter } from '../lib/temporal.js';
 import { tracedClientOptions } from '../lib/tracing/temporal.js';
 import { createAuthApp } from './app.js';
 import { answerAuthUnparsable } from './client-errors.js';
@@ -46,7 +46,12 @@ runMain('auth', async () => {
   const db = await connectDatabase(cfg.mongo, logger);
   const tls = await loadTlsMaterial(cfg, logger);
   const connection = await connectClient(cfg.temporal);
-  const client = new Client({ connection, namespace: cfg.temporal.namespace, ...tracedClientOptions() });
+  const client = new Client({
+    connection,
+    namespace: cfg.temporal.namespace,
+    dataConverter: platformDataConverter(cfg.temporal),
+    ...tracedClientOptions(),
+  });
   const provider = await createProvider({
     issuer: cfg.auth.issuer,
     models: db.models,

@@ -11,7 +11,7 @@ import { closeServer, createComponentApp, listen } from '../lib/http/server.js';
 import { freePort } from '../runtime/ports.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { runMain } from '../lib/main.js';
-import { connectClient, connectWorker } from '../lib/temporal.js';
+import { connectClient, connectWorker, platformDataConverter } from '../lib/temporal.js';
 import { tracedClientOptions, tracedWorkerOptions } from '../lib/tracing/temporal.js';
 import { TASK_QUEUES, type TaskQueueName } from '../workflows/task-queues.js';
 import { WORKERS } from './registry.js';
@@ -65,11 +65,13 @@ runMain('worker', async () => {
   const db = await connectDatabase(cfg.mongo, logger);
   const connection = await connectWorker(cfg.temporal);
   const discoveryAgent = await discoveryAgentFromConfig(cfg, db.models);
+  const dataConverter = platformDataConverter(cfg.temporal);
   const workers = await Promise.all(
     queues.map((q) =>
       Worker.create({
         connection,
         namespace: cfg.temporal.namespace,
+        dataConverter,
         ...WORKERS[q]({ models: db.models, registry: metrics.registry, discoveryAgent }),
         ...tracedWorkerOptions(),
       }),
@@ -85,6 +87,7 @@ runMain('worker', async () => {
       const client = new Client({
         connection: clientConnection,
         namespace: cfg.temporal.namespace,
+        dataConverter,
         ...tracedClientOptions(),
       });
       await ensureHousekeepingSchedule(

@@ -9,7 +9,7 @@ import { loadConfig } from '../../lib/config.js';
 import { closeServer, listen } from '../../lib/http/server.js';
 import { createLogger } from '../../lib/logger.js';
 import { runMain } from '../../lib/main.js';
-import { connectClient } from '../../lib/temporal.js';
+import { connectClient, platformDataConverter } from '../../lib/temporal.js';
 import { tracedClientOptions } from '../../lib/tracing/temporal.js';
 import { fapiServerOptions, loadTlsMaterial } from '../../lib/tls.js';
 import { TASK_QUEUES } from '../../workflows/task-queues.js';
@@ -47,7 +47,12 @@ runMain('gateway', async () => {
     cacheMs: cfg.gateway.introspectionCacheMs,
   });
   const connection = await connectClient(cfg.temporal);
-  const client = new Client({ connection, namespace: cfg.temporal.namespace, ...tracedClientOptions() });
+  const client = new Client({
+    connection,
+    namespace: cfg.temporal.namespace,
+    dataConverter: platformDataConverter(cfg.temporal),
+    ...tracedClientOptions(),
+  });
   const events = startEventBuffer<GatewayCallEvent>(db.models.AnalyticsEvent, logger);
   const metrics = createMetrics('gateway');
   // Reads call the bank's connector in process, guarded: no workflow per read (connectors/reads.ts).

@@ -6,7 +6,7 @@ import { loadConfig } from '../../lib/config.js';
 import { closeServer, listen } from '../../lib/http/server.js';
 import { createLogger } from '../../lib/logger.js';
 import { runMain } from '../../lib/main.js';
-import { connectClient } from '../../lib/temporal.js';
+import { connectClient, platformDataConverter } from '../../lib/temporal.js';
 import { tracedClientOptions } from '../../lib/tracing/temporal.js';
 import { TASK_QUEUES } from '../../workflows/task-queues.js';
 import { seedDemoStaff } from '../consent-admin/demo-staff.js';
@@ -18,7 +18,12 @@ runMain('marketplace', async () => {
   const logger = createLogger('marketplace', cfg);
   const db = await connectDatabase(cfg.mongo, logger);
   const connection = await connectClient(cfg.temporal);
-  const client = new Client({ connection, namespace: cfg.temporal.namespace, ...tracedClientOptions() });
+  const client = new Client({
+    connection,
+    namespace: cfg.temporal.namespace,
+    dataConverter: platformDataConverter(cfg.temporal),
+    ...tracedClientOptions(),
+  });
   const app = createMarketplaceApp({
     logger,
     client,

@@ -8,6 +8,7 @@ import { createProvisioningActivities } from '../../activities/provisioning.js';
 import { connectDatabase } from '../../db/connection.js';
 import { tlsFetch } from '../../lib/http/tls-fetch.js';
 import { provisioningWorkflowsPath } from '../../workers/provisioning.js';
+import { testDataConverter } from './payload-codec.js';
 import { pino } from 'pino';
 
 const env = (name: string) => {
@@ -36,6 +37,7 @@ const worker = await Worker.create({
   namespace: env('CRASH_TEMPORAL_NAMESPACE'),
   taskQueue: env('CRASH_TASK_QUEUE'),
   workflowsPath: provisioningWorkflowsPath,
+  dataConverter: testDataConverter(),
   activities: createProvisioningActivities({
     models: db.models,
     registrationEndpoint,

@@ -13,6 +13,7 @@ import {
 import { pino } from 'pino';
 import { connectDatabase, type Database } from '../../db/connection.js';
 import { testServers } from './env.js';
+import { testDataConverter } from './payload-codec.js';
 import { tracked } from './teardown.js';
 
 export const quietLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -34,7 +35,10 @@ export async function testDatabase(database: string): Promise<Database & { drop(
 export async function testClient(): Promise<{ client: Client; close(): Promise<void> }> {
   const { temporalAddress, namespace } = testServers();
   const connection = await Connection.connect({ address: temporalAddress });
-  return { client: new Client({ connection, namespace }), close: tracked(() => connection.close()) };
+  return {
+    client: new Client({ connection, namespace, dataConverter: testDataConverter() }),
+    close: tracked(() => connection.close()),
+  };
 }
 
 const bundles = new Map<string, Promise<{ code: string }>>();
@@ -58,6 +62,7 @@ export async function startTestWorker(
     taskQueue: opts.taskQueue,
     activities: opts.activities,
     workflowBundle: await bundle,
+    dataConverter: testDataConverter(),
   });
   const running = worker.run();
   return {

@@ -8,6 +8,7 @@ import { consentWorkflowsPath } from '../../workers/consent.js';
 import { housekeepingWorkflowsPath } from '../../workers/housekeeping.js';
 import { onboardingWorkflowsPath } from '../../workers/onboarding.js';
 import { provisioningWorkflowsPath } from '../../workers/provisioning.js';
+import { testDataConverter } from '../helpers/payload-codec.js';
 import { quietSdk } from '../helpers/platform.js';
 
 quietSdk();
@@ -36,6 +37,10 @@ describe('workflow replay', () => {
     if (!workflowsPath) throw new Error(`no workflows path registered for ${file}`);
     // The worker converts JSON histories (string event ids) with its own protobuf types.
     const history: unknown = JSON.parse(readFileSync(new URL(file, dir), 'utf8'));
-    await expect(Worker.runReplayHistory({ workflowsPath }, history, file)).resolves.toBeUndefined();
+    // With the payload codec, as the workers run: histories recorded before it (plain payloads)
+    // and after it (encrypted with the test key) both replay.
+    await expect(
+      Worker.runReplayHistory({ workflowsPath, dataConverter: testDataConverter() }, history, file),
+    ).resolves.toBeUndefined();
   });
 });
