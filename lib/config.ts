@@ -643,7 +643,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       stepAttempts: e.PROVISIONING_STEP_ATTEMPTS,
     },
     consoles: {
-      temporalUiUrl: (e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`).replace(/\/$/, ''),
+      // 127.0.0.1 as the marketplace: the UI's codec calls then carry the console's session cookie.
+      temporalUiUrl: (e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`).replace(/\/$/, ''),
       selfServiceEnabled: e.SELF_SERVICE_ENABLED,
       secureCookies: e.SESSION_COOKIE_SECURE ?? e.NODE_ENV === 'production',
       adminSessionTtlMs: e.ADMIN_SESSION_TTL * 1000,

@@ -33,6 +33,8 @@ export function temporalChild(cfg: Config, binary: string | undefined, paths: Pa
           binary,
           port: cfg.temporal.devServer.port,
           uiPort: cfg.temporal.devServer.uiPort,
+          // The bank console's codec server (api/consent-admin/temporal-codec-routes.ts).
+          uiCodecEndpoint: `${cfg.marketplace.url}/admin/temporal-codec`,
           dbFile: cfg.temporal.devServer.dbFile,
           namespace: cfg.temporal.namespace,
           logFile: path.join(paths.logDir, 'temporal.log'),

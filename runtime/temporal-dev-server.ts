@@ -9,6 +9,8 @@ export interface TemporalDevServerOptions {
   port: number;
   /** Omit for a headless server (tests). */
   uiPort?: number;
+  /** Where the UI decodes encrypted payloads (Temporal's codec server protocol). */
+  uiCodecEndpoint?: string;
   /** Omit for an in-memory database (tests). */
   dbFile?: string;
   namespace: string;
@@ -41,6 +43,7 @@ export function devServerArgs(o: TemporalDevServerOptions): string[] {
   args.push('--log-format', 'json', '--log-level', 'warn');
   if (o.uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(o.uiPort));
+  if (o.uiPort !== undefined && o.uiCodecEndpoint) args.push('--ui-codec-endpoint', o.uiCodecEndpoint);
   if (o.dbFile) args.push('--db-filename', o.dbFile);
   // WAL keeps the file database responsive under concurrent workflow starts.
   args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');

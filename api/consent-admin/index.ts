@@ -10,6 +10,7 @@ import { adminLoginRouter } from './login-routes.js';
 import { marketplaceAdminRouter } from './marketplace-routes.js';
 import { consentPagesRouter } from './page-routes.js';
 import { sessionStore } from './sessions.js';
+import { temporalCodecRouter } from './temporal-codec-routes.js';
 
 export type { ConsentAdminDeps } from './config.js';
 
@@ -26,6 +27,7 @@ export function consentAdminRouter(deps: ConsentAdminDeps): Router {
     next();
   });
   router.use(adminLoginRouter({ models: deps.models, sessions, access, secureCookies: deps.secureCookies }));
+  router.use(temporalCodecRouter(deps, access));
   // Before the consent API: its catch-all answers 404 for the rest of /admin/api.
   router.use(insightsRouter(deps, access));
   // The marketplace pages and their API, when the platform gives their services.
