@@ -1,6 +1,7 @@
 // Side effects of the `consent` workflow: the projection the gateway and dashboards read, and the
 // revocation of the grant's tokens at the authorization server. Both are idempotent.
 import { revokeGrantRecords } from '../auth/adapter.js';
+import { insertOnce } from '../db/insert-once.js';
 import type { Models } from '../db/models/index.js';
 import type { ConsentState } from '../workflows/consent.js';
 
@@ -24,22 +25,17 @@ export function createConsentActivities({
       // Each transition is an analytics event, once: its id is the consent's revision.
       const last = state.audit.at(-1);
       if (!last) return;
-      await models.AnalyticsEvent.updateOne(
-        { _id: `consent:${state.consentId}:${state.revision}` },
-        {
-          $setOnInsert: {
-            type: `consent.${last.action}`,
-            at: new Date(last.at),
-            standard: state.standard,
-            clientId: state.clientId,
-            consentId: state.consentId,
-            ...(last.action === 'reject' && state.rejection ? { code: state.rejection.code } : {}),
-            // Customer and client ids are ids; staff are named by email, which stays out.
-            actor: last.actor.startsWith('staff:') ? 'staff' : last.actor,
-          },
-        },
-        { upsert: true },
-      );
+      await insertOnce(models.AnalyticsEvent, {
+        _id: `consent:${state.consentId}:${state.revision}`,
+        type: `consent.${last.action}`,
+        at: new Date(last.at),
+        standard: state.standard,
+        clientId: state.clientId,
+        consentId: state.consentId,
+        ...(last.action === 'reject' && state.rejection ? { code: state.rejection.code } : {}),
+        // Customer and client ids are ids; staff are named by email, which stays out.
+        actor: last.actor.startsWith('staff:') ? 'staff' : last.actor,
+      });
     },
 
     /** Ids of a customer's consents that are authorised now (sorted, so runs are repeatable). */

@@ -3,6 +3,7 @@
 // enrolment enters is also an analytics event (`onboarding.transition`: organization id and
 // status, nothing else), written once per workflow step.
 import { ApplicationFailure } from '@temporalio/activity';
+import { insertOnce } from '../db/insert-once.js';
 import type { Models } from '../db/models/index.js';
 import type { Enrolment, OnboardingState, OnboardingStatusValue } from '../workflows/onboarding.js';
 import { TEMPLATES, type TemplateId } from './notifications/templates.js';
@@ -95,22 +96,17 @@ export function createOnboardingActivities({
         input.audience === 'bank-admins' ? [input.to ?? ''] : org.contacts.map((c) => c.email);
       await Promise.all(
         recipients.map((to, i) =>
-          // An upsert with $setOnInsert writes once and is a no-op on retry, on FerretDB and MongoDB alike.
-          Notification.updateOne(
-            { _id: `${input.id}/${i}` },
-            {
-              $setOnInsert: {
-                to,
-                audience: input.audience,
-                template: input.template,
-                subject,
-                body,
-                organizationId: input.organizationId,
-                sentAt: new Date(),
-              },
-            },
-            { upsert: true },
-          ),
+          // Written once under its id: a no-op on retry (db/insert-once.ts).
+          insertOnce(Notification, {
+            _id: `${input.id}/${i}`,
+            to,
+            audience: input.audience,
+            template: input.template,
+            subject,
+            body,
+            organizationId: input.organizationId,
+            sentAt: new Date(),
+          }),
         ),
       );
     },

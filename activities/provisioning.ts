@@ -9,6 +9,7 @@
 // workflow histories hold ids and statuses only. Every status the client enters is also an
 // analytics event (`provisioning.transition`: application, organization and client ids, status).
 import { ApplicationFailure } from '@temporalio/activity';
+import { insertOnce } from '../db/insert-once.js';
 import type { Models } from '../db/models/index.js';
 import { clientIdFor, type Application, type ClientStatus } from '../db/models/application.js';
 import { open, seal } from '../lib/crypto/secret-box.js';
@@ -280,7 +281,7 @@ export function createProvisioningActivities(deps: DiscoveryAgentDeps) {
     },
   };
 
-  /** Once per id (upsert with $setOnInsert), to each developer of the organization. */
+  /** Once per id (db/insert-once.ts), to each developer of the organization. */
   async function notifyOrganization(
     organizationId: string,
     id: string,
@@ -289,20 +290,15 @@ export function createProvisioningActivities(deps: DiscoveryAgentDeps) {
     const developers = await Developer.find({ organizationId }).lean();
     await Promise.all(
       developers.map((d) =>
-        Notification.updateOne(
-          { _id: `${id}/${d._id}` },
-          {
-            $setOnInsert: {
-              to: d.email,
-              audience: 'organization',
-              template: 'provisioning',
-              ...text,
-              organizationId,
-              sentAt: new Date(),
-            },
-          },
-          { upsert: true },
-        ),
+        insertOnce(Notification, {
+          _id: `${id}/${d._id}`,
+          to: d.email,
+          audience: 'organization',
+          template: 'provisioning',
+          ...text,
+          organizationId,
+          sentAt: new Date(),
+        }),
       ),
     );
   }

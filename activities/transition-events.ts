@@ -1,8 +1,9 @@
 // Workflow transitions as analytics events (onboarding, provisioning): what moved to which status,
-// ids only — never names, emails, tax ids or reviewers. Written with $setOnInsert under an id that
-// is the same on every attempt of the activity that records it, so a retried activity writes once.
+// ids only — never names, emails, tax ids or reviewers. Written once (db/insert-once.ts) under an id
+// that is the same on every attempt of the activity that records it, so a retried activity writes once.
 import { randomUUID } from 'node:crypto';
 import { activityInfo } from '@temporalio/activity';
+import { insertOnce } from '../db/insert-once.js';
 import type { Models } from '../db/models/index.js';
 
 export type TransitionEventType = 'onboarding.transition' | 'provisioning.transition';
@@ -41,9 +42,5 @@ export async function recordTransition(
   event: TransitionEvent,
 ): Promise<void> {
   const fields = Object.fromEntries(Object.entries(event).filter(([, v]) => v !== undefined && v !== ''));
-  await models.AnalyticsEvent.updateOne(
-    { _id: `${event.type}:${subject}:${transitionKey()}` },
-    { $setOnInsert: fields },
-    { upsert: true },
-  );
+  await insertOnce(models.AnalyticsEvent, { _id: `${event.type}:${subject}:${transitionKey()}`, ...fields });
 }

@@ -6,6 +6,7 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Models } from '../db/models/index.js';
 import type { OidcRecord } from '../db/models/oidc-record.js';
+import { insertOnce } from '../db/insert-once.js';
 
 type OidcRecordModel = Models['OidcRecord'];
 
@@ -31,30 +32,35 @@ export function createAdapterClass(OidcRecords: OidcRecordModel) {
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
-      await OidcRecords.updateOne(
-        { _id: this.key(id) },
-        {
-          $set: {
-            model: this.model,
-            payload: JSON.stringify(payload),
-            grantId: payload.grantId ?? null,
-            uid: payload.uid ?? null,
-            userCode: payload.userCode ?? null,
-            expiresAt,
-          },
-        },
-        { upsert: true },
-      );
+      await MongoAdapter.write(this.key(id), {
+        model: this.model,
+        payload: JSON.stringify(payload),
+        grantId: payload.grantId ?? null,
+        uid: payload.uid ?? null,
+        userCode: payload.userCode ?? null,
+        expiresAt,
+      });
       for (const [kind, value] of [
         ['uid', payload.uid],
         ['userCode', payload.userCode],
       ] as const)
         if (typeof value === 'string')
-          await OidcRecords.updateOne(
-            { _id: pointerKey(kind, this.model, value) },
-            { $set: { model: POINTER, payload: this.key(id), expiresAt } },
-            { upsert: true },
-          );
+          await MongoAdapter.write(pointerKey(kind, this.model, value), {
+            model: POINTER,
+            payload: this.key(id),
+            expiresAt,
+          });
+    }
+
+    /**
+     * Most records are written once (tokens, codes, grants): they are inserted, which FerretDB v1
+     * checks by the `_id` index alone; only a record written again (a session, an interaction, a
+     * grant updated) takes the update, which FerretDB v1 on SQLite answers by reading the whole
+     * collection (db/insert-once.ts).
+     */
+    private static async write(_id: string, fields: Omit<OidcRecord, '_id' | 'consumedAt'>): Promise<void> {
+      if (await insertOnce(OidcRecords, { _id, ...fields })) return;
+      await OidcRecords.updateOne({ _id }, { $set: fields });
     }
 
     /** The record a pointer names, if it still carries that value; else the scan (older records). */

@@ -7,7 +7,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
 /** How many changes the ring keeps: a reader that falls further behind forgets everything. */
-export const STATE_CHANGE_RING = 1024;
+export const STATE_CHANGE_RING = 256;
 export const GENERATION_ID = 'generation';
 export const slotId = (n: number) => `slot:${n % STATE_CHANGE_RING}`;
 
