@@ -24,7 +24,7 @@
 // server certificate, its supervisor found by the gateway's port), or with --own against one it
 // starts itself (scripts/start.ts, its own DATA_DIR and ports) and stops at the end.
 // Options: --seconds N (per run, default 5), --rounds N (bare/platform pairs, default 2),
-// --warmup N (unmeasured seconds of each read workload on the platform first, default 3),
+// --warmup N (unmeasured seconds of each read workload on the platform first, default 10),
 // --consents N (OFB, default 200), --fdx-consents N (default 20), --max-per-recipient N (default
 // 10), --only a,b,c, --json FILE, --own [--port-base N --data-dir DIR --core-source S], --marketplace-url,
 // --auth-url, --gateway-url, --data-dir, --pid (the supervisor's), --setup-width N (default 4),
@@ -75,7 +75,7 @@ const { values: args } = parseArgs({
     'gateway-url': { type: 'string', default: 'https://localhost:8444' },
     pid: { type: 'string' },
     'core-source': { type: 'string', default: 'memory' },
-    warmup: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '10' },
   },
 });
 const SECONDS = Number(args.seconds);
