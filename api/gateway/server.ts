@@ -17,6 +17,7 @@ import { ENDPOINTS } from '../../auth/endpoints.js';
 import { startEventBuffer } from '../../lib/analytics/write-events.js';
 import type { GatewayCallEvent } from './analytics.js';
 import { createGatewayApp } from './app.js';
+import { answerGatewayUnparsable } from './client-errors.js';
 import { readerFromConfig } from '../../connectors/index.js';
 import { createMetrics } from '../../lib/http/metrics.js';
 import { gatewayStateCaches } from './security/consent-state.js';
@@ -89,6 +90,8 @@ runMain('gateway', async () => {
     metrics,
   });
   const server = https.createServer(fapiServerOptions(tls), app);
+  // Requests Node cannot parse (headers over 16 kB…) get the standard's error body, not an empty answer.
+  answerGatewayUnparsable(server);
   await listen(server, cfg.http.gatewayPort, cfg.host, 'GATEWAY_PORT');
   logger.info({ url: cfg.auth.resourceServer }, 'gateway ready');
   return async () => {
