@@ -14,6 +14,7 @@ import { loginRouter } from './interactions/login.js';
 import type { ListShareable } from './shareable-resources.js';
 import type { EventBuffer } from '../lib/analytics/event-buffer.js';
 import { authEventRecorder, recordTokenEvents, type AuthEvent } from './analytics.js';
+import { authTraffic, type AuthTrafficDeps } from './traffic.js';
 
 export interface AuthAppDeps {
   provider: Provider & { csrfSecret: string };
@@ -29,6 +30,8 @@ export interface AuthAppDeps {
   requestBudgetMs?: number;
   /** The AS's metrics, when the server registers its own (the connector's calls) beforehand. */
   metrics?: Metrics;
+  /** Traffic limits on its endpoints and pages (traffic.ts); without them, none. */
+  traffic?: AuthTrafficDeps;
 }
 
 export function createAuthApp(deps: AuthAppDeps): Express {
@@ -45,6 +48,8 @@ export function createAuthApp(deps: AuthAppDeps): Express {
     csp: { 'form-action': ["'self'", 'https:'] },
   });
   const { provider, db, logger } = deps;
+  // Counted before anything else is done for the request.
+  if (deps.traffic) app.use(authTraffic(deps.traffic));
   const recordEvent = deps.events ? authEventRecorder(deps.events) : undefined;
   if (recordEvent) recordTokenEvents(provider, recordEvent);
   app.use(

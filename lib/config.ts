@@ -4,6 +4,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import {
+  DEFAULT_TRAFFIC_LIMITS,
+  OFB_ORIGIN_FLOORS,
+  trafficLimits,
+  type TrafficLimits,
+} from './traffic/limits.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -48,7 +54,15 @@ const SECRET = new Set([
   'AUTH_KEY_ENCRYPTION_KEY',
   'MARKETPLACE_SECRETS_KEY',
   'DISCOVERY_AGENT_TOKEN',
+  'REDIS_URL',
 ]);
+
+const perWindow = (fallback: number, unit: string) =>
+  z.coerce
+    .number({ error: `a whole number of calls per ${unit} (at least 1)` })
+    .int({ error: `a whole number of calls per ${unit} (at least 1)` })
+    .min(1, { error: `a whole number of calls per ${unit} (at least 1)` })
+    .default(fallback);
 
 export const envSchema = z
   .object({
@@ -290,6 +304,25 @@ export const envSchema = z
       .optional(),
     CORE_BANKING_TIMEOUT: seconds(5),
     CORE_BANKING_SOURCE: z.enum(['mongodb', 'memory'], { error: 'mongodb or memory' }).default('mongodb'),
+
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\/.+/, { error: 'a Redis URL, redis://host:6379 or rediss://…' })
+      .optional(),
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[\w:.-]{1,64}$/, { error: 'a key prefix of letters, digits and _ : . -' })
+      .default('obp:traffic'),
+    GATEWAY_GLOBAL_TPS: perWindow(DEFAULT_TRAFFIC_LIMITS.globalTps, 'second'),
+    TRAFFIC_LIMIT_HIGH: perWindow(OFB_ORIGIN_FLOORS.high, 'minute'),
+    TRAFFIC_LIMIT_MEDIUM_HIGH: perWindow(OFB_ORIGIN_FLOORS.mediumHigh, 'minute'),
+    TRAFFIC_LIMIT_MEDIUM: perWindow(OFB_ORIGIN_FLOORS.medium, 'minute'),
+    TRAFFIC_LIMIT_LOW: perWindow(OFB_ORIGIN_FLOORS.low, 'minute'),
+    OFB_OPERATIONAL_LIMITS: bool.default(false),
+    LOGIN_LIMIT_PER_ADDRESS: perWindow(DEFAULT_TRAFFIC_LIMITS.perAddress.loginsPerMinute, 'minute'),
+    CODE_LIMIT_PER_ADDRESS: perWindow(DEFAULT_TRAFFIC_LIMITS.perAddress.codesPerMinute, 'minute'),
+    SIGNUP_LIMIT_PER_ADDRESS: perWindow(DEFAULT_TRAFFIC_LIMITS.perAddress.signupsPerHour, 'hour'),
+    ENROLMENT_LIMIT_PER_ADDRESS: perWindow(DEFAULT_TRAFFIC_LIMITS.perAddress.enrolmentsPerHour, 'hour'),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.TLS_CERT) !== Boolean(env.TLS_KEY)) {
@@ -485,6 +518,13 @@ export interface Config {
       source: 'mongodb' | 'memory';
     };
   };
+  /** Traffic limits (lib/traffic/limits.ts) and where their counters live. */
+  traffic: {
+    /** Counters shared by every replica in Redis; undefined: counted in each process. */
+    redisUrl?: string;
+    keyPrefix: string;
+    limits: TrafficLimits;
+  };
 }
 
 function describe(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string {
@@ -659,6 +699,26 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         timeoutMs: e.CORE_BANKING_TIMEOUT * 1000,
         source: e.CORE_BANKING_SOURCE,
       },
+    },
+    traffic: {
+      ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
+      keyPrefix: e.REDIS_KEY_PREFIX,
+      limits: trafficLimits({
+        globalTps: e.GATEWAY_GLOBAL_TPS,
+        classes: {
+          high: e.TRAFFIC_LIMIT_HIGH,
+          mediumHigh: e.TRAFFIC_LIMIT_MEDIUM_HIGH,
+          medium: e.TRAFFIC_LIMIT_MEDIUM,
+          low: e.TRAFFIC_LIMIT_LOW,
+        },
+        operationalLimits: e.OFB_OPERATIONAL_LIMITS,
+        perAddress: {
+          loginsPerMinute: e.LOGIN_LIMIT_PER_ADDRESS,
+          codesPerMinute: e.CODE_LIMIT_PER_ADDRESS,
+          signupsPerHour: e.SIGNUP_LIMIT_PER_ADDRESS,
+          enrolmentsPerHour: e.ENROLMENT_LIMIT_PER_ADDRESS,
+        },
+      }),
     },
   };
 }

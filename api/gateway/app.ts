@@ -29,6 +29,7 @@ import { CREDIT_CARDS_BASE, ofbCreditCardsRouter } from './ofb/credit-cards/rout
 import { CUSTOMERS_BASE, ofbCustomersRouter } from './ofb/customers/routes.js';
 import { ofbResourcesRouter, RESOURCES_BASE } from './ofb/resources/routes.js';
 import type { OfbDataDeps } from './ofb/data-api.js';
+import type { GatewayTraffic } from './traffic.js';
 
 export interface GatewayDeps {
   logger: Logger;
@@ -48,6 +49,8 @@ export interface GatewayDeps {
   requestBudgetMs?: number;
   /** The gateway's metrics, when the server registers its own (the connector's calls) beforehand. */
   metrics?: Metrics;
+  /** Traffic limits (traffic.ts); without them, none. */
+  traffic?: GatewayTraffic;
 }
 
 /** The gateway's 503 (a dependency is away) and 504 (the budget ran out), in each standard's shape. */
@@ -99,6 +102,9 @@ export function createGatewayApp(deps: GatewayDeps): Express {
     },
   });
   app.use(recordCalls(deps.events));
+  // Refused calls are calls too: recorded above, then the global ceiling before any other work.
+  if (deps.traffic) app.use(deps.traffic.ceiling);
+  const afterAccess = deps.traffic?.afterAccess;
   const transitions = forgettingTransitions(consentTransitions(deps.client), deps.access.forgetConsent);
   app.use(
     CONSENTS_BASE,
@@ -109,6 +115,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
       transitions,
       baseUrl: deps.baseUrl,
       logger: deps.logger,
+      afterAccess,
     }),
   );
   const ofbData: OfbDataDeps = {
@@ -116,6 +123,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
     fetchData: deps.fetchData,
     baseUrl: deps.baseUrl,
     bank: deps.bank,
+    afterAccess,
   };
   app.use(ACCOUNTS_BASE, ofbAccountsRouter(ofbData));
   app.use(CREDIT_CARDS_BASE, ofbCreditCardsRouter(ofbData));
@@ -133,11 +141,18 @@ export function createGatewayApp(deps: GatewayDeps): Express {
       fetchData: deps.fetchData,
       baseUrl: deps.baseUrl,
       routingNumber: deps.bank.routingNumber,
+      afterAccess,
     }),
   );
   app.use(
     FDX_BASE,
-    fdxConsentsRouter({ access: deps.access, models: deps.db.models, transitions, provider: deps.provider }),
+    fdxConsentsRouter({
+      access: deps.access,
+      models: deps.db.models,
+      transitions,
+      provider: deps.provider,
+      afterAccess,
+    }),
   );
 
   // Anything else: each standard's own "not found" and "internal error" bodies.

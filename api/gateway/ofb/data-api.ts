@@ -1,6 +1,7 @@
 // What every OFB data API shares: `x-v`, the interaction id, the consent token with the API's scope,
 // permission checks (403), OFB paging (`page`, `page-size` ≤ 1000) and the `data/links/meta` envelope.
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { limited } from '../traffic.js';
 import { interactionId } from '../interaction-id.js';
 import { fetchInScope } from '../data-fetch.js';
 import { consentOf, requireAccess, type AccessDeps } from '../security/access-token.js';
@@ -13,6 +14,8 @@ export interface OfbDataDeps {
   baseUrl: string;
   /** The bank as OFB names it in account data. */
   bank: { brandName: string; cnpj: string; compeCode: string };
+  /** The traffic limits, run once the caller is known (traffic.ts). */
+  afterAccess?: RequestHandler;
 }
 
 /**
@@ -32,7 +35,10 @@ export function ofbDataRouter(deps: OfbDataDeps, version: string, scope: string)
       refuse: (_q, res, detail) => sendOfbError(res, 400, badRequest(detail)),
     }),
   );
-  const access = requireAccess(deps.access, { scope, grant: 'consent' }, ofbRefusal);
+  const access = limited(
+    requireAccess(deps.access, { scope, grant: 'consent' }, ofbRefusal),
+    deps.afterAccess,
+  );
   const get = router.get.bind(router);
   router.get = ((path: string, ...handlers: RequestHandler[]) =>
     get(path, access, ...handlers)) as unknown as typeof router.get;

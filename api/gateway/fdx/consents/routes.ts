@@ -1,10 +1,11 @@
 // FDX consent API (`/fdx/v6`): read a ConsentGrant, revoke it, read its revocation history. The
 // recipient calls with its client-credentials token or with the consent's own access token.
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { Models } from '../../../../db/models/index.js';
 import { ConsentRefused, type ConsentTransitions } from '../../../consents/transitions.js';
 import { requireAccess, tokenOf, type AccessDeps } from '../../security/access-token.js';
+import { limited } from '../../traffic.js';
 import { fdxRefusal, invalidInput, sendFdxError } from '../errors.js';
 import { consentGrant, grantStatus, revocationList, type PartyInfo } from './mappers.js';
 
@@ -15,6 +16,8 @@ export interface FdxConsentsDeps {
   models: Pick<Models, 'Consent' | 'OidcRecord'>;
   transitions: ConsentTransitions;
   provider: PartyInfo['provider'];
+  /** The traffic limits, run once the caller is known (traffic.ts). */
+  afterAccess?: RequestHandler;
 }
 
 const PARTY_TYPES = [
@@ -32,7 +35,7 @@ const revocationRequest = z.object({
 
 export function fdxConsentsRouter(deps: FdxConsentsDeps): Router {
   const router = Router();
-  const access = requireAccess(deps.access, { grant: 'either' }, fdxRefusal);
+  const access = limited(requireAccess(deps.access, { grant: 'either' }, fdxRefusal), deps.afterAccess);
 
   /** The grant, when it exists and the caller may see it; otherwise 404 (existence is not leaked). */
   async function visibleGrant(req: Request, res: Response) {

@@ -1,10 +1,11 @@
 // FDX Core Exchange 6.x (`/fdx/v6`): accounts, transactions (inside the consent's lookback),
 // statements and their documents, account contact, payment networks and the current customer.
 // The consent's data clusters decide what each call may read.
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { DataFetcher, FetchOperation, FetchResult } from '../../../../connectors/reads.js';
 import { fetchInScope } from '../../data-fetch.js';
 import { consentOf, requireAccess, type AccessDeps } from '../../security/access-token.js';
+import { limited } from '../../traffic.js';
 import { fdxRefusal, invalidInput, sendFdxError } from '../errors.js';
 import { accountContact, depositAccount, depositTransaction, paymentNetworks, statement } from './mappers.js';
 import { statementPdf } from './statement-pdf.js';
@@ -15,6 +16,8 @@ export interface FdxCoreDeps {
   baseUrl: string;
   /** ACH routing number of the bank, for payment networks. */
   routingNumber: string;
+  /** The traffic limits, run once the caller is known (traffic.ts). */
+  afterAccess?: RequestHandler;
 }
 
 const DAY = 86_400_000;
@@ -52,7 +55,7 @@ function pageParams(req: Request, res: Response) {
 export function fdxCoreRouter(deps: FdxCoreDeps): Router {
   const router = Router();
   // Per route, so unknown paths under /fdx/v6 stay 404s and the consent API keeps its own rule.
-  const access = requireAccess(deps.access, { grant: 'consent' }, fdxRefusal);
+  const access = limited(requireAccess(deps.access, { grant: 'consent' }, fdxRefusal), deps.afterAccess);
   const fetch = <K extends FetchResult['kind']>(res: Response, op: FetchOperation, kind: K) =>
     fetchInScope(deps.fetchData, res, op, kind, {
       notFound: (r) => sendFdxError(r, 404, 701, 'Account not found', 'no such account under this consent'),

@@ -1,7 +1,7 @@
 // OFB consents 3.3.1 (`/open-banking/consents/v3`): create, read and revoke with the recipient's
 // client-credentials token; renew with the customer's token; list renewals. Every response
 // carries `x-v` and echoes `x-fapi-interaction-id`.
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Models } from '../../../../db/models/index.js';
 import type { Logger } from '../../../../lib/logger.js';
 import type { ConsentState } from '../../../../workflows/consent.js';
@@ -9,6 +9,7 @@ import type { OfbConsentRequest } from '../../../consents/lodge.js';
 import { ConsentRefused, type ConsentTransitions } from '../../../consents/transitions.js';
 import { interactionId } from '../../interaction-id.js';
 import { requireAccess, tokenOf, type AccessDeps } from '../../security/access-token.js';
+import { limited } from '../../traffic.js';
 import { badRequest, ofbDateTime, ofbRefusal, sendOfbError } from '../errors.js';
 import { consentResponse, extensionItems } from './mappers.js';
 import { checkPermissions } from './permissions.js';
@@ -25,18 +26,22 @@ export interface OfbConsentsDeps {
   /** The gateway's public base URL, for `links`. */
   baseUrl: string;
   logger: Logger;
+  /** The traffic limits, run once the caller is known (traffic.ts). */
+  afterAccess?: RequestHandler;
 }
 
 const CONSENT_ID = /^urn:[a-zA-Z0-9][a-zA-Z0-9-]{0,31}:[a-zA-Z0-9()+,\-.:=@;$_!*'%/?#]+$/;
 
 export function ofbConsentsRouter(deps: OfbConsentsDeps): Router {
   const router = Router();
-  const clientCredentials = requireAccess(
-    deps.access,
-    { scope: 'consents', grant: 'client_credentials' },
-    ofbRefusal,
+  const clientCredentials = limited(
+    requireAccess(deps.access, { scope: 'consents', grant: 'client_credentials' }, ofbRefusal),
+    deps.afterAccess,
   );
-  const customerToken = requireAccess(deps.access, { grant: 'consent' }, ofbRefusal);
+  const customerToken = limited(
+    requireAccess(deps.access, { grant: 'consent' }, ofbRefusal),
+    deps.afterAccess,
+  );
   const self = (req: Request) => `${deps.baseUrl}${req.originalUrl.split('?')[0]}`;
 
   router.use((_req, res, next) => {
