@@ -26,6 +26,7 @@ import { seedDemoCustomers } from './idp/demo-customers.js';
 import { fetchedShareable } from './shareable-resources.js';
 import { readerFromConfig } from '../connectors/index.js';
 import { createMetrics } from '../lib/http/metrics.js';
+import { trafficCounters } from '../lib/traffic/counters.js';
 import { DEV_GATEWAY_CLIENT_DN } from './pki/dev-pki.js';
 import { createProvider, issueRegistrationToken } from './provider.js';
 import { DISCOVERY_AGENT_POLICY, FAPI_CLIENT_POLICY } from './registration-policy.js';
@@ -98,6 +99,7 @@ runMain('auth', async () => {
   const metrics = createMetrics('auth');
   // The consent page's accounts come from the bank's connector in process, guarded, as the gateway's do.
   const readBankData = readerFromConfig(cfg, metrics.registry, logger);
+  const counters = trafficCounters(cfg, logger, metrics.registry);
   const app = createAuthApp({
     provider,
     db,
@@ -108,6 +110,7 @@ runMain('auth', async () => {
     logger,
     requestBudgetMs: cfg.http.requestBudgetMs,
     metrics,
+    traffic: { store: counters, limits: cfg.traffic.limits, certificates: cfg.mtls },
   });
   const server = https.createServer(fapiServerOptions(tls), app);
   answerAuthUnparsable(server);
@@ -116,6 +119,7 @@ runMain('auth', async () => {
   return async () => {
     await closeServer(server);
     await events.stop();
+    await counters.close();
     await connection.close();
     await db.close();
   };

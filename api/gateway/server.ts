@@ -22,6 +22,7 @@ import { readerFromConfig } from '../../connectors/index.js';
 import { createMetrics } from '../../lib/http/metrics.js';
 import { gatewayStateCaches } from './security/consent-state.js';
 import { createIntrospector } from './security/introspection.js';
+import { gatewayTrafficFromConfig } from './traffic.js';
 
 runMain('gateway', async () => {
   const cfg = loadConfig();
@@ -59,6 +60,7 @@ runMain('gateway', async () => {
   // Reads call the bank's connector in process, guarded: no workflow per read (connectors/reads.ts).
   const fetchData = readerFromConfig(cfg, metrics.registry, logger);
   const { consents, clients } = gatewayStateCaches(db.models, { ttlMs: cfg.gateway.stateCacheMs });
+  const traffic = gatewayTrafficFromConfig(cfg, db.models, logger, metrics.registry);
   const app = createGatewayApp({
     events,
     logger,
@@ -88,6 +90,7 @@ runMain('gateway', async () => {
     },
     requestBudgetMs: cfg.http.requestBudgetMs,
     metrics,
+    traffic,
   });
   const server = https.createServer(fapiServerOptions(tls), app);
   // Requests Node cannot parse (headers over 16 kB…) get the standard's error body, not an empty answer.
@@ -99,6 +102,7 @@ runMain('gateway', async () => {
     await events.stop();
     logger.info(events.stats(), 'analytics events at shutdown');
     await introspector.close();
+    await traffic.close();
     await connection.close();
     await db.close();
   };

@@ -25,6 +25,7 @@ import { catalogRouter } from './catalog/routes.js';
 import { portalRouter } from './portal/index.js';
 import { organizationEnrolment, type OrganizationsDeps } from './routes/organizations.js';
 import { subscriptionService } from './subscriptions/service.js';
+import { marketplaceTraffic, type MarketplaceTrafficDeps } from './traffic.js';
 
 /** The bank's consent console (/admin) and the customers' self-service (/my). */
 export interface ConsolesOptions {
@@ -66,6 +67,8 @@ export interface MarketplaceDeps {
   portal?: PortalOptions;
   /** How long a request may take before the marketplace answers 504 itself (HTTP_REQUEST_BUDGET). */
   requestBudgetMs?: number;
+  /** Limits on sign-ups, enrolments, log-ins and codes per address (traffic.ts); without them, none. */
+  traffic?: MarketplaceTrafficDeps;
 }
 
 const PROBLEMS = {
@@ -111,6 +114,7 @@ export function createMarketplaceApp(deps: MarketplaceDeps): Express {
   });
   // The charts' scripts and styles, for the bank's dashboard and the developers' insights.
   app.use(insightsAssetsRouter());
+  if (deps.traffic) app.use(marketplaceTraffic(deps.traffic));
   const portal = deps.portal;
   const services = portal && {
     subscriptions: subscriptionService({ client: deps.client, models: deps.db.models, logger: deps.logger }),

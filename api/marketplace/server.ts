@@ -6,6 +6,7 @@ import { loadConfig } from '../../lib/config.js';
 import { closeServer, listen } from '../../lib/http/server.js';
 import { createLogger } from '../../lib/logger.js';
 import { runMain } from '../../lib/main.js';
+import { trafficCounters } from '../../lib/traffic/counters.js';
 import { connectClient, platformDataConverter } from '../../lib/temporal.js';
 import { tracedClientOptions } from '../../lib/tracing/temporal.js';
 import { TASK_QUEUES } from '../../workflows/task-queues.js';
@@ -24,6 +25,7 @@ runMain('marketplace', async () => {
     dataConverter: platformDataConverter(cfg.temporal),
     ...tracedClientOptions(),
   });
+  const counters = trafficCounters(cfg, logger);
   const app = createMarketplaceApp({
     logger,
     client,
@@ -50,6 +52,7 @@ runMain('marketplace', async () => {
       devMailbox: cfg.env !== 'production',
     },
     requestBudgetMs: cfg.http.requestBudgetMs,
+    traffic: { store: counters, limits: cfg.traffic.limits, trustedProxies: cfg.mtls.trustedProxies },
   });
   // Development: demo staff for the consent console (the README lists them). Production: none.
   if (cfg.env !== 'production') await seedDemoStaff(db.models);
@@ -66,6 +69,7 @@ runMain('marketplace', async () => {
   );
   return async () => {
     await closeServer(server);
+    await counters.close();
     await connection.close();
     await db.close();
   };
