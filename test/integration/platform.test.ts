@@ -14,6 +14,7 @@ import { reviewUpdate, stateQuery } from '../../workflows/onboarding.js';
 import { freePort } from '../../runtime/ports.js';
 import { issueCertificate } from '../../auth/pki/dev-pki.js';
 import { projectRoot } from '../helpers/env.js';
+import { developer } from '../helpers/marketplace.js';
 import { cleanEnv } from '../helpers/spawn.js';
 import { tlsFetch } from '../helpers/tls-client.js';
 
@@ -223,20 +224,22 @@ describe('npm start', () => {
     const kidsBefore = await jwksKids();
     expect(kidsBefore.length).toBeGreaterThan(0);
 
-    const enrolled = await fetch(`${marketplace}/api/organizations`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+    // A developer enrols through the JSON API, on their marketplace session (kept in the database,
+    // so it outlives the restarts below).
+    const carla = await developer({ baseUrl: marketplace }, 'carla@persistente.example', 'Carla');
+    const enrolled = await carla.request('/api/organizations', {
+      json: {
         legalName: 'Persistente Pagamentos S.A.',
         taxIdType: 'EIN',
         taxId: '12-3456789',
         website: 'https://persistente.example',
         contacts: [{ name: 'Carla', email: 'carla@persistente.example', role: 'security' }],
         standards: ['FDX'],
-      }),
+      },
     });
     expect(enrolled.status).toBe(201);
-    const { organizationId } = (await enrolled.json()) as { organizationId: string };
+    const { organizationId } = enrolled.json<{ organizationId: string }>();
+    const asCarla = { cookie: [...carla.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
 
     // The Temporal UI's own API lists the platform's workflow.
     const ui = await fetch(
@@ -249,8 +252,8 @@ describe('npm start', () => {
     // Self-healing: a child killed outright, or a database that stops answering, is restarted
     // alone; the others keep their pids and the platform serves again.
     const httpsFetch = tlsFetch({ ca: ca.cert });
-    const status = (url: string, via: typeof fetch = fetch) =>
-      via(url, { signal: AbortSignal.timeout(10_000) }).then((r) => r.status);
+    const status = (url: string, via: typeof fetch = fetch, headers: Record<string, string> = {}) =>
+      via(url, { headers, signal: AbortSignal.timeout(10_000) }).then((r) => r.status);
     const readyz = {
       marketplace: () => status(`${marketplace}/readyz`),
       worker: () => status(`http://127.0.0.1:${ports.WORKER_PORT}/readyz`),
@@ -261,7 +264,7 @@ describe('npm start', () => {
     const allReady = async () =>
       (await Promise.all(Object.values(readyz).map((probe) => probe()))).every((s) => s === 200);
     const recordReadable = async () =>
-      (await status(`${marketplace}/api/organizations/${organizationId}`)) === 200;
+      (await status(`${marketplace}/api/organizations/${organizationId}`, fetch, asCarla)) === 200;
     const heals = async (name: string, signal: NodeJS.Signals, isBack: () => Promise<boolean>) => {
       const before = first.pids();
       const victim = before[name]!;
@@ -297,9 +300,9 @@ describe('npm start', () => {
 
     // Second start: the record and the waiting workflow are still there, and the workflow goes on.
     const second = await startPlatform();
-    const record = await fetch(`${marketplace}/api/organizations/${organizationId}`);
+    const record = await carla.request(`/api/organizations/${organizationId}`);
     expect(record.status).toBe(200);
-    expect(await record.json()).toMatchObject({ organizationId, status: 'PENDING_REVIEW' });
+    expect(record.json()).toMatchObject({ organizationId, status: 'PENDING_REVIEW' });
 
     expect(await jwksKids()).toEqual(kidsBefore);
 
@@ -314,7 +317,7 @@ describe('npm start', () => {
     } finally {
       await close();
     }
-    expect(await (await fetch(`${marketplace}/api/organizations/${organizationId}`)).json()).toMatchObject({
+    expect((await carla.request(`/api/organizations/${organizationId}`)).json()).toMatchObject({
       status: 'APPROVED',
     });
 
