@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
+import type { Page } from 'playwright-core';
 import { lodgeOfbConsent } from '../../api/consents/lodge.js';
 import { seedDemoStaff } from '../../api/consent-admin/demo-staff.js';
 import { ENCRYPTED_ENCODING } from '../../lib/crypto/payload-codec.js';
@@ -17,6 +18,7 @@ import {
   stateQuery,
   type ConsentState,
 } from '../../workflows/consent.js';
+import { launchBrowser, withScreenshot } from '../helpers/browser.js';
 import { HttpSession, staffSession, startConsoles, TEST_TEMPORAL_UI } from '../helpers/consoles.js';
 import { testServers, uniqueNames } from '../helpers/env.js';
 import { recordHistory } from '../helpers/histories.js';
@@ -284,5 +286,60 @@ describe("the console's codec server for the Temporal UI", () => {
     const other = await preflight('https://attacker.example');
     expect(other.status).toBe(403);
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('the Temporal UI in Chromium', () => {
+  it("shows the CPF to staff logged in to the console, decoded by the console's codec server, and to no one else", async () => {
+    const ui = testServers().temporalUiUrl;
+    if (!ui) return; // an outside Temporal server (TEMPORAL_ADDRESS) without the UI
+    const bank = await startConsoles(
+      { client: temporal.client, db, taskQueue: names.taskQueue },
+      { temporalUiUrl: ui },
+    );
+    const browser = await launchBrowser();
+    const workflowPage = `${ui}/namespaces/${testServers().namespace}/workflows/${encodeURIComponent(consent.consentId)}`;
+    /**
+     * The UI with the console as its codec server and cookies included: what staff set once in the
+     * UI's codec server settings (their browser's setting, "include cross-origin credentials").
+     */
+    const openInUi = async (page: Page) => {
+      await page.goto(ui);
+      await page.evaluate((endpoint) => {
+        localStorage.setItem('endpoint', JSON.stringify(endpoint));
+        localStorage.setItem('includeCredentials', 'true');
+        localStorage.setItem('overrideRemoteCodecConfiguration', 'true');
+      }, `${bank.baseUrl}/admin/temporal-codec`);
+      const decoded = page.waitForResponse((r) => r.url().endsWith('/admin/temporal-codec/decode'));
+      await page.goto(workflowPage);
+      return (await decoded).status();
+    };
+    try {
+      const staff = await browser.newPage();
+      await withScreenshot(staff, 'temporal-ui-codec-staff', async () => {
+        await staff.goto(`${bank.baseUrl}/admin/login`);
+        await staff.getByLabel('Email').fill('viewer@bank.example');
+        await staff.getByLabel('Password').fill('viewer-demo-2026');
+        await staff.getByRole('button', { name: 'Log in' }).click();
+        await staff.waitForURL((url) => !url.pathname.endsWith('/login'));
+        expect(await openInUi(staff)).toBe(200);
+        await staff.getByText(CPF).first().waitFor({ timeout: 60_000 });
+      });
+
+      const outsider = await (await browser.newContext()).newPage();
+      await withScreenshot(outsider, 'temporal-ui-codec-outsider', async () => {
+        expect(await openInUi(outsider)).toBe(401);
+        // The UI says the codec server refused, and shows the payloads as Temporal holds them.
+        await outsider
+          .locator('#content')
+          .getByText('Codec Server could not connect')
+          .waitFor({ timeout: 60_000 });
+        await outsider.getByText(Buffer.from(ENCRYPTED_ENCODING).toString('base64')).first().waitFor();
+        expect(await outsider.content()).not.toContain(CPF);
+      });
+    } finally {
+      await browser.close();
+      await bank.stop();
+    }
   });
 });
