@@ -22,7 +22,7 @@ import { launchBrowser, withScreenshot } from '../helpers/browser.js';
 import { HttpSession, staffSession, startConsoles, TEST_TEMPORAL_UI } from '../helpers/consoles.js';
 import { testServers, uniqueNames } from '../helpers/env.js';
 import { recordHistory } from '../helpers/histories.js';
-import { testPayloadCodec } from '../helpers/payload-codec.js';
+import { everyText, testPayloadCodec } from '../helpers/payload-codec.js';
 import { startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
 
 const names = uniqueNames(import.meta.url);
@@ -39,15 +39,6 @@ let consoles: Awaited<ReturnType<typeof startConsoles>>;
 let raw: { client: Client; connection: Connection };
 let consent: ConsentState;
 let history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
-
-/** Every string and byte string in a history, as text: payload data is bytes on the wire. */
-function everyText(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (value instanceof Uint8Array) out.push(Buffer.from(value).toString('latin1'));
-  else if (Array.isArray(value)) for (const v of value) everyText(v, out);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) everyText(v, out);
-  return out;
-}
 
 /** Temporal's codec server JSON for a payload: metadata values and data in base64. */
 const payloadJson = (p: Payload) => ({
@@ -306,6 +297,9 @@ describe('the Temporal UI in Chromium', () => {
     const openInUi = async (page: Page) => {
       await page.goto(ui);
       await page.evaluate((endpoint) => {
+        const { localStorage } = globalThis as unknown as {
+          localStorage: { setItem(key: string, value: string): void };
+        };
         localStorage.setItem('endpoint', JSON.stringify(endpoint));
         localStorage.setItem('includeCredentials', 'true');
         localStorage.setItem('overrideRemoteCodecConfiguration', 'true');
