@@ -20,6 +20,8 @@ import { fapiServerOptions } from '../../lib/tls.js';
 import { freePort } from '../../runtime/ports.js';
 import { quietLogger, type testDatabase } from './platform.js';
 import { tracked } from './teardown.js';
+import type { TrafficLimits } from '../../lib/traffic/limits.js';
+import { testCounterStore, type TestCounters } from './traffic.js';
 
 export const TEST_RESOURCE = 'https://localhost:8444';
 export const TEST_KEK = Buffer.alloc(32, 7);
@@ -59,6 +61,8 @@ export async function startTestAuthServer(
     lodgeFdxConsent?: (clientId: string, terms: FdxConsentTerms) => Promise<string>;
     maxConsentsPerRecipient?: number;
     listShareable?: ListShareable;
+    /** Traffic limits on its endpoints and pages, counted where `counters` says; default none. */
+    traffic?: { limits: TrafficLimits; counters: TestCounters };
   } = {},
 ): Promise<TestAuthServer> {
   const {
@@ -76,6 +80,7 @@ export async function startTestAuthServer(
     flushIntervalMs: 200,
   });
   const stopEvents = tracked(() => events.stop());
+  const counters = opts.traffic && (await testCounterStore(opts.traffic.counters));
 
   const start = async () => {
     const provider = await createProvider({
@@ -97,6 +102,9 @@ export async function startTestAuthServer(
       listShareable,
       events,
       logger: quietLogger,
+      ...(opts.traffic && counters
+        ? { traffic: { store: counters, limits: opts.traffic.limits, certificates: { trustedProxies: [] } } }
+        : {}),
     });
     server = https.createServer(
       fapiServerOptions({ cert: pki.server.cert, key: pki.server.key, clientCa: pki.ca.cert }),
@@ -122,6 +130,7 @@ export async function startTestAuthServer(
     stop: tracked(async () => {
       await closeServer(server);
       await stopEvents();
+      await counters?.stop();
     }),
   };
   self.registrationToken = await issueRegistrationToken(self.provider);

@@ -21,6 +21,9 @@ import type { OfbStack } from './ofb-journey.js';
 import { quietLogger } from './platform.js';
 import { tracked } from './teardown.js';
 import { tlsFetch } from './tls-client.js';
+import { gatewayTraffic, PLAN_CACHE_MS, subscriptionPlans } from '../../api/gateway/traffic.js';
+import type { TrafficLimits } from '../../lib/traffic/limits.js';
+import { testCounterStore, type TestCounters } from './traffic.js';
 
 export const OFB_CONSENTS = '/open-banking/consents/v3';
 
@@ -44,6 +47,8 @@ export async function startTestGateway(
      * starts it before and stops it after the gateway.
      */
     events?: EventBuffer<GatewayCallEvent>;
+    /** Traffic limits, counted where `counters` says (this replica's own connection); default none. */
+    traffic?: { limits: TrafficLimits; counters: TestCounters; planCacheMs?: number };
   } = {},
 ) {
   const { pki } = stack.as;
@@ -62,6 +67,7 @@ export async function startTestGateway(
     startEventBuffer<GatewayCallEvent>(stack.db.models.AnalyticsEvent, quietLogger, { flushIntervalMs: 200 });
   const stopEvents = tracked(() => (ownEvents ? events.stop() : undefined));
   const { consents, clients } = gatewayStateCaches(stack.db.models, { ttlMs: opts.stateCacheMs ?? 0 });
+  const counters = opts.traffic && (await testCounterStore(opts.traffic.counters));
   const app = createGatewayApp({
     events,
     logger: quietLogger,
@@ -89,6 +95,17 @@ export async function startTestGateway(
     }),
     ...(opts.requestBudgetMs ? { requestBudgetMs: opts.requestBudgetMs } : {}),
     bank: { brandName: 'Test Bank', cnpj: '12345678000195', compeCode: '999', routingNumber: '123456780' },
+    ...(opts.traffic && counters
+      ? {
+          traffic: gatewayTraffic({
+            store: counters,
+            limits: opts.traffic.limits,
+            planLimit: subscriptionPlans(stack.db.models, {
+              ttlMs: opts.traffic.planCacheMs ?? PLAN_CACHE_MS,
+            }),
+          }),
+        }
+      : {}),
   });
   const server = https.createServer(
     fapiServerOptions({ cert: pki.server.cert, key: pki.server.key, clientCa: pki.ca.cert }),
@@ -105,6 +122,7 @@ export async function startTestGateway(
       await closeServer(server);
       await stopEvents();
       await closeIntrospector();
+      await counters?.stop();
     }),
   };
 }

@@ -21,6 +21,8 @@ import { projectRoot, type uniqueNames } from './env.js';
 import { quietLogger, startTestWorker, testClient, testDatabase } from './platform.js';
 import { tracked } from './teardown.js';
 import { validCnpj } from './tax-ids.js';
+import type { TrafficLimits } from '../../lib/traffic/limits.js';
+import { testCounterStore, type TestCounters } from './traffic.js';
 
 export const MARKETPLACE_SECRETS_KEY = Buffer.alloc(32, 11);
 
@@ -41,6 +43,8 @@ export async function startMarketplaceStack(
     shared?: { db: MarketplaceStack['db']; as: TestAuthServer };
     consoles?: Partial<ConsolesOptions>;
     portal?: Partial<PortalOptions>;
+    /** Limits per caller address on sign-ups, enrolments and log-ins; default none. */
+    traffic?: { limits: TrafficLimits; counters: TestCounters };
   } = {},
 ): Promise<MarketplaceStack> {
   const dir = o.shared ? undefined : mkdtempSync(path.join(os.tmpdir(), 'obp-marketplace-'));
@@ -60,7 +64,11 @@ export async function startMarketplaceStack(
     await startTestWorker(onboardingWorker({ models: db.models }, taskQueues.onboarding)),
     await startTestWorker(provisioningWorker({ discoveryAgent }, taskQueues.provisioning)),
   ];
+  const counters = o.traffic && (await testCounterStore(o.traffic.counters));
   const app = createMarketplaceApp({
+    ...(o.traffic && counters
+      ? { traffic: { store: counters, limits: o.traffic.limits, trustedProxies: [] } }
+      : {}),
     logger: quietLogger,
     client: temporal.client,
     db,
@@ -114,6 +122,7 @@ export async function startMarketplaceStack(
     taskQueues,
     stop: tracked(async () => {
       await closeServer(server);
+      await counters?.stop();
       for (const w of workers) await w.stop();
       await temporal.close();
       if (o.shared) return;
