@@ -26,6 +26,8 @@ export interface IntrospectorOptions {
   cacheMs: number;
   /** Bound on cached tokens, so a flood of distinct tokens cannot grow memory. */
   maxEntries?: number;
+  /** For tests: where in an answer's life its background renewal starts. */
+  random?: () => number;
 }
 
 export type Introspect = (token: string) => Promise<TokenInfo | undefined>;
@@ -41,7 +43,7 @@ export function createIntrospector(o: IntrospectorOptions): {
   const agent = new Agent({
     connect: { cert: o.tls.cert, key: o.tls.key, ...(o.tls.ca ? { ca: o.tls.ca } : {}) },
   });
-  const cache = new Map<string, { info: TokenInfo; until: number }>();
+  const cache = new Map<string, { info: TokenInfo; until: number; renewFrom: number }>();
   const maxEntries = o.maxEntries ?? 10_000;
 
   async function ask(token: string): Promise<TokenInfo | undefined> {
@@ -87,25 +89,43 @@ export function createIntrospector(o: IntrospectorOptions): {
   // Calls with one token while its answer is on the way share that request: without it, a
   // recipient with 64 connections sends 64 introspections each time the cached answer expires.
   const inFlight = new Map<string, Promise<TokenInfo | undefined>>();
+  const random = o.random ?? Math.random;
+
+  /** Ask the AS (once for concurrent callers) and keep an active answer, or drop the entry. */
+  function refresh(key: string, token: string): Promise<TokenInfo | undefined> {
+    const pending = inFlight.get(key);
+    if (pending) return pending;
+    const asked = ask(token)
+      .then((info) => {
+        const now = Date.now();
+        // Only active answers are kept, so a flood of unknown tokens cannot evict the good ones.
+        if (!info) cache.delete(key);
+        else {
+          if (!cache.has(key) && cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
+          const until = Math.min(now + o.cacheMs, info.exp * 1000);
+          // Asked again in the background from a random point in the second half of the answer's
+          // life: tokens introspected together do not all expire, and wait, together.
+          cache.set(key, { info, until, renewFrom: now + o.cacheMs * (0.5 + random() * 0.4) });
+        }
+        return info;
+      })
+      .finally(() => inFlight.delete(key));
+    inFlight.set(key, asked);
+    return asked;
+  }
 
   async function introspect(token: string): Promise<TokenInfo | undefined> {
     // Keyed by a hash: raw tokens are not kept in memory longer than the request.
     const key = createHash('sha256').update(token).digest('base64url');
     const now = Date.now();
     const hit = cache.get(key);
-    if (hit && hit.until > now) return hit.info;
-    cache.delete(key);
-    const pending = inFlight.get(key);
-    if (pending) return pending;
-    const asked = ask(token).finally(() => inFlight.delete(key));
-    inFlight.set(key, asked);
-    const info = await asked;
-    // Only active answers are kept, so a flood of unknown tokens cannot evict the good ones.
-    if (info) {
-      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
-      cache.set(key, { info, until: Math.min(now + o.cacheMs, info.exp * 1000) });
+    if (hit && hit.until > now) {
+      // Still within GATEWAY_INTROSPECTION_CACHE: answer now, renew behind the call.
+      if (now >= hit.renewFrom) refresh(key, token).catch(() => undefined);
+      return hit.info;
     }
-    return info;
+    cache.delete(key);
+    return refresh(key, token);
   }
 
   return { introspect, close: () => agent.close() };
