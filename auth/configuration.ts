@@ -4,6 +4,7 @@
 import { errors, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { ENDPOINTS } from './endpoints.js';
 import { FDX_RAR_TYPE, fdxTerms } from './fdx-authorization-details.js';
+import { CLAIMS } from './identity-claims.js';
 
 export { ENDPOINTS };
 import {
@@ -124,6 +125,7 @@ export function providerConfiguration(p: RuntimePieces): Configuration {
     },
     responseTypes: ['code id_token', 'code'],
     scopes: ['openid', 'offline_access', ...OFB_SCOPES, ...FDX_SCOPES],
+    claims: CLAIMS,
     acrValues: ['urn:brasil:openbanking:loa2', 'urn:brasil:openbanking:loa3'],
     clientDefaults: {
       grant_types: ['client_credentials'],
@@ -148,6 +150,8 @@ export function providerConfiguration(p: RuntimePieces): Configuration {
     },
     features: {
       devInteractions: { enabled: false },
+      // OFB 5.2.2-3: recipients ask for `acr` (essential) and `cpf`/`cnpj` through it.
+      claimsParameter: { enabled: true },
       fapi: { enabled: true, profile: '1.0 Final' },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: true },
       requestObjects: {
@@ -214,7 +218,9 @@ export function providerConfiguration(p: RuntimePieces): Configuration {
           if (resourceIndicator !== p.resourceServer) throw new errors.InvalidTarget();
           const consent = client ? await p.consentScopes(ctx, client.clientId) : [];
           return {
-            scope: [...OFB_SCOPES, ...FDX_SCOPES, ...consent].join(' '),
+            // `openid` too: the consent's token also reads the customer's userinfo (OFB 5.2.2-8;
+            // see userinfo-tokens.ts).
+            scope: ['openid', ...OFB_SCOPES, ...FDX_SCOPES, ...consent].join(' '),
             // Opaque tokens live in the database, so introspection sees a revocation at once.
             accessTokenFormat: 'opaque',
             accessTokenTTL: TTL.AccessToken,

@@ -8,7 +8,9 @@ import type { Logger } from '../lib/logger.js';
 import { createAdapterClass } from './adapter.js';
 import { consentScopes } from './consent-scope.js';
 import { fdxDetailIn, fdxTerms } from './fdx-authorization-details.js';
+import { customerAccounts } from './identity-claims.js';
 import { requestObjectChecks } from './request-object.js';
+import { userinfoAcceptsGatewayTokens } from './userinfo-tokens.js';
 import { gatewayClient, providerConfiguration } from './configuration.js';
 import { answerUnavailable } from './unavailable.js';
 import { loadKeySet } from './keys/key-store.js';
@@ -41,7 +43,7 @@ export async function createProvider(
     o.issuer,
     providerConfiguration({
       issuer: o.issuer,
-      adapter: createAdapterClass(o.models.OidcRecord),
+      adapter: userinfoAcceptsGatewayTokens(createAdapterClass(o.models.OidcRecord), o.resourceServer),
       jwks: keys.jwks as never,
       cookieKeys: keys.cookieKeys,
       resourceServer: o.resourceServer,
@@ -49,11 +51,8 @@ export async function createProvider(
       registration: o.registration,
       consentScopes: (ctx, clientId) => consentScopes(ctx, clientId, o.models.Consent),
       requestObjectChecks: requestObjectChecks(o.models.OidcRecord) as never,
-      // The subject is the bank's customer id; personal data stays out of tokens.
-      findAccount: async (_ctx, sub) =>
-        (await o.models.Customer.exists({ _id: sub }))
-          ? { accountId: sub, claims: () => ({ sub }) }
-          : undefined,
+      // The subject is the bank's customer id; CPF and CNPJ only when asked for (identity-claims.ts).
+      findAccount: customerAccounts(o.models.Customer),
       certificates: o.certificates,
       staticClients: o.gateway ? [gatewayClient(o.gateway.clientId, o.gateway.subjectDn)] : [],
     }),

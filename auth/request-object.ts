@@ -1,5 +1,6 @@
 // Checks on request objects beyond the JWT signature, replacing oidc-provider's default: FAPI 1.0
-// Advanced's exp/nbf/aud rules, plus one use per `jti` (a replayed request object is refused).
+// Advanced's exp/nbf/aud rules, one use per `jti` (a replayed request object is refused), and no
+// `id_token_hint` (OFB 5.2.2-21: the id_token it would carry back may hold personal data).
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Models } from '../db/models/index.js';
 
@@ -12,6 +13,11 @@ export function requestObjectChecks(OidcRecords: Models['OidcRecord']) {
     _header: unknown,
     client: { clientId: string },
   ) => {
+    // Outside the request object (PAR's form, the authorization URL) oidc-provider would drop it
+    // silently under FAPI: refused there too.
+    const body = (ctx.oidc as { body?: Record<string, unknown> }).body;
+    if ([claims, body, ctx.query].some((params) => params?.id_token_hint !== undefined))
+      throw new errors.InvalidRequest('id_token_hint is not accepted');
     for (const claim of ['exp', 'nbf', 'aud', 'jti']) {
       if (claims[claim] === undefined)
         throw new errors.InvalidRequestObject(`Request Object is missing the '${claim}' claim`);

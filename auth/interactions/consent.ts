@@ -7,6 +7,7 @@ import type { Models } from '../../db/models/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Authorisation, ConsentState, FdxConsentTerms, Revocation } from '../../workflows/consent.js';
 import { consentIdsIn } from '../consent-scope.js';
+import { unmetIdentityClaim } from '../identity-claims.js';
 import { pushedConsentKey } from '../provider.js';
 import { describePermissions } from './permissions.js';
 import { wantedKinds, type ListShareable } from '../shareable-resources.js';
@@ -81,6 +82,16 @@ export function consentRouter(deps: ConsentInteractionDeps): Router {
         "consent refused: logged-in customer is not the consent's user",
       );
       await refuse('the logged-in customer is not the user this consent was lodged for');
+      return undefined;
+    }
+    // An essential cpf/cnpj the customer cannot satisfy is a failed authentication (OFB 5.2.2.2-3).
+    const unmet = unmetIdentityClaim(details.params.claims, customer);
+    if (unmet) {
+      deps.logger.info(
+        { interaction: details.uid, claim: unmet },
+        'consent refused: essential claim not met',
+      );
+      await refuse(`the logged-in customer does not have the ${unmet} the request requires`);
       return undefined;
     }
     return {

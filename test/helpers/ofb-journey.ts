@@ -71,9 +71,16 @@ export async function authorizationParams(consentId: string) {
   return { params, checks: { pkceCodeVerifier, expectedNonce, expectedState } };
 }
 
-/** PAR with a signed request object. */
-export async function pushAuthorization(recipient: Recipient, consentId: string) {
+/** PAR with a signed request object; `change` adds parameters, or removes them (undefined). */
+export async function pushAuthorization(
+  recipient: Recipient,
+  consentId: string,
+  change: Record<string, string | undefined> = {},
+) {
   const { params, checks } = await authorizationParams(consentId);
+  for (const [name, value] of Object.entries(change))
+    if (value === undefined) delete params[name];
+    else params[name] = value;
   const { searchParams } = await oidc.buildAuthorizationUrlWithJAR(recipient.config, params, recipient.key);
   const url = await oidc.buildAuthorizationUrlWithPAR(recipient.config, searchParams);
   return { url, checks };

@@ -91,6 +91,11 @@ describe('discovery', () => {
     expect(meta.require_pushed_authorization_requests).toBe(true);
     expect(meta.tls_client_certificate_bound_access_tokens).toBe(true);
     expect(meta.code_challenge_methods_supported).toEqual(['S256']);
+    // OFB 5.2.2-3 to -7: the claims parameter, the CPF and CNPJ claims, both levels of assurance.
+    expect(meta.claims_parameter_supported).toBe(true);
+    expect(meta.claims_supported).toEqual(expect.arrayContaining(['sub', 'acr', 'cpf', 'cnpj']));
+    expect(meta.acr_values_supported).toEqual(['urn:brasil:openbanking:loa2', 'urn:brasil:openbanking:loa3']);
+    expect(meta.userinfo_endpoint).toBe(`${issuer}/me`);
     expect(meta).toHaveProperty('registration_endpoint', `${issuer}/reg`);
     expect(meta).toHaveProperty('introspection_endpoint');
     expect(meta).toHaveProperty('revocation_endpoint');

@@ -127,6 +127,25 @@ describe('pushed authorization requests', () => {
     });
   });
 
+  it('refuse an id_token_hint, inside the request object or beside it (OFB 5.2.2-21)', async () => {
+    // A genuine one: the id_token the bank gave this recipient for Ana in an earlier journey.
+    const earlier = await parWith({});
+    const { callback } = await customerJourney(as, db, (earlier as { url: URL }).url, ana!);
+    const hint = new URLSearchParams(callback.hash.slice(1)).get('id_token')!;
+    expect(hint).toEqual(expect.any(String));
+    expect(await parWith({ id_token_hint: hint })).toMatchObject({
+      ok: false,
+      error: 'invalid_request',
+      description: 'id_token_hint is not accepted',
+    });
+    const { params } = await authorizationParams(await lodge());
+    expect(await par({ request: await requestObject(params), id_token_hint: hint })).toMatchObject({
+      ok: false,
+      error: 'invalid_request',
+      description: 'id_token_hint is not accepted',
+    });
+  });
+
   it.each([
     [
       'without PKCE',

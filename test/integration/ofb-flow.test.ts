@@ -5,10 +5,12 @@
 import { generateKeyPairSync, webcrypto } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
+import { compactDecrypt, decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
 import { revokeUpdate } from '../../workflows/consent.js';
 import type { TestAuthServer } from '../helpers/auth-server.js';
+import { tlsFetch } from '../helpers/tls-client.js';
 import {
   customerJourney,
   pushAuthorization,
@@ -74,10 +76,11 @@ describe('OFB authorisation journey', () => {
       consent_id: consent.consentId,
       sub: ana!._id,
     });
-    // The API token carries the resource server's scopes; `openid` stays with the id_token and userinfo.
+    // The API token carries the resource server's scopes, and `openid` for the customer's userinfo.
     expect(String(info.scope).split(' ').sort()).toEqual([
       'accounts',
       `consent:${consent.consentId}`,
+      'openid',
       'resources',
     ]);
     expect(info.cnf).toHaveProperty(['x5t#S256']);
@@ -171,14 +174,105 @@ describe('OFB authorisation journey', () => {
     } as never);
 
     const consent = await lodge(encRp.config.clientMetadata().client_id);
-    const { url, checks } = await pushAuthorization(encRp, consent.consentId);
+    const { url, checks } = await pushAuthorization(encRp, consent.consentId, {
+      claims: JSON.stringify({ id_token: { cpf: { essential: true } } }),
+    });
     const { callback } = await customerJourney(as, db, url, ana!);
     const frontChannelIdToken = new URLSearchParams(callback.hash.slice(1)).get('id_token')!;
     expect(frontChannelIdToken.split('.')).toHaveLength(5); // a JWE, not a JWS
+    // Encrypted, the id_token may carry the CPF asked for through the browser too (OFB 5.2.2.1).
+    const { plaintext } = await compactDecrypt(frontChannelIdToken, privateKey);
+    expect(decodeJwt(new TextDecoder().decode(plaintext))).toMatchObject({ cpf: ana!.cpf });
 
     const tokens = await oidc.authorizationCodeGrant(encRp.config, callback, checks);
     expect(tokens.id_token!.split('.')).toHaveLength(5);
     expect(tokens.claims()).toMatchObject({ sub: ana!._id });
+  });
+});
+
+describe('OFB security profile: acr, cpf and cnpj claims, and userinfo', () => {
+  const LOA2 = 'urn:brasil:openbanking:loa2';
+  const LOA3 = 'urn:brasil:openbanking:loa3';
+  /** The journey for `customer` with a claims parameter (and no acr_values), to the callback. */
+  async function journeyAsking(claims: object | undefined, customer = ana!, accountIds = 'acc-ana-checking') {
+    const consent = await stack.lodge({
+      clientId: rp.config.clientMetadata().client_id,
+      loggedUserDocument: customer.cpf,
+      ...(customer.cnpj ? { businessEntityDocument: customer.cnpj } : {}),
+    });
+    const { url, checks } = await pushAuthorization(rp, consent.consentId, {
+      acr_values: undefined,
+      claims: claims && JSON.stringify(claims),
+    });
+    const { callback } = await customerJourney(as, db, url, customer, () => ({
+      decision: 'authorise',
+      accountIds,
+    }));
+    const hash = new URLSearchParams(callback.hash.slice(1));
+    const frontChannel = hash.get('id_token');
+    return { callback, checks, hash, frontChannel: frontChannel ? decodeJwt(frontChannel) : undefined };
+  }
+
+  it('puts acr in every id_token: asked for through the claims parameter, or not asked for', async () => {
+    const asked = await journeyAsking({ id_token: { acr: { essential: true, values: [LOA2, LOA3] } } });
+    expect(asked.frontChannel).toMatchObject({ acr: LOA3 });
+    const tokens = await oidc.authorizationCodeGrant(rp.config, asked.callback, asked.checks);
+    expect(tokens.claims()).toMatchObject({ sub: ana!._id, acr: LOA3 });
+
+    const unasked = await journeyAsking(undefined);
+    expect(unasked.frontChannel).toMatchObject({ acr: LOA3 });
+    const more = await oidc.authorizationCodeGrant(rp.config, unasked.callback, unasked.checks);
+    expect(more.claims()).toMatchObject({ acr: LOA3 });
+  });
+
+  it("releases the customer's CPF, and a business customer's CNPJs, to the recipient that asks, never in clear through the browser", async () => {
+    const personal = await journeyAsking({
+      id_token: { acr: { essential: true }, cpf: { essential: true }, cnpj: null },
+    });
+    // The hybrid response's id_token passes through the browser: no personal data unless encrypted.
+    expect(personal.frontChannel).not.toHaveProperty('cpf');
+    const tokens = await oidc.authorizationCodeGrant(rp.config, personal.callback, personal.checks);
+    expect(tokens.claims()).toMatchObject({ sub: ana!._id, cpf: ana!.cpf });
+    expect(tokens.claims()).not.toHaveProperty('cnpj'); // a person acting for no company
+
+    const business = await journeyAsking(
+      { id_token: { cpf: null, cnpj: { essential: true, value: bruno!.cnpj } } },
+      bruno!,
+      'acc-bruno-business',
+    );
+    const theirs = await oidc.authorizationCodeGrant(rp.config, business.callback, business.checks);
+    expect(theirs.claims()).toMatchObject({ sub: bruno!._id, cpf: bruno!.cpf, cnpj: [bruno!.cnpj] });
+
+    // Not asked for: not released.
+    const unasked = await journeyAsking(undefined);
+    const plain = await oidc.authorizationCodeGrant(rp.config, unasked.callback, unasked.checks);
+    expect(plain.claims()).not.toHaveProperty('cpf');
+  });
+
+  it('treats an essential cpf or cnpj the customer cannot meet as a failed authentication', async () => {
+    const otherCpf = await journeyAsking({ id_token: { cpf: { essential: true, value: bruno!.cpf } } });
+    expect(otherCpf.hash.get('error')).toBe('access_denied');
+    expect(otherCpf.hash.get('error_description')).not.toContain(ana!.cpf);
+    const noCompany = await journeyAsking({ id_token: { cnpj: { essential: true } } });
+    expect(noCompany.hash.get('error')).toBe('access_denied');
+  });
+
+  it("answers /me for the customer's consent token, only with the certificate it is bound to", async () => {
+    const { callback, checks } = await journeyAsking(undefined);
+    const tokens = await oidc.authorizationCodeGrant(rp.config, callback, checks);
+    const userinfo = await oidc.fetchUserInfo(rp.config, tokens.access_token, ana!._id);
+    expect(userinfo).toEqual({ sub: ana!._id });
+
+    const me = `${as.issuer}/me`;
+    const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+    const withoutCert = tlsFetch({ ca: as.pki.ca.cert });
+    const stolen = await withoutCert(me, bearer(tokens.access_token));
+    expect(stolen.status).toBe(401);
+    expect(await stolen.json()).toMatchObject({ error: 'invalid_token' });
+    // A client-credentials token acts for no customer.
+    const cc = await oidc.clientCredentialsGrant(rp.config, { scope: 'consents' });
+    const noCustomer = await rp.config[oidc.customFetch]!(me, bearer(cc.access_token) as never);
+    expect(noCustomer.status).toBe(401);
   });
 });
 
