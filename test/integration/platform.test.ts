@@ -13,8 +13,11 @@ import { Client, Connection } from '@temporalio/client';
 import { reviewUpdate, stateQuery } from '../../workflows/onboarding.js';
 import { freePort } from '../../runtime/ports.js';
 import { issueCertificate } from '../../auth/pki/dev-pki.js';
+import { loadConfig } from '../../lib/config.js';
+import { platformDataConverter } from '../../lib/temporal.js';
 import { projectRoot } from '../helpers/env.js';
 import { developer } from '../helpers/marketplace.js';
+import { everyText } from '../helpers/payload-codec.js';
 import { cleanEnv } from '../helpers/spawn.js';
 import { tlsFetch } from '../helpers/tls-client.js';
 
@@ -151,9 +154,11 @@ function processesUsing(dir: string): string[] {
   return ps.stdout.split('\n').filter((line) => line.includes(dir));
 }
 
-async function temporalClient() {
+/** A client of the platform's Temporal: with the payload key npm start generated, or without any. */
+async function temporalClient(o: { codec: boolean } = { codec: true }) {
   const connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` });
-  return { client: new Client({ connection }), close: () => connection.close() };
+  const dataConverter = o.codec ? platformDataConverter(loadConfig({ DATA_DIR: dataDir }).temporal) : {};
+  return { client: new Client({ connection, dataConverter }), close: () => connection.close() };
 }
 
 describe('npm start', () => {
@@ -248,6 +253,21 @@ describe('npm start', () => {
     expect(ui.status).toBe(200);
     const listed = (await ui.json()) as { executions: { execution: { workflowId: string } }[] };
     expect(listed.executions.map((e) => e.execution.workflowId)).toContain('onboarding-ein-123456789');
+
+    // Temporal holds the enrolment's contacts only encrypted, and its UI decodes through the console.
+    const raw = await temporalClient({ codec: false });
+    try {
+      const history = await raw.client.workflow.getHandle('onboarding-ein-123456789').fetchHistory();
+      const text = everyText(history).join('\n');
+      expect(text).toContain('binary/encrypted');
+      expect(text).not.toContain('carla@persistente.example');
+    } finally {
+      await raw.close();
+    }
+    const uiSettings = await fetch(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/api/v1/settings`);
+    expect(((await uiSettings.json()) as { Codec: { Endpoint: string } }).Codec.Endpoint).toBe(
+      `${marketplace}/admin/temporal-codec`,
+    );
 
     // Self-healing: a child killed outright, or a database that stops answering, is restarted
     // alone; the others keep their pids and the platform serves again.
