@@ -199,6 +199,7 @@ function connectRedis(url: string, logger: Logger): Redis {
   const redis = new Redis(url, {
     // Commands while disconnected fail at once (the in-memory fallback counts), never queue.
     enableOfflineQueue: false,
+    enableAutoPipelining: true,
     maxRetriesPerRequest: 0,
     commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
     connectTimeout: 2000,
