@@ -110,7 +110,9 @@ runMain('auth', async () => {
     logger,
     requestBudgetMs: cfg.http.requestBudgetMs,
     metrics,
-    traffic: { store: counters, limits: cfg.traffic.limits, certificates: cfg.mtls },
+    ...(cfg.traffic.enabled
+      ? { traffic: { store: counters, limits: cfg.traffic.limits, certificates: cfg.mtls } }
+      : {}),
   });
   const server = https.createServer(fapiServerOptions(tls), app);
   answerAuthUnparsable(server);

@@ -319,6 +319,9 @@ export const envSchema = z
     TRAFFIC_LIMIT_MEDIUM: perWindow(OFB_ORIGIN_FLOORS.medium, 'minute'),
     TRAFFIC_LIMIT_LOW: perWindow(OFB_ORIGIN_FLOORS.low, 'minute'),
     OFB_OPERATIONAL_LIMITS: bool.default(false),
+    // Off: the bank limits traffic in front of the platform (its API management), or a capacity
+    // benchmark measures what the platform can carry (bench:gateway --own).
+    TRAFFIC_LIMITS: bool.default(true),
     LOGIN_LIMIT_PER_ADDRESS: perWindow(DEFAULT_TRAFFIC_LIMITS.perAddress.loginsPerMinute, 'minute'),
     CODE_LIMIT_PER_ADDRESS: perWindow(DEFAULT_TRAFFIC_LIMITS.perAddress.codesPerMinute, 'minute'),
     SIGNUP_LIMIT_PER_ADDRESS: perWindow(DEFAULT_TRAFFIC_LIMITS.perAddress.signupsPerHour, 'hour'),
@@ -520,6 +523,8 @@ export interface Config {
   };
   /** Traffic limits (lib/traffic/limits.ts) and where their counters live. */
   traffic: {
+    /** TRAFFIC_LIMITS: false when the bank limits traffic in front of the platform. */
+    enabled: boolean;
     /** Counters shared by every replica in Redis; undefined: counted in each process. */
     redisUrl?: string;
     keyPrefix: string;
@@ -701,6 +706,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       },
     },
     traffic: {
+      enabled: e.TRAFFIC_LIMITS,
       ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
       keyPrefix: e.REDIS_KEY_PREFIX,
       limits: trafficLimits({

@@ -90,7 +90,7 @@ runMain('gateway', async () => {
     },
     requestBudgetMs: cfg.http.requestBudgetMs,
     metrics,
-    traffic,
+    ...(cfg.traffic.enabled ? { traffic } : {}),
   });
   const server = https.createServer(fapiServerOptions(tls), app);
   // Requests Node cannot parse (headers over 16 kB…) get the standard's error body, not an empty answer.

@@ -52,7 +52,9 @@ runMain('marketplace', async () => {
       devMailbox: cfg.env !== 'production',
     },
     requestBudgetMs: cfg.http.requestBudgetMs,
-    traffic: { store: counters, limits: cfg.traffic.limits, trustedProxies: cfg.mtls.trustedProxies },
+    ...(cfg.traffic.enabled
+      ? { traffic: { store: counters, limits: cfg.traffic.limits, trustedProxies: cfg.mtls.trustedProxies } }
+      : {}),
   });
   // Development: demo staff for the consent console (the README lists them). Production: none.
   if (cfg.env !== 'production') await seedDemoStaff(db.models);

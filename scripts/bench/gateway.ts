@@ -34,6 +34,8 @@
 // with --own it serves its demo data from memory (--core-source memory, the default), so its
 // database reads do not compete with the platform's on these cores; --core-source mongodb runs it
 // as `npm start` does, reading FerretDB. Either way its CPU is printed apart from the platform's.
+// With --own the traffic limits are off (TRAFFIC_LIMITS=false): this measures capacity; against a
+// running platform, start it with TRAFFIC_LIMITS=false too, or its 429/529 answers are counted.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -250,7 +252,9 @@ async function main() {
         rollupEverySeconds: 60,
         readyTimeoutMs: 240_000,
         log,
-        env: { CORE_BANKING_SOURCE: args['core-source'] },
+        // Capacity, not the bank's traffic policy: the platform's limits (OFB's floors, 300 TPS
+        // ceiling, log-ins per address) would answer 429/529 long before it saturates.
+        env: { CORE_BANKING_SOURCE: args['core-source'], TRAFFIC_LIMITS: 'false' },
       });
       cleanups.unshift(async () => {
         log('stopping the platform…');

@@ -114,6 +114,11 @@ describe('configuration', () => {
     );
   });
 
+  it('keeps the traffic limits on unless TRAFFIC_LIMITS=false says the bank limits traffic in front', () => {
+    expect(loadConfig({}).traffic.enabled).toBe(true);
+    expect(loadConfig({ TRAFFIC_LIMITS: 'false' }).traffic.enabled).toBe(false);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ MARKETPLACE_PORT: '', TEMPORAL_ADDRESS: '' })).toMatchObject({
       http: { marketplacePort: 3000 },
