@@ -108,6 +108,10 @@ async function main(): Promise<number> {
         readyTimeoutMs: 180_000,
         log,
         signal: stop.signal,
+        // One address plays every customer, developer and staff member, and the recipients are on
+        // the Sandbox plan (60 calls a minute): the soak measures the platform, not its traffic
+        // limits (test/integration/traffic-limits.test.ts loads those).
+        env: { TRAFFIC_LIMITS: 'false' },
       });
       log(
         `platform ready: marketplace ${platform.marketplaceUrl}, auth ${platform.authUrl}, gateway ${platform.gatewayUrl}`,
