@@ -248,3 +248,28 @@ export async function pushFdxAuthorization(recipient: FdxRecipient, details: unk
   const url = await oidc.buildAuthorizationUrlWithPAR(recipient.config, searchParams);
   return { url, checks: { pkceCodeVerifier, expectedState } };
 }
+
+/**
+ * A customer's access tokens on both standards, each through the whole journey: an OFB consent
+ * with `permissions` authorised by the customer, and an FDX persistent consent to account details.
+ */
+export async function authorisedTokensOfBothStandards(
+  stack: OfbStack,
+  fdx: FdxRecipient,
+  customer: (typeof DEMO_CUSTOMERS)[number],
+  permissions: string[],
+): Promise<{ ofbToken: string; fdxToken: string }> {
+  const consent = await stack.lodge({ permissions });
+  const ofb = await pushAuthorization(stack.rp, consent.consentId);
+  const ofbCallback = (await customerJourney(stack.as, stack.db, ofb.url, customer)).callback;
+  const ofbToken = (await oidc.authorizationCodeGrant(stack.rp.config, ofbCallback, ofb.checks)).access_token;
+  const consentRequest = {
+    durationType: 'PERSISTENT',
+    lookbackPeriod: 30,
+    resources: [{ resourceType: 'ACCOUNT', dataClusters: ['ACCOUNT_DETAILED'] }],
+  };
+  const fdxAuth = await pushFdxAuthorization(fdx, [{ type: 'fdx_v1.0', consentRequest }]);
+  const fdxCallback = (await customerJourney(stack.as, stack.db, fdxAuth.url, customer)).callback;
+  const fdxToken = (await oidc.authorizationCodeGrant(fdx.config, fdxCallback, fdxAuth.checks)).access_token;
+  return { ofbToken, fdxToken };
+}

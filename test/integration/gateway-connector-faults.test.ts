@@ -12,7 +12,6 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import express from 'express';
-import * as oidc from 'openid-client';
 import { lodgeOfbConsent } from '../../api/consents/lodge.js';
 import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
 import { fetchedShareable } from '../../auth/shareable-resources.js';
@@ -30,9 +29,8 @@ import { eventually } from '../helpers/eventually.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { loadOpenApi } from '../helpers/openapi.js';
 import {
-  customerJourney,
+  authorisedTokensOfBothStandards,
   pushAuthorization,
-  pushFdxAuthorization,
   registerFdxRecipient,
   registerRecipient,
   startOfbStack,
@@ -83,20 +81,11 @@ beforeAll(async () => {
   const server = await listen(front, 0, '127.0.0.1', 'CORE_BANKING_PORT');
   core = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 
-  const consent = await stack.lodge({
-    permissions: ['ACCOUNTS_READ', 'ACCOUNTS_BALANCES_READ', 'RESOURCES_READ'],
-  });
-  const ofb = await pushAuthorization(stack.rp, consent.consentId);
-  const ofbCallback = (await customerJourney(stack.as, stack.db, ofb.url, ana!)).callback;
-  ofbToken = (await oidc.authorizationCodeGrant(stack.rp.config, ofbCallback, ofb.checks)).access_token;
-  const consentRequest = {
-    durationType: 'PERSISTENT',
-    lookbackPeriod: 30,
-    resources: [{ resourceType: 'ACCOUNT', dataClusters: ['ACCOUNT_DETAILED'] }],
-  };
-  const fdxAuth = await pushFdxAuthorization(fdx, [{ type: 'fdx_v1.0', consentRequest }]);
-  const fdxCallback = (await customerJourney(stack.as, stack.db, fdxAuth.url, ana!)).callback;
-  fdxToken = (await oidc.authorizationCodeGrant(fdx.config, fdxCallback, fdxAuth.checks)).access_token;
+  ({ ofbToken, fdxToken } = await authorisedTokensOfBothStandards(stack, fdx, ana!, [
+    'ACCOUNTS_READ',
+    'ACCOUNTS_BALANCES_READ',
+    'RESOURCES_READ',
+  ]));
 });
 
 afterAll(async () => {

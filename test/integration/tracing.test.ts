@@ -23,9 +23,7 @@ import { projectRoot, testServers } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
 import { OFB_CONSENTS, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import {
-  customerJourney,
-  pushAuthorization,
-  pushFdxAuthorization,
+  authorisedTokensOfBothStandards,
   registerFdxRecipient,
   startOfbStack,
   type FdxRecipient,
@@ -108,18 +106,10 @@ beforeAll(async () => {
   collector = await startOtlpReceiver();
   stack = await startOfbStack(import.meta.url, 'tracing-recipient');
   fdx = await registerFdxRecipient(stack.as, 'FDX Tracing Recipient', 'CN=fdx-tracing,O=Recipient Inc,C=US');
-  const consent = await stack.lodge({ permissions: ['ACCOUNTS_READ', 'RESOURCES_READ'] });
-  const ofb = await pushAuthorization(stack.rp, consent.consentId);
-  const ofbCallback = (await customerJourney(stack.as, stack.db, ofb.url, ana!)).callback;
-  ofbToken = (await oidc.authorizationCodeGrant(stack.rp.config, ofbCallback, ofb.checks)).access_token;
-  const consentRequest = {
-    durationType: 'PERSISTENT',
-    lookbackPeriod: 30,
-    resources: [{ resourceType: 'ACCOUNT', dataClusters: ['ACCOUNT_DETAILED'] }],
-  };
-  const fdxAuth = await pushFdxAuthorization(fdx, [{ type: 'fdx_v1.0', consentRequest }]);
-  const fdxCallback = (await customerJourney(stack.as, stack.db, fdxAuth.url, ana!)).callback;
-  fdxToken = (await oidc.authorizationCodeGrant(fdx.config, fdxCallback, fdxAuth.checks)).access_token;
+  ({ ofbToken, fdxToken } = await authorisedTokensOfBothStandards(stack, fdx, ana!, [
+    'ACCOUNTS_READ',
+    'RESOURCES_READ',
+  ]));
 
   core = await startTracedCore();
   // From here on this process traces as the gateway process does: configured from the environment.
