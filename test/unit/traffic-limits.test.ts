@@ -67,6 +67,7 @@ describe('traffic limits as configured', () => {
       ENROLMENT_LIMIT_PER_ADDRESS: '2',
     });
     expect(traffic).toEqual({
+      enabled: true,
       redisUrl: 'redis://cache.bank.internal:6379',
       keyPrefix: 'bank1:traffic',
       limits: {
