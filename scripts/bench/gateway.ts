@@ -87,8 +87,8 @@ const OFB_CONSENTS = Number(args.consents);
 const FDX_CONSENTS = Number(args['fdx-consents']);
 const MAX_PER_RECIPIENT = Number(args['max-per-recipient']);
 const ONLY = new Set(args.only.split(','));
-/** How long one workload runs (both sides, every round), with a margin. */
-const workloadMs = (ROUNDS * 2 * SECONDS + 30) * 1000;
+/** How long one workload runs (its warm-up, both sides, every round), with a margin: no token may expire in it. */
+const workloadMs = (WARMUP_SECONDS + ROUNDS * 2 * SECONDS + 30) * 1000;
 const PORT_BASE = args['port-base'] !== undefined ? Number(args['port-base']) : undefined;
 /** The process standing in for the bank's core: measured, but not the platform's. */
 const BANK_CORE = 'core-banking';
