@@ -18,7 +18,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ConsentActivities } from '../activities/consent.js';
-import { ConsentExpiresAt, ConsentStatus, CustomerId } from './search-attributes.js';
+import { statusInStandard } from './consent-status.js';
+import { ConsentExpiresAt, ConsentLifecycle, ConsentStatus, CustomerId } from './search-attributes.js';
 
 export type ConsentStatusValue = 'AWAITING_AUTHORISATION' | 'AUTHORISED' | 'REJECTED';
 export type RejectedBy = 'USER' | 'ASPSP' | 'TPP';
@@ -231,8 +232,11 @@ export async function consent(input: ConsentInput): Promise<ConsentState> {
     state.status = to;
     state.statusUpdateDateTime = now;
     state.revision++;
+    // Ops search in the standard's words (FDX: ACTIVE, EXPIRED, REVOKED) or by the lifecycle. Still
+    // one upsert per transition: histories of earlier versions, with other values, replay as before.
     upsertSearchAttributes([
-      { key: ConsentStatus, value: to },
+      { key: ConsentStatus, value: statusInStandard(state.standard, to, state.rejection?.code) },
+      { key: ConsentLifecycle, value: to },
       ...(state.customerId ? [{ key: CustomerId, value: state.customerId }] : []),
     ]);
     const snapshot = JSON.parse(JSON.stringify(state)) as ConsentState;

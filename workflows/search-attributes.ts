@@ -8,7 +8,10 @@ export const OnboardingStatus = defineSearchAttributeKey('OnboardingStatus', Sea
 /** OFB and/or FDX. */
 export const Standard = defineSearchAttributeKey('Standard', SearchAttributeType.KEYWORD_LIST);
 
+/** In the consent's standard's words: OFB's lifecycle, or FDX's ACTIVE, EXPIRED, REVOKED. */
 export const ConsentStatus = defineSearchAttributeKey('ConsentStatus', SearchAttributeType.KEYWORD);
+/** The same for every standard: AWAITING_AUTHORISATION, AUTHORISED or REJECTED. */
+export const ConsentLifecycle = defineSearchAttributeKey('ConsentLifecycle', SearchAttributeType.KEYWORD);
 export const ClientId = defineSearchAttributeKey('ClientId', SearchAttributeType.KEYWORD);
 export const CustomerId = defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD);
 export const ConsentExpiresAt = defineSearchAttributeKey('ConsentExpiresAt', SearchAttributeType.DATETIME);
@@ -21,6 +24,7 @@ export const ALL_SEARCH_ATTRIBUTES = [
   OnboardingStatus,
   Standard,
   ConsentStatus,
+  ConsentLifecycle,
   ClientId,
   CustomerId,
   ConsentExpiresAt,

@@ -125,6 +125,8 @@ function fdxTerms(t: FdxConsentTerms) {
 export function detailPage(v: DetailView): string {
   const c = v.consent;
   const descriptions = describePermissions(c.permissions);
+  // The audit trail in the consent's standard's words, as its status above.
+  const inStandard = (status: string) => displayStatus({ ...c, status });
   return consolePage(
     `Consent ${c._id}`,
     html`<h1>Consent <code>${c._id}</code></h1>
@@ -214,8 +216,8 @@ export function detailPage(v: DetailView): string {
                 <td>${fmt(a.at)}</td>
                 <td>${a.actor}</td>
                 <td>${a.action}</td>
-                <td>${a.from ?? '—'}</td>
-                <td>${a.to}</td>
+                <td>${a.from ? inStandard(a.from) : '—'}</td>
+                <td>${inStandard(a.to)}</td>
                 <td>${a.reason ?? ''}</td>
               </tr>`,
           )}

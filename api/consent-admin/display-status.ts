@@ -1,8 +1,9 @@
 // The status a person sees: OFB consents show their own status; FDX ones the FDX names (an
-// authorised consent is ACTIVE, an ended one EXPIRED when time ended it, else REVOKED).
-import type { RejectionCode } from '../../workflows/consent.js';
+// authorised consent is ACTIVE, an ended one EXPIRED when time ended it, else REVOKED), as the
+// Temporal UI's `ConsentStatus` search attribute has them.
+import { statusInStandard } from '../../workflows/consent-status.js';
 
-export const EXPIRY_CODES: RejectionCode[] = ['CONSENT_MAX_DATE_REACHED', 'CONSENT_EXPIRED'];
+export { EXPIRY_CODES } from '../../workflows/consent-status.js';
 
 export interface StatusFields {
   standard: string;
@@ -11,9 +12,5 @@ export interface StatusFields {
 }
 
 export function displayStatus(consent: StatusFields): string {
-  if (consent.standard !== 'FDX') return consent.status;
-  if (consent.status === 'AUTHORISED') return 'ACTIVE';
-  if (consent.status === 'REJECTED')
-    return EXPIRY_CODES.includes(consent.rejection?.code as RejectionCode) ? 'EXPIRED' : 'REVOKED';
-  return consent.status;
+  return statusInStandard(consent.standard, consent.status, consent.rejection?.code);
 }

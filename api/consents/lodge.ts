@@ -3,7 +3,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { consent, lodgedUpdate, type ConsentState, type FdxConsentTerms } from '../../workflows/consent.js';
-import { ClientId, ConsentExpiresAt, ConsentStatus, Standard } from '../../workflows/search-attributes.js';
+import {
+  ClientId,
+  ConsentExpiresAt,
+  ConsentLifecycle,
+  ConsentStatus,
+  Standard,
+} from '../../workflows/search-attributes.js';
 
 export interface OfbConsentRequest {
   clientId: string;
@@ -85,6 +91,7 @@ function start(o: Omit<LodgeOptions, 'bankId'>, state: ConsentState): Promise<Co
     workflowIdConflictPolicy: 'FAIL',
     typedSearchAttributes: [
       { key: ConsentStatus, value: 'AWAITING_AUTHORISATION' },
+      { key: ConsentLifecycle, value: 'AWAITING_AUTHORISATION' },
       { key: ClientId, value: state.clientId },
       { key: Standard, value: [state.standard] },
       ...(expires ? [{ key: ConsentExpiresAt, value: expires }] : []),

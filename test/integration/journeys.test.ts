@@ -119,6 +119,8 @@ interface Journey {
   consentId: RegExp;
   /** Its status once the customer revoked it: in self-service, and in the bank's console. */
   endedStatus: { customer: string; console: string };
+  /** The console's audit trail, in the standard's words: authorised, then ended by the customer. */
+  auditStatus: { authorised: string; ended: string };
 }
 
 const OFB: Journey = {
@@ -137,6 +139,7 @@ const OFB: Journey = {
   scopes: 'accounts consents resources',
   consentId: /^urn:bank:/,
   endedStatus: { customer: 'REJECTED', console: 'REJECTED' },
+  auditStatus: { authorised: 'AUTHORISED', ended: 'REJECTED' },
 };
 
 const FDX: Journey = {
@@ -158,6 +161,7 @@ const FDX: Journey = {
     'fdx:accountbasic:read fdx:accountdetailed:read fdx:accountpayments:read fdx:customercontact:read fdx:statements:read fdx:transactions:read',
   consentId: /^[0-9a-f]{24}$/,
   endedStatus: { customer: 'REVOKED', console: 'REVOKED (REJECTED)' },
+  auditStatus: { authorised: 'ACTIVE', ended: 'REVOKED' },
 };
 
 async function walk(j: Journey) {
@@ -375,9 +379,14 @@ async function walk(j: Journey) {
           actor: `customer:${ana._id}`,
           action: 'authorise',
           from: 'AWAITING_AUTHORISATION',
-          to: 'AUTHORISED',
+          to: j.auditStatus.authorised,
         },
-        { actor: `customer:${ana._id}`, action: 'reject', from: 'AUTHORISED', to: 'REJECTED' },
+        {
+          actor: `customer:${ana._id}`,
+          action: 'reject',
+          from: j.auditStatus.authorised,
+          to: j.auditStatus.ended,
+        },
       ]);
       // Ended for good: nothing left to hold or revoke.
       for (const button of ['Put on hold', 'Revoke this consent'])

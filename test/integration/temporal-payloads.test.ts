@@ -132,7 +132,14 @@ describe('consent workflow payloads in Temporal', () => {
       ),
     );
     expect(new Set(attributes)).toEqual(
-      new Set(['ClientId', 'ConsentStatus', 'Standard', 'CustomerId', 'ConsentExpiresAt']),
+      new Set([
+        'ClientId',
+        'ConsentStatus',
+        'ConsentLifecycle',
+        'Standard',
+        'CustomerId',
+        'ConsentExpiresAt',
+      ]),
     );
   });
 
