@@ -17,6 +17,7 @@ import {
   registrationClientId,
   registrationPolicies,
   rotatesRegistrationAccessToken,
+  type RegistrationContext,
   type RegistrationRules,
 } from './registration-policy.js';
 
@@ -67,6 +68,8 @@ export interface RuntimePieces {
   /** The gateway's base URL: the resource indicator of every API access token. */
   resourceServer: string;
   registration: RegistrationRules;
+  /** Where registration remembers the software statements already used. */
+  registrationRecords: RegistrationContext['records'];
   findAccount: NonNullable<Configuration['findAccount']>;
   /** Request-object claim checks, with jti replay detection (see request-object.ts). */
   requestObjectChecks: NonNullable<
@@ -188,7 +191,10 @@ export function providerConfiguration(p: RuntimePieces): Configuration {
       registration: {
         enabled: true,
         initialAccessToken: true,
-        policies: registrationPolicies(p.registration),
+        policies: registrationPolicies(p.registration, {
+          trustedCertificate: (ctx) => presented(ctx)?.authorized === true,
+          records: p.registrationRecords,
+        }),
         idFactory: registrationClientId,
       },
       registrationManagement: {

@@ -15,7 +15,8 @@ import { gatewayClient, providerConfiguration } from './configuration.js';
 import { answerUnavailable } from './unavailable.js';
 import { loadKeySet } from './keys/key-store.js';
 import type { DISCOVERY_AGENT_POLICY } from './registration-policy.js';
-import { FAPI_CLIENT_POLICY, type RegistrationRules } from './registration-policy.js';
+import { ENDPOINTS } from './endpoints.js';
+import { FAPI_CLIENT_POLICY, OFB_DCR_POLICY, type RegistrationRules } from './registration-policy.js';
 
 export interface AuthorizationServerOptions {
   issuer: string;
@@ -49,6 +50,7 @@ export async function createProvider(
       resourceServer: o.resourceServer,
       introspectionClients: [...(o.introspectionClients ?? []), ...(o.gateway ? [o.gateway.clientId] : [])],
       registration: o.registration,
+      registrationRecords: o.models.OidcRecord,
       consentScopes: (ctx, clientId) => consentScopes(ctx, clientId, o.models.Consent),
       requestObjectChecks: requestObjectChecks(o.models.OidcRecord) as never,
       // The subject is the bank's customer id; CPF and CNPJ only when asked for (identity-claims.ts).
@@ -60,6 +62,7 @@ export async function createProvider(
   provider.proxy = o.proxy ?? false;
   // First, so that it wraps every other middleware: a database away is a 503, not a 500.
   answerUnavailable(provider);
+  await openRegistration(provider);
 
   // FDX: a pushed request with fdx_v1.0 details creates its consent now; the consent page finds
   // it again through the PAR's id, which the interaction carries (`parJti`).
@@ -141,6 +144,32 @@ export async function issueRegistrationToken(
   });
   return iat.save();
 }
+
+/**
+ * A registration without an initial access token is the OFB profile's open registration (OFB DCR
+ * 7.1; the Brazil DCR plan's §9.3.1). oidc-provider applies registration policies only through an
+ * initial access token, so such a request carries the server's own token of the OFB policy. That
+ * token grants nothing a request without one would not get: its id is public, and the policy asks
+ * for the directory's software statement and a client certificate the bank trusts.
+ */
+async function openRegistration(provider: Provider): Promise<void> {
+  const token = await new provider.InitialAccessToken({
+    jti: OPEN_REGISTRATION_TOKEN,
+    policies: [OFB_DCR_POLICY],
+  }).save();
+  provider.use(async (ctx, next) => {
+    if (
+      ctx.method === 'POST' &&
+      ctx.path.replace(/\/$/, '') === ENDPOINTS.registration_endpoint &&
+      ctx.headers.authorization === undefined
+    )
+      ctx.headers.authorization = `Bearer ${token}`;
+    await next();
+  });
+}
+
+/** The id of the initial access token that stands for "no token" (see openRegistration). */
+export const OPEN_REGISTRATION_TOKEN = 'ofb-open-registration';
 
 /** Where the consent of a pushed FDX request is found again, by the PAR's id. */
 export function pushedConsentKey(parJti: string): string {

@@ -1,13 +1,26 @@
 // What a data recipient's client may register (RFC 7591) or change (RFC 7592). oidc-provider
-// already checks algorithms and grant/response-type consistency; these rules add the FAPI ones.
-// Policies travel with the initial access token the Discovery Agent holds.
-import { randomBytes } from 'node:crypto';
+// already checks algorithms and grant/response-type consistency; these rules add the FAPI and OFB
+// ones. Policies travel with the initial access token, and from it with the registration access
+// token, so that an update is held to the rules of the registration.
+import { createHash, randomBytes } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
 import { applicationIdOfClient } from '../db/models/application.js';
+import type { Models } from '../db/models/index.js';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
-import { applySoftwareStatement, verifySoftwareStatement } from './directory/software-statement.js';
+import {
+  applySoftwareStatement,
+  verifySoftwareStatement,
+  type SoftwareStatementClaims,
+} from './directory/software-statement.js';
 
+/** Registration with an initial access token the bank issued to a recipient. */
 export const FAPI_CLIENT_POLICY = 'fapi-client';
+/**
+ * The OFB DCR profile (OFB DCR 7.1), the default: a registration without an initial access token,
+ * authorized by the directory's software statement and a client certificate the bank trusts — the
+ * open registration the Brazil DCR conformance plan performs.
+ */
+export const OFB_DCR_POLICY = 'ofb-dcr';
 /**
  * The bank's own Discovery Agent (the marketplace's `provisioning` workflow). Its organizations
  * were vetted at onboarding, so it registers without a software statement, and it chooses the
@@ -21,20 +34,78 @@ type Properties = Record<string, unknown>;
 export interface RegistrationRules {
   /** The directory's public keys, for OFB software statements. */
   directoryJwks: JSONWebKeySet;
-  /** Refuse registrations without a software statement (OFB deployments). */
+  /**
+   * Refuse registrations without a software statement also under the bank's initial access
+   * tokens (registrations without a token always need one).
+   */
   requireSoftwareStatement: boolean;
 }
 
-/** Verify and apply a software statement when one is presented (or required). */
-async function softwareStatementRule(rules: RegistrationRules, properties: Properties): Promise<void> {
-  const ssa = properties.software_statement;
-  if (ssa === undefined) {
-    if (rules.requireSoftwareStatement)
-      throw new errors.InvalidSoftwareStatement('a software_statement from the directory is required');
-    return;
+/** What the policies need from the running server. */
+export interface RegistrationContext {
+  /** Whether the request came with a client certificate that chains to a CA the bank trusts. */
+  trustedCertificate: (ctx: KoaContextWithOIDC) => boolean;
+  /** Where the software statements already used are remembered. */
+  records: Models['OidcRecord'];
+}
+
+/** OFB DCR 7.1-1: registration and management only over mTLS with a certificate the bank trusts. */
+function certificateRule(ctx: KoaContextWithOIDC, rc: RegistrationContext): void {
+  if (rc.trustedCertificate(ctx)) return;
+  // 401, as the token endpoint answers a client it cannot authenticate.
+  throw Object.assign(
+    new errors.InvalidClient(
+      'registration needs a client certificate issued by a certificate authority the bank trusts',
+    ),
+    { status: 401, statusCode: 401 },
+  );
+}
+
+/**
+ * One registration per software statement (OFB DCR §9.3.1-5): a statement seen before is refused.
+ * Remembered for as long as it could still be presented (it is refused once older than 5 minutes).
+ */
+async function statementUsedOnce(
+  rc: RegistrationContext,
+  jwt: string,
+  claims: SoftwareStatementClaims,
+): Promise<void> {
+  const digest = createHash('sha256').update(jwt).digest('base64url');
+  const issuedAt = typeof claims.iat === 'number' ? claims.iat * 1000 : Date.now();
+  try {
+    await rc.records.create({
+      _id: `SoftwareStatement:${digest}`,
+      model: 'SoftwareStatement',
+      payload: '{}',
+      expiresAt: new Date(Math.max(issuedAt, Date.now()) + 10 * 60_000),
+    });
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000)
+      throw new errors.InvalidSoftwareStatement('software_statement was already used for a registration');
+    throw err;
   }
-  if (typeof ssa !== 'string') throw new errors.InvalidSoftwareStatement('software_statement must be a JWT');
-  applySoftwareStatement(properties, await verifySoftwareStatement(ssa, rules.directoryJwks));
+}
+
+/**
+ * Verify and apply a software statement when one is presented (or required); then the FAPI rules,
+ * on the metadata the statement completed; then the statement is spent.
+ */
+async function statementAndFapiRules(
+  rules: RegistrationRules,
+  rc: RegistrationContext,
+  ctx: KoaContextWithOIDC,
+  properties: Properties,
+  required: boolean,
+): Promise<void> {
+  const ssa = properties.software_statement;
+  if (ssa === undefined && required)
+    throw new errors.InvalidSoftwareStatement('a software_statement from the directory is required');
+  if (ssa !== undefined && typeof ssa !== 'string')
+    throw new errors.InvalidSoftwareStatement('software_statement must be a JWT');
+  const claims = ssa === undefined ? undefined : await verifySoftwareStatement(ssa, rules.directoryJwks);
+  if (claims) applySoftwareStatement(properties, claims);
+  fapiClientRules(ctx, properties);
+  if (ssa !== undefined && claims) await statementUsedOnce(rc, ssa, claims);
 }
 
 export function fapiClientRules(_ctx: KoaContextWithOIDC, properties: Properties): void {
@@ -65,11 +136,18 @@ export function fapiClientRules(_ctx: KoaContextWithOIDC, properties: Properties
   }
 }
 
-export function registrationPolicies(rules: RegistrationRules) {
+export function registrationPolicies(rules: RegistrationRules, rc: RegistrationContext) {
   return {
+    [OFB_DCR_POLICY]: async (ctx: KoaContextWithOIDC, properties: Properties) => {
+      certificateRule(ctx, rc);
+      // OFB DCR 7.1-4: keys only by reference, the jwks_uri the directory publishes.
+      if (properties.jwks !== undefined)
+        throw new errors.InvalidClientMetadata('jwks by value is not accepted: register a jwks_uri');
+      await statementAndFapiRules(rules, rc, ctx, properties, true);
+    },
     [FAPI_CLIENT_POLICY]: async (ctx: KoaContextWithOIDC, properties: Properties) => {
-      await softwareStatementRule(rules, properties);
-      fapiClientRules(ctx, properties);
+      certificateRule(ctx, rc);
+      await statementAndFapiRules(rules, rc, ctx, properties, rules.requireSoftwareStatement);
     },
     [DISCOVERY_AGENT_POLICY]: (ctx: KoaContextWithOIDC, properties: Properties) => {
       fapiClientRules(ctx, properties);
@@ -93,12 +171,14 @@ export function registrationClientId(ctx: KoaContextWithOIDC): string {
 }
 
 /**
- * RFC 7592 management rotates the registration access token on each update, except for the
- * Discovery Agent's clients: it stores the token encrypted, and a rotation whose answer was lost
- * would lock it out of its own client.
+ * RFC 7592 management rotates the registration access token on each update, except for clients of
+ * the OFB profile, whose registration access token the current OFB DCR profile keeps for the
+ * client's life, and the Discovery Agent's: it stores the token encrypted, and a rotation whose
+ * answer was lost would lock it out of its own client.
  */
 export function rotatesRegistrationAccessToken(ctx: KoaContextWithOIDC): boolean {
-  return !policiesOf(ctx, 'RegistrationAccessToken').includes(DISCOVERY_AGENT_POLICY);
+  const policies = policiesOf(ctx, 'RegistrationAccessToken');
+  return !policies.includes(DISCOVERY_AGENT_POLICY) && !policies.includes(OFB_DCR_POLICY);
 }
 
 /** Client metadata the registration keeps beyond the standard set. */

@@ -44,7 +44,7 @@ export async function verifySoftwareStatement(
 
 /**
  * Bind the registration to the statement: only redirect URIs and a jwks_uri the directory vouches
- * for, and the directory's software and organization ids.
+ * for (no keys by value beside it), and the directory's software and organization ids.
  */
 export function applySoftwareStatement(
   properties: Record<string, unknown>,
@@ -60,8 +60,14 @@ export function applySoftwareStatement(
   if (properties.jwks_uri && ssa.software_jwks_uri && properties.jwks_uri !== ssa.software_jwks_uri) {
     throw new errors.InvalidClientMetadata('jwks_uri differs from the software statement');
   }
+  // OFB DCR 7.1-4: the directory publishes the software's keys; keys by value would bypass it.
+  if (ssa.software_jwks_uri && properties.jwks !== undefined) {
+    throw new errors.InvalidClientMetadata(
+      'jwks by value is not accepted: the software statement names a jwks_uri',
+    );
+  }
   properties.redirect_uris = redirectUris;
-  if (ssa.software_jwks_uri && !properties.jwks) properties.jwks_uri = ssa.software_jwks_uri;
+  if (ssa.software_jwks_uri) properties.jwks_uri = ssa.software_jwks_uri;
   properties.client_name ??= ssa.software_client_name;
   properties.software_id = ssa.software_id;
   properties.org_id = ssa.org_id;

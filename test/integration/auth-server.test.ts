@@ -16,7 +16,7 @@ import {
   type DevDirectory,
 } from '../../auth/directory/dev-directory.js';
 import { rotateKey } from '../../auth/keys/key-store.js';
-import { issueCertificate, type DevPki, type Pem } from '../../auth/pki/dev-pki.js';
+import { ensureDevPki, issueCertificate, type DevPki, type Pem } from '../../auth/pki/dev-pki.js';
 import { createProvider } from '../../auth/provider.js';
 import { closeServer } from '../../lib/http/server.js';
 import { uniqueNames } from '../helpers/env.js';
@@ -51,8 +51,12 @@ function thumbprint(pem: string): string {
   return createHash('sha256').update(new X509Certificate(pem).raw).digest('base64url');
 }
 
-async function register(metadata: Record<string, unknown>, token: string | null = registrationToken) {
-  const res = await withoutCert()(`${issuer}/reg`, {
+async function register(
+  metadata: Record<string, unknown>,
+  token: string | null = registrationToken,
+  fetcher: typeof fetch = withCert(),
+) {
+  const res = await fetcher(`${issuer}/reg`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(metadata),
@@ -239,13 +243,17 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
     expect(await token(stranger)).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
   });
 
-  it('refuses registration without a valid initial access token', async () => {
+  it('refuses a forged initial access token, and without one asks for a software statement', async () => {
     const metadata = {
       redirect_uris: ['https://x.example/cb'],
       token_endpoint_auth_method: 'tls_client_auth',
       tls_client_auth_subject_dn: 'CN=x',
     };
-    expect(await register(metadata, null)).toMatchObject({ status: 401, body: { error: 'invalid_token' } });
+    // Without a token, the OFB profile's open registration: the directory's statement is required (OFB DCR 7.1-2).
+    expect(await register(metadata, null)).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_software_statement' },
+    });
     expect(await register(metadata, 'forged-token')).toMatchObject({
       status: 401,
       body: { error: 'invalid_token' },
@@ -381,6 +389,115 @@ describe('OFB software statements', () => {
       status: 400,
       body: { error: 'invalid_software_statement' },
     });
+  });
+});
+
+describe('OFB registration profile (OFB DCR 7.1, the Brazil DCR plan)', () => {
+  let n = 0;
+  // Each statement its own software: one registration per statement.
+  const statement = (over: Partial<Parameters<typeof issueSoftwareStatement>[1]> = {}) =>
+    issueSoftwareStatement(directory, {
+      orgId: '0b7d9f0e-3f3c-4a39-9d5c-7f3c8b7f1e01',
+      softwareId: `open-reg-${++n}`,
+      clientName: 'Recipient registering openly',
+      redirectUris: ['https://open-recipient.example/cb'],
+      ...over,
+    });
+  const metadata = (software_statement: string, over: Record<string, unknown> = {}) => ({
+    software_statement,
+    redirect_uris: ['https://open-recipient.example/cb'],
+    grant_types: ['client_credentials'],
+    token_endpoint_auth_method: 'tls_client_auth',
+    tls_client_auth_subject_dn: recipientSubject,
+    ...over,
+  });
+  const clients = () => db.models.OidcRecord.countDocuments({ model: 'Client' });
+
+  it('registers without an initial access token, with a statement and a trusted certificate; the registration access token stays on update', async () => {
+    const reg = await register(metadata(await statement()), null);
+    expect(reg).toMatchObject({ status: 201, body: { client_name: 'Recipient registering openly' } });
+    const uri = reg.body.registration_client_uri as string;
+    const rat = reg.body.registration_access_token as string;
+    const auth = { authorization: `Bearer ${rat}`, 'content-type': 'application/json' };
+
+    // The update is held to the same profile: a fresh statement, over mTLS.
+    const update = (fetcher: typeof fetch, body: Record<string, unknown>) =>
+      fetcher(uri, { method: 'PUT', headers: auth, body: JSON.stringify(body) });
+    const stale = await update(withCert(), {
+      client_id: reg.body.client_id,
+      ...metadata(reg.body.software_statement as string),
+    });
+    expect(stale.status).toBe(400);
+    expect(await stale.json()).toMatchObject({ error: 'invalid_software_statement' });
+    const changed = await update(withCert(), {
+      client_id: reg.body.client_id,
+      ...metadata(await statement(), { client_name: 'Renamed recipient' }),
+    });
+    expect(changed.status).toBe(200);
+    // The current profile keeps the registration access token for the client's life.
+    expect(await changed.json()).toMatchObject({
+      client_name: 'Renamed recipient',
+      registration_access_token: rat,
+    });
+    const read = await withCert()(uri, { headers: auth });
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ client_name: 'Renamed recipient' });
+  });
+
+  it('refuses a registration without a client certificate or with one the bank does not trust (7.1-1)', async () => {
+    const before = await clients();
+    expect(await register(metadata(await statement()), null, withoutCert())).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_client' },
+    });
+    const stranger = await ensureDevPki(mkdtempSync(path.join(os.tmpdir(), 'obp-untrusted-')));
+    const untrusted = await issueCertificate(stranger.ca, { subject: recipientSubject, usage: 'client' });
+    const withUntrusted = tlsFetch({ ca: pki.ca.cert, cert: untrusted.cert, key: untrusted.key });
+    expect(await register(metadata(await statement()), null, withUntrusted)).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_client' },
+    });
+    // Under the bank's initial access token too.
+    expect(await register(metadata(await statement()), registrationToken, withUntrusted)).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_client' },
+    });
+    expect(await clients()).toBe(before);
+  });
+
+  it('refuses keys by value beside the software_jwks_uri of the statement (7.1-4)', async () => {
+    const { publicJwk } = await ps256KeyPair('by-value');
+    const keyed = (ssa: string) =>
+      metadata(ssa, { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [publicJwk] } });
+    const jwksUri = 'https://open-recipient.example/jwks';
+    const before = await clients();
+    for (const token of [null, registrationToken])
+      expect(await register(keyed(await statement({ jwksUri })), token)).toMatchObject({
+        status: 400,
+        body: { error: 'invalid_client_metadata' },
+      });
+    expect(await clients()).toBe(before);
+    // By reference, the directory's keys are the client's.
+    const ok = await register(
+      metadata(await statement({ jwksUri }), { token_endpoint_auth_method: 'private_key_jwt' }),
+      null,
+    );
+    expect(ok).toMatchObject({ status: 201, body: { jwks_uri: jwksUri } });
+  });
+
+  it('registers once per software statement (§9.3.1-5)', async () => {
+    const ssa = await statement();
+    expect((await register(metadata(ssa), null)).status).toBe(201);
+    const before = await clients();
+    expect(await register(metadata(ssa), null)).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_software_statement' },
+    });
+    expect(await register(metadata(ssa), registrationToken)).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_software_statement' },
+    });
+    expect(await clients()).toBe(before);
   });
 });
 

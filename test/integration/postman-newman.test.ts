@@ -54,11 +54,14 @@ function thumbprint(pem: string): string {
 }
 
 async function register(metadata: Record<string, unknown>) {
-  const res = await tlsFetch({ ca: as.pki.ca.cert })(`${as.issuer}/reg`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${as.registrationToken}` },
-    body: JSON.stringify(metadata),
-  });
+  const res = await tlsFetch({ ca: as.pki.ca.cert, cert: recipient.cert, key: recipient.key })(
+    `${as.issuer}/reg`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${as.registrationToken}` },
+      body: JSON.stringify(metadata),
+    },
+  );
   const body = (await res.json()) as Record<string, unknown>;
   if (res.status !== 201) throw new Error(`registration refused: ${res.status} ${JSON.stringify(body)}`);
   return body;
