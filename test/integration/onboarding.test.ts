@@ -17,6 +17,7 @@ import { eventually } from '../helpers/eventually.js';
 import { developer } from '../helpers/marketplace.js';
 import { quietLogger, startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
 import { recordHistory } from '../helpers/histories.js';
+import { testDataConverter } from '../helpers/payload-codec.js';
 import { validCnpj } from '../helpers/tax-ids.js';
 
 const names = uniqueNames(import.meta.url);
@@ -186,7 +187,10 @@ describe('organization enrolment', () => {
     await recordHistory('onboarding-approved', handle);
     // This run's history replays on the current workflow code.
     await Worker.runReplayHistory(
-      { workflowsPath: onboardingWorker({ models: db.models }).workflowsPath },
+      {
+        workflowsPath: onboardingWorker({ models: db.models }).workflowsPath,
+        dataConverter: testDataConverter(),
+      },
       await handle.fetchHistory(),
     );
   });
