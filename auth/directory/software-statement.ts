@@ -50,7 +50,9 @@ export function applySoftwareStatement(
   properties: Record<string, unknown>,
   ssa: SoftwareStatementClaims,
 ): void {
-  const redirectUris = (properties.redirect_uris as string[] | undefined) ?? ssa.software_redirect_uris;
+  const redirectUris = (properties.redirect_uris as unknown) ?? ssa.software_redirect_uris;
+  if (!Array.isArray(redirectUris) || !redirectUris.every((uri) => typeof uri === 'string'))
+    throw new errors.InvalidRedirectUri('redirect_uris must be an array of URIs');
   const unapproved = redirectUris.filter((uri) => !ssa.software_redirect_uris.includes(uri));
   if (unapproved.length) {
     throw new errors.InvalidRedirectUri(

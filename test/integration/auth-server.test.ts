@@ -485,6 +485,15 @@ describe('OFB registration profile (OFB DCR 7.1, the Brazil DCR plan)', () => {
     expect(ok).toMatchObject({ status: 201, body: { jwks_uri: jwksUri } });
   });
 
+  it('answers malformed redirect URIs beside a valid statement with an OAuth error, not a 500', async () => {
+    expect(
+      await register(
+        metadata(await statement(), { redirect_uris: 'https://open-recipient.example/cb' }),
+        null,
+      ),
+    ).toMatchObject({ status: 400, body: { error: 'invalid_redirect_uri' } });
+  });
+
   it('registers once per software statement (§9.3.1-5)', async () => {
     const ssa = await statement();
     expect((await register(metadata(ssa), null)).status).toBe(201);
