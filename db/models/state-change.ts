@@ -39,7 +39,7 @@ export function stateChangeModel(connection: Connection): StateChangeModel {
 /** Record that `kind`'s record `id` changed (after the write: a reader then reads the new state). */
 export async function recordStateChange(model: StateChangeModel, kind: string, id: string): Promise<void> {
   const counter = await model
-    .findOneAndUpdate({ _id: GENERATION_ID }, { $inc: { n: 1 } }, { upsert: true, new: true })
+    .findOneAndUpdate({ _id: GENERATION_ID }, { $inc: { n: 1 } }, { upsert: true, returnDocument: 'after' })
     .lean();
   const n = counter!.n;
   await model.replaceOne({ _id: slotId(n) }, { _id: slotId(n), n, kind, id }, { upsert: true });
