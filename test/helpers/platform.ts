@@ -12,6 +12,7 @@ import {
 } from '@temporalio/worker';
 import { pino } from 'pino';
 import { connectDatabase, type Database } from '../../db/connection.js';
+import { consentWorker } from '../../workers/consent.js';
 import { testServers } from './env.js';
 import { testDataConverter } from './payload-codec.js';
 import { tracked } from './teardown.js';
@@ -88,3 +89,19 @@ export function quietSdk(): void {
 
 const noop = () => undefined;
 const silentSdkLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
+
+/** This file's database, a Temporal client and the consent worker on its task queue. */
+export async function startConsentStack(names: { database: string; taskQueue: string }) {
+  const db = await testDatabase(names.database);
+  const temporal = await testClient();
+  const worker = await startTestWorker(consentWorker({ models: db.models }, names.taskQueue));
+  return {
+    db,
+    client: temporal.client,
+    async stop() {
+      await worker.stop();
+      await temporal.close();
+      await db.drop();
+    },
+  };
+}

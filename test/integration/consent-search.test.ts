@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
 import { lodgeFdxConsent, lodgeOfbConsent } from '../../api/consents/lodge.js';
 import { seedDemoStaff } from '../../api/consent-admin/demo-staff.js';
-import { consentWorker } from '../../workers/consent.js';
 import {
   authoriseUpdate,
   revokeUpdate,
@@ -17,15 +16,14 @@ import { pageText, staffSession, startConsoles } from '../helpers/consoles.js';
 import { uniqueNames } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
 import { recordHistory } from '../helpers/histories.js';
-import { startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
+import { startConsentStack } from '../helpers/platform.js';
 
 const names = uniqueNames(import.meta.url);
 const CLIENT_ID = `client-${names.prefix}`;
 const DAY_MS = 3_000;
-let db: Awaited<ReturnType<typeof testDatabase>>;
-let temporal: Awaited<ReturnType<typeof testClient>>;
+let stack: Awaited<ReturnType<typeof startConsentStack>>;
+let db: typeof stack.db;
 let client: Client;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
 
 const fdx = (terms: Partial<FdxConsentTerms> = {}) =>
   lodgeFdxConsent(
@@ -57,16 +55,12 @@ const eventuallyFound = (query: string, ids: string[]) =>
   eventually(async () => expect(await found(query)).toEqual([...ids].sort()), 60_000);
 
 beforeAll(async () => {
-  db = await testDatabase(names.database);
-  temporal = await testClient();
-  client = temporal.client;
-  worker = await startTestWorker(consentWorker({ models: db.models }, names.taskQueue));
+  stack = await startConsentStack(names);
+  ({ db, client } = stack);
 });
 
 afterAll(async () => {
-  await worker?.stop();
-  await temporal?.close();
-  await db?.drop();
+  await stack?.stop();
 });
 
 describe('searching consents in the Temporal UI', () => {

@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { lodgeOfbConsent, type OfbConsentRequest } from '../../api/consents/lodge.js';
-import { consentWorker } from '../../workers/consent.js';
 import { revokeCustomerConsents } from '../../workflows/customer-consents.js';
 import {
   authoriseUpdate,
@@ -15,14 +14,13 @@ import {
 } from '../../workflows/consent.js';
 import { uniqueNames } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
-import { startTestWorker, testClient, testDatabase } from '../helpers/platform.js';
+import { startConsentStack } from '../helpers/platform.js';
 import { recordHistory } from '../helpers/histories.js';
 
 const names = uniqueNames(import.meta.url);
-let db: Awaited<ReturnType<typeof testDatabase>>;
-let temporal: Awaited<ReturnType<typeof testClient>>;
+let stack: Awaited<ReturnType<typeof startConsentStack>>;
+let db: typeof stack.db;
 let client: Client;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
 
 const request: OfbConsentRequest = {
   clientId: 'client-ofb-1',
@@ -51,16 +49,12 @@ const grantRecords = (consentId: string) =>
   db.models.OidcRecord.countDocuments({ $or: [{ grantId: consentId }, { _id: `Grant:${consentId}` }] });
 
 beforeAll(async () => {
-  db = await testDatabase(names.database);
-  temporal = await testClient();
-  client = temporal.client;
-  worker = await startTestWorker(consentWorker({ models: db.models }, names.taskQueue));
+  stack = await startConsentStack(names);
+  ({ db, client } = stack);
 });
 
 afterAll(async () => {
-  await worker?.stop();
-  await temporal?.close();
-  await db?.drop();
+  await stack?.stop();
 });
 
 describe('OFB consent lifecycle', () => {
