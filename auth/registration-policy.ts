@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
 import { applicationIdOfClient } from '../db/models/application.js';
+import { insertOnce } from '../db/insert-once.js';
 import type { Models } from '../db/models/index.js';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import {
@@ -72,18 +73,14 @@ async function statementUsedOnce(
 ): Promise<void> {
   const digest = createHash('sha256').update(jwt).digest('base64url');
   const issuedAt = typeof claims.iat === 'number' ? claims.iat * 1000 : Date.now();
-  try {
-    await rc.records.create({
-      _id: `SoftwareStatement:${digest}`,
-      model: 'SoftwareStatement',
-      payload: '{}',
-      expiresAt: new Date(Math.max(issuedAt, Date.now()) + 10 * 60_000),
-    });
-  } catch (err) {
-    if ((err as { code?: number }).code === 11000)
-      throw new errors.InvalidSoftwareStatement('software_statement was already used for a registration');
-    throw err;
-  }
+  const first = await insertOnce(rc.records, {
+    _id: `SoftwareStatement:${digest}`,
+    model: 'SoftwareStatement',
+    payload: '{}',
+    expiresAt: new Date(Math.max(issuedAt, Date.now()) + 10 * 60_000),
+  });
+  if (!first)
+    throw new errors.InvalidSoftwareStatement('software_statement was already used for a registration');
 }
 
 /**

@@ -2,6 +2,7 @@
 // Advanced's exp/nbf/aud rules, one use per `jti` (a replayed request object is refused), and no
 // `id_token_hint` (OFB 5.2.2-21: the id_token it would carry back may hold personal data).
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import { insertOnce } from '../db/insert-once.js';
 import type { Models } from '../db/models/index.js';
 
 const MAX_LIFETIME_S = 3600;
@@ -31,17 +32,12 @@ export function requestObjectChecks(OidcRecords: Models['OidcRecord']) {
       throw new errors.InvalidRequestObject("Request Object 'nbf' claim is more than 60 minutes in the past");
     // The pushed request is checked again when the authorization endpoint loads it: count uses at PAR only.
     if (ctx.oidc.route !== 'pushed_authorization_request') return;
-    try {
-      await OidcRecords.create({
-        _id: `RequestObjectJti:${client.clientId}:${String(claims.jti)}`,
-        model: 'RequestObjectJti',
-        payload: '{}',
-        expiresAt: new Date(exp * 1000),
-      });
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000)
-        throw new errors.InvalidRequestObject('Request Object jti was already used');
-      throw err;
-    }
+    const first = await insertOnce(OidcRecords, {
+      _id: `RequestObjectJti:${client.clientId}:${String(claims.jti)}`,
+      model: 'RequestObjectJti',
+      payload: '{}',
+      expiresAt: new Date(exp * 1000),
+    });
+    if (!first) throw new errors.InvalidRequestObject('Request Object jti was already used');
   };
 }

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../lib/config.js';
+import { routeTemplate } from '../../lib/http/metrics.js';
 import type { Logger } from '../../lib/logger.js';
 import { trafficCounters, type CounterStore, type Verdict } from '../../lib/traffic/counters.js';
 import { gatewayEndpointClass, operationalLimit, type TrafficLimits } from '../../lib/traffic/limits.js';
@@ -58,8 +59,7 @@ function overloaded(req: Request, res: Response, retryAfterS: number): void {
 }
 
 /** `GET /open-banking/accounts/v2/accounts/:accountId`: the route the call matched, with its base path. */
-const endpointOf = (req: Request) =>
-  `${req.method} ${req.baseUrl}${String((req.route as { path?: unknown } | undefined)?.path ?? '')}`;
+const endpointOf = (req: Request) => `${req.method} ${routeTemplate(req)}`;
 
 /** Customers are counted by a digest: a counter's key never carries a tax id. */
 const digest = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 22);
