@@ -64,9 +64,14 @@ describe('the state change journal', () => {
     await recordConsent(consent(id, 'AUTHORISED', 1));
     expect((await consents.read(id))?.status).toBe('AUTHORISED');
 
-    // A write that bypasses the journal is not seen: the gateway did not read the record again.
+    // A write that bypasses the journal is not seen: the gateway did not read the record again,
+    // even after a journal check that applied a later change to another consent.
     await db.models.Consent.collection.updateOne({ _id: id as never }, { $set: { onHold: true } });
-    await new Promise((r) => setTimeout(r, 300));
+    const other = `urn:bank:${randomUUID()}`;
+    await recordConsent(consent(other, 'AUTHORISED', 1));
+    await consents.read(other);
+    await recordConsent(consent(other, 'REJECTED', 2));
+    await eventually(async () => expect((await consents.read(other))?.status).toBe('REJECTED'), 5000);
     expect((await consents.read(id))?.onHold).toBeUndefined();
 
     // The workflow's revocation is journaled: the next calls see it.
