@@ -27,6 +27,7 @@ import { fetchedShareable } from './shareable-resources.js';
 import { readerFromConfig } from '../connectors/index.js';
 import { createMetrics } from '../lib/http/metrics.js';
 import { trafficCounters } from '../lib/traffic/counters.js';
+import { lockAcrossReplicasFrom } from '../lib/replica-lock.js';
 import { DEV_GATEWAY_CLIENT_DN } from './pki/dev-pki.js';
 import { createProvider, issueRegistrationToken } from './provider.js';
 import { DISCOVERY_AGENT_POLICY, FAPI_CLIENT_POLICY } from './registration-policy.js';
@@ -100,6 +101,8 @@ runMain('auth', async () => {
   // The consent page's accounts come from the bank's connector in process, guarded, as the gateway's do.
   const readBankData = readerFromConfig(cfg, metrics.registry, logger);
   const counters = trafficCounters(cfg, logger, metrics.registry);
+  // Log-in throttling and one-time codes counted exactly across AS replicas (lib/replica-lock.ts).
+  const stopLocks = lockAcrossReplicasFrom(cfg, logger);
   const app = createAuthApp({
     provider,
     db,
@@ -122,6 +125,7 @@ runMain('auth', async () => {
     await closeServer(server);
     await events.stop();
     await counters.close();
+    await stopLocks();
     await connection.close();
     await db.close();
   };

@@ -7,6 +7,7 @@ import { closeServer, listen } from '../../lib/http/server.js';
 import { createLogger } from '../../lib/logger.js';
 import { runMain } from '../../lib/main.js';
 import { trafficCounters } from '../../lib/traffic/counters.js';
+import { lockAcrossReplicasFrom } from '../../lib/replica-lock.js';
 import { connectClient, platformDataConverter } from '../../lib/temporal.js';
 import { tracedClientOptions } from '../../lib/tracing/temporal.js';
 import { TASK_QUEUES } from '../../workflows/task-queues.js';
@@ -26,6 +27,8 @@ runMain('marketplace', async () => {
     ...tracedClientOptions(),
   });
   const counters = trafficCounters(cfg, logger);
+  // Staff, developer and self-service log-ins throttled exactly across replicas (lib/replica-lock.ts).
+  const stopLocks = lockAcrossReplicasFrom(cfg, logger);
   const app = createMarketplaceApp({
     logger,
     client,
@@ -72,6 +75,7 @@ runMain('marketplace', async () => {
   return async () => {
     await closeServer(server);
     await counters.close();
+    await stopLocks();
     await connection.close();
     await db.close();
   };

@@ -47,7 +47,7 @@ export async function checkPassword(
   return right ? { ok: true, customer } : { ok: false, reason: 'invalid', ...audit };
 }
 
-const oneChallengeAtATime = oneAtATime();
+const oneChallengeAtATime = oneAtATime('one-time-code');
 
 const hashCode = (uid: string, code: string) =>
   createHash('sha256').update(`${uid}:${code}`).digest('base64');
@@ -89,7 +89,8 @@ export type CodeCheck =
  * The one-time code of this login interaction. Each attempt takes one of the challenge's five
  * with `$inc` before the code is compared, so codes sent in parallel get five comparisons in all;
  * a wrong code also counts against the customer's throttling. The checks of one challenge run one
- * at a time in this process too: FerretDB v1's `$inc` and `findOneAndDelete` are not atomic.
+ * at a time too, across replicas when REDIS_URL is set: FerretDB v1's `$inc` and
+ * `findOneAndDelete` are not atomic.
  */
 export function checkOneTimeCode(
   models: IdpModels,

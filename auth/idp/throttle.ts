@@ -10,9 +10,10 @@
 // Every attempt is counted before it is checked, with `$inc` on the account read back: guesses
 // sent in parallel each count, and past the free ones only the attempt that opens a window is
 // checked. MongoDB applies these operators atomically; FerretDB v1 does not (40 increments at
-// once leave a count of a few), so this process also runs one account's updates one at a time —
-// exact with one replica of each log-in on FerretDB, and with any number on MongoDB. Filters are
-// by `_id`, which FerretDB looks up directly.
+// once leave a count of a few), so one account's updates also run one at a time — in this process,
+// and across replicas through a lock in Redis when REDIS_URL is set (lib/replica-lock.ts): exact
+// with any number of replicas on MongoDB, or on FerretDB with Redis. Filters are by `_id`, which
+// FerretDB looks up directly.
 import { createHash } from 'node:crypto';
 import { oneAtATime } from '../../lib/one-at-a-time.js';
 
@@ -45,7 +46,7 @@ export interface ThrottleWindow {
 /** `window`: the account's window was opened or made longer by this attempt. */
 export type Admission = { admitted: boolean; window?: ThrottleWindow };
 
-const oneAccountAtATime = oneAtATime();
+const oneAccountAtATime = oneAtATime('throttle');
 const serially = <T>(accounts: ThrottledAccounts, accountId: string, task: () => Promise<T>) =>
   oneAccountAtATime(`${accounts.modelName}:${accountId}`, task);
 
