@@ -51,7 +51,11 @@ export const FAPI_TLS12_CIPHERS = [
 
 // TLS 1.3 stays on: FAPI asks for "TLS 1.2 or later", and all its suites are AEAD with forward
 // secrecy and no renegotiation.
-const TLS13_CIPHERS = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
+export const TLS13_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+];
 
 /**
  * The options of every HTTPS server the platform runs (the AS, the gateway, and the benchmark's
