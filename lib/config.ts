@@ -55,6 +55,7 @@ const SECRET = new Set([
   'MARKETPLACE_SECRETS_KEY',
   'DISCOVERY_AGENT_TOKEN',
   'REDIS_URL',
+  'POSTGRES_URL',
 ]);
 
 const perWindow = (fallback: number, unit: string) =>
@@ -204,6 +205,23 @@ export const envSchema = z
       .min(1, { error: 'a whole number of restarts (at least 1)' })
       .default(5),
     SUPERVISOR_RESTART_WINDOW: seconds(600),
+    // `npm run start:cluster`: how many replicas of each platform component, on which PostgreSQL.
+    CLUSTER_REPLICAS: z.coerce
+      .number({ error: 'a whole number of replicas from 1 to 8' })
+      .int({ error: 'a whole number of replicas from 1 to 8' })
+      .min(1, { error: 'a whole number of replicas from 1 to 8' })
+      .max(8, { error: 'a whole number of replicas from 1 to 8' })
+      .default(2),
+    POSTGRES_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/[^/]+\/?$/, {
+        error: 'a PostgreSQL server URL without a database, e.g. postgres://postgres@127.0.0.1:5432',
+      })
+      .default('postgres://postgres@127.0.0.1:5432'),
+    CLUSTER_DATABASE_PREFIX: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,30}$/, { error: 'a lower-case PostgreSQL name prefix, e.g. obp' })
+      .default('obp'),
     HTTP_REQUEST_BUDGET: seconds(10),
     HOUSEKEEPING_INTERVAL: seconds(15 * 60),
     ANALYTICS_ROLLUP_EVERY: z.coerce
@@ -459,6 +477,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** `npm start`'s restarts: after how long not ready, the first backoff, and the cap per window. */
   supervisor: { notReadyLimitMs: number; backoffMs: number; maxRestarts: number; restartWindowMs: number };
+  /** The cluster profile (`npm run start:cluster`); `npm start` ignores it. */
+  cluster: { replicas: number; postgresUrl: string; databasePrefix: string };
   housekeepingIntervalMs: number;
   /** The analytics roll-up schedule: how often it runs, how late events may be, how long data is kept. */
   analytics: {
@@ -639,6 +659,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       backoffMs: e.SUPERVISOR_BACKOFF * 1000,
       maxRestarts: e.SUPERVISOR_MAX_RESTARTS,
       restartWindowMs: e.SUPERVISOR_RESTART_WINDOW * 1000,
+    },
+    cluster: {
+      replicas: e.CLUSTER_REPLICAS,
+      postgresUrl: e.POSTGRES_URL.replace(/\/$/, ''),
+      databasePrefix: e.CLUSTER_DATABASE_PREFIX,
     },
     housekeepingIntervalMs: e.HOUSEKEEPING_INTERVAL * 1000,
     analytics: {

@@ -26,6 +26,8 @@ export function createLogger(component: string, cfg: Pick<Config, 'log'>): Logge
   return pino({
     name: component,
     level: cfg.log.level,
+    // In the cluster profile each replica says which it is (`gateway-2`), so one log tells them apart.
+    ...(process.env.OBP_REPLICA ? { base: { pid: process.pid, replica: process.env.OBP_REPLICA } } : {}),
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     ...(pretty
       ? {

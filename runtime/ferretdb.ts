@@ -1,4 +1,5 @@
-// The embedded MongoDB-wire database: FerretDB v1 on SQLite files under DATA_DIR.
+// The embedded MongoDB-wire database: FerretDB v1 on SQLite files under DATA_DIR, or — in the
+// cluster profile — on its PostgreSQL backend, where every replica of every component shares it.
 import { mkdirSync } from 'node:fs';
 import mongoose from 'mongoose';
 import { startProcess, waitUntilReady, type ManagedProcess } from './process.js';
@@ -8,6 +9,8 @@ export interface FerretDbOptions {
   port: number;
   /** Directory of SQLite files, one per database; `undefined` keeps data in memory (tests). */
   dataDir?: string;
+  /** A PostgreSQL database to keep everything in instead of SQLite (`postgres://…/<db>`). */
+  postgresqlUrl?: string;
   stateDir: string;
   logFile: string;
   /** See startProcess: lets a later start stop this server if the supervisor was killed. */
@@ -30,9 +33,14 @@ export function ferretDbUri(port: number): string {
 }
 
 export function ferretDbArgs(o: FerretDbOptions): string[] {
+  const storage = o.postgresqlUrl
+    ? ['--handler=postgresql', `--postgresql-url=${o.postgresqlUrl}`]
+    : [
+        '--handler=sqlite',
+        o.dataDir ? `--sqlite-url=file:${o.dataDir}/` : '--sqlite-url=file:./?mode=memory',
+      ];
   return [
-    '--handler=sqlite',
-    o.dataDir ? `--sqlite-url=file:${o.dataDir}/` : '--sqlite-url=file:./?mode=memory',
+    ...storage,
     `--listen-addr=127.0.0.1:${o.port}`,
     `--state-dir=${o.stateDir}`,
     // No telemetry (no internet) and no debug listener (it would collide between instances).

@@ -88,20 +88,26 @@ export function databaseChild(cfg: Config, binary: string | undefined, paths: Pa
 export function componentChild(
   cfg: Config,
   c: Component,
-  o: { root: string; env: NodeJS.ProcessEnv; database: string; temporal: string },
+  o: { root: string; env: NodeJS.ProcessEnv; database: string; temporal: string; runDir?: string },
+  /** One replica of several (the cluster profile): its own name, port and variables. */
+  replica?: { name: string; port: number; env: Record<string, string> },
 ): ChildSpec {
+  const name = replica?.name ?? c.name;
+  const port = replica?.port ?? c.port(cfg);
   return {
-    name: c.name,
+    name,
     spawn: () =>
       startProcess({
-        name: c.name,
+        name,
         command: process.execPath,
         args: ['--import', 'tsx', c.entry],
         cwd: o.root,
-        env: o.env,
+        env: { ...o.env, ...replica?.env },
         ipc: true,
+        // Lets an operator (or a chaos test) find the replica to signal.
+        ...(o.runDir ? { pidFile: path.join(o.runDir, `${name}.pid`) } : {}),
       }),
-    probe: () => httpReadiness(c.scheme ?? 'http', c.port(cfg)),
+    probe: () => httpReadiness(c.scheme ?? 'http', port),
     dependsOn: c.needs.map((n) => (n === 'database' ? o.database : o.temporal)),
     startTimeoutMs: 120_000,
   };

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../lib/config.js';
-import { errorMessage, redactUri } from '../lib/errors.js';
+import { redactUri } from '../lib/errors.js';
 import { createLogger } from '../lib/logger.js';
 import { runMain } from '../lib/main.js';
 import { connectClient, ensureSearchAttributes } from '../lib/temporal.js';
@@ -15,7 +15,7 @@ import { ensureDevPki } from '../auth/pki/dev-pki.js';
 import { componentChild, databaseChild, temporalChild } from '../runtime/platform-children.js';
 import { assertPortFree } from '../runtime/ports.js';
 import { reapStaleProcess } from '../runtime/process.js';
-import { Supervisor } from '../runtime/supervisor.js';
+import { readyBanner, superviseUntilStopped } from '../runtime/platform-run.js';
 import { FERRETDB, TEMPORAL_CLI, resolveTool } from '../runtime/tools.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -56,81 +56,52 @@ runMain('platform', async () => {
   const temporal = temporalChild(cfg, temporalBin?.path, { logDir, runDir });
   const database = databaseChild(cfg, ferretBin?.path, { logDir, runDir });
 
-  let exiting = false;
-  const fail = async (message: string) => {
-    if (exiting) return;
-    exiting = true;
-    process.stderr.write(`platform: ${message}\n`);
-    await stopAll();
-    process.exit(1);
-  };
-  const supervisor = new Supervisor({
+  return superviseUntilStopped({
+    cfg,
     logger,
-    ...cfg.supervisor,
-    graceMs: cfg.shutdownGraceMs,
-    // A child that never came up, or keeps failing past the cap, will not heal by restarts: stop
-    // the platform with exit code 1 so the service manager or the person sees it.
-    onFailure: (_name, message) => void fail(`${message}; stopping the platform`),
+    close: () => Promise.all([temporal.close(), database.close()]),
+    // Ctrl-C at any moment of the bring-up stops what has started so far.
+    bringUp: async (supervisor) => {
+      supervisor.add(temporal.spec);
+      await supervisor.whenReady(temporal.spec.name);
+      if (temporalBin)
+        logger.info(
+          { address: temporal.address, db: cfg.temporal.devServer.dbFile },
+          'Temporal dev server ready',
+        );
+      const connection = await connectClient({ ...cfg.temporal, address: temporal.address });
+      try {
+        await ensureSearchAttributes(connection, cfg.temporal.namespace, logger);
+      } finally {
+        await connection.close();
+      }
+
+      supervisor.add(database.spec);
+      await supervisor.whenReady(database.spec.name);
+      if (ferretBin)
+        logger.info({ uri: database.address, dataDir: cfg.mongo.devServer.dataDir }, 'FerretDB ready');
+
+      const env = { ...process.env, TEMPORAL_ADDRESS: temporal.address, MONGODB_URI: database.address };
+      // The HTTPS components start together: create the development PKI once, before them.
+      if (!cfg.tls.certPath || !cfg.gateway.clientCertPath) await ensureDevPki(cfg.tls.pkiDir, logger);
+      const deps = { root, env, database: database.spec.name, temporal: temporal.spec.name };
+      for (const c of COMPONENTS) supervisor.add(componentChild(cfg, c, deps));
+      await Promise.all(COMPONENTS.map((c) => supervisor.whenReady(c.name)));
+
+      const rows: [string, string][] = [
+        ...(temporalBin
+          ? [['Temporal UI', `http://127.0.0.1:${cfg.temporal.devServer.uiPort}`] as [string, string]]
+          : []),
+        ['Temporal frontend (gRPC)', `${temporal.address} (namespace ${cfg.temporal.namespace})`],
+        ['MongoDB wire', `${redactUri(database.address)}${ferretBin ? ' (FerretDB)' : ''}`],
+        ...COMPONENTS.map((c): [string, string] => [
+          c.title ?? `${c.name} health`,
+          componentUrl(c, c.port(cfg)),
+        ]),
+        ['Development CA (trust it for https)', path.join(cfg.tls.pkiDir, 'ca.crt')],
+        ['Logs of Temporal and FerretDB', logDir],
+      ];
+      console.log(readyBanner(startedAt, 'Open banking platform', rows));
+    },
   });
-  let stopped: Promise<void> | undefined;
-  const stopAll = () =>
-    (stopped ??= (async () => {
-      // The probes' connections go first: a server waits for its clients before it exits.
-      const probes = Promise.all([temporal.close(), database.close()]).catch(() => undefined);
-      await supervisor.stop();
-      await probes;
-      logger.info('platform stopped');
-    })());
-
-  // The bring-up runs after start-up has handed runMain the way to stop: Ctrl-C at any moment of it
-  // stops what has started so far.
-  const bringUp = async () => {
-    supervisor.add(temporal.spec);
-    await supervisor.whenReady(temporal.spec.name);
-    if (temporalBin)
-      logger.info(
-        { address: temporal.address, db: cfg.temporal.devServer.dbFile },
-        'Temporal dev server ready',
-      );
-    const connection = await connectClient({ ...cfg.temporal, address: temporal.address });
-    try {
-      await ensureSearchAttributes(connection, cfg.temporal.namespace, logger);
-    } finally {
-      await connection.close();
-    }
-
-    supervisor.add(database.spec);
-    await supervisor.whenReady(database.spec.name);
-    if (ferretBin)
-      logger.info({ uri: database.address, dataDir: cfg.mongo.devServer.dataDir }, 'FerretDB ready');
-
-    const env = { ...process.env, TEMPORAL_ADDRESS: temporal.address, MONGODB_URI: database.address };
-    // The HTTPS components start together: create the development PKI once, before them.
-    if (!cfg.tls.certPath || !cfg.gateway.clientCertPath) await ensureDevPki(cfg.tls.pkiDir, logger);
-    const deps = { root, env, database: database.spec.name, temporal: temporal.spec.name };
-    for (const c of COMPONENTS) supervisor.add(componentChild(cfg, c, deps));
-    await Promise.all(COMPONENTS.map((c) => supervisor.whenReady(c.name)));
-
-    const lines = [
-      '',
-      `Open banking platform ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
-      ...(temporalBin
-        ? [`  Temporal UI                          http://127.0.0.1:${cfg.temporal.devServer.uiPort}`]
-        : []),
-      `  Temporal frontend (gRPC)             ${temporal.address} (namespace ${cfg.temporal.namespace})`,
-      `  MongoDB wire                         ${redactUri(database.address)}${ferretBin ? ' (FerretDB)' : ''}`,
-      ...COMPONENTS.map(
-        (c) => `  ${(c.title ?? `${c.name} health`).padEnd(36)} ${componentUrl(c, c.port(cfg))}`,
-      ),
-      `  Development CA (trust it for https)  ${path.join(cfg.tls.pkiDir, 'ca.crt')}`,
-      `  Logs of Temporal and FerretDB        ${logDir}`,
-      'Press Ctrl-C to stop.',
-      '',
-    ];
-    console.log(lines.join('\n'));
-  };
-  void bringUp().catch((err: unknown) => {
-    if (!supervisor.isStopping) void fail(errorMessage(err));
-  });
-  return stopAll;
 });
