@@ -1,6 +1,7 @@
-// Finds or builds the two Go servers the embedded platform runs: the Temporal CLI (dev server)
-// and FerretDB. Neither ships as a binary in a package registry we can reach, so they are built
-// from their Go modules, once, into a per-user cache keyed by version.
+// Finds or builds the Go programs the platform runs: the Temporal CLI (dev server) and FerretDB
+// for the embedded profile; the Temporal server, its SQL schema tool and the Temporal UI server for
+// the cluster profile. None ships as a binary in a package registry we can reach, so they are
+// built from their Go modules, once, into a per-user cache keyed by version.
 //
 // Order for each tool: an env variable naming a binary, then PATH, then the cache, then a build.
 import { spawn, spawnSync } from 'node:child_process';
@@ -23,13 +24,18 @@ import { StartupError } from '../lib/errors.js';
 
 export interface ToolSpec {
   /** Binary name on PATH and in the cache. */
-  name: 'temporal' | 'ferretdb';
+  name: 'temporal' | 'ferretdb' | 'temporal-server' | 'temporal-sql-tool' | 'temporal-ui-server';
   /** Human name for messages. */
   title: string;
   module: string;
   version: string;
   /** The env variable that names a binary to use instead. */
-  envVar: 'TEMPORAL_CLI_PATH' | 'FERRETDB_PATH';
+  envVar:
+    | 'TEMPORAL_CLI_PATH'
+    | 'FERRETDB_PATH'
+    | 'TEMPORAL_SERVER_PATH'
+    | 'TEMPORAL_SQL_TOOL_PATH'
+    | 'TEMPORAL_UI_SERVER_PATH';
   build: (go: string, version: string, outFile: string, progress: Progress) => Promise<void>;
 }
 
@@ -42,21 +48,42 @@ export const TEMPORAL_CLI: ToolSpec = {
   version: 'v1.5.1',
   envVar: 'TEMPORAL_CLI_PATH',
   // v1.5.1 has no replace directives, so a plain `go install` works (later tags do not).
-  build: async (go, version, outFile, progress) => {
-    const gobin = mkdtempSync(path.join(path.dirname(outFile), '.build-'));
-    try {
-      await runGo(
-        go,
-        ['install', '-v', `github.com/temporalio/cli/cmd/temporal@${version}`],
-        { GOBIN: gobin },
-        undefined,
-        progress,
-      );
-      renameSync(path.join(gobin, 'temporal'), outFile);
-    } finally {
-      rmSync(gobin, { recursive: true, force: true });
-    }
-  },
+  build: (go, version, outFile, progress) =>
+    goInstall(go, `github.com/temporalio/cli/cmd/temporal@${version}`, 'temporal', outFile, progress),
+};
+
+/** The server the CLI v1.5.1 embeds (same version), run on its own with SQL persistence. */
+export const TEMPORAL_SERVER: ToolSpec = {
+  name: 'temporal-server',
+  title: 'Temporal server',
+  module: 'go.temporal.io/server',
+  version: 'v1.29.1',
+  envVar: 'TEMPORAL_SERVER_PATH',
+  // v1.29.1's module has no replace directives either.
+  build: (go, version, outFile, progress) =>
+    goInstall(go, `go.temporal.io/server/cmd/server@${version}`, 'server', outFile, progress),
+};
+
+/** Creates and upgrades the server's SQL schemas; the schema files are embedded in the binary. */
+export const TEMPORAL_SQL_TOOL: ToolSpec = {
+  name: 'temporal-sql-tool',
+  title: 'Temporal SQL tool',
+  module: 'go.temporal.io/server',
+  version: 'v1.29.1',
+  envVar: 'TEMPORAL_SQL_TOOL_PATH',
+  build: (go, version, outFile, progress) =>
+    goInstall(go, `go.temporal.io/server/cmd/tools/sql@${version}`, 'sql', outFile, progress),
+};
+
+/** The Temporal UI, in the version the CLI v1.5.1 embeds. */
+export const TEMPORAL_UI_SERVER: ToolSpec = {
+  name: 'temporal-ui-server',
+  title: 'Temporal UI server',
+  module: 'github.com/temporalio/ui-server/v2',
+  version: 'v2.42.1',
+  envVar: 'TEMPORAL_UI_SERVER_PATH',
+  build: (go, version, outFile, progress) =>
+    goInstall(go, `github.com/temporalio/ui-server/v2/cmd/server@${version}`, 'server', outFile, progress),
 };
 
 export const FERRETDB: ToolSpec = {
@@ -171,8 +198,28 @@ export async function resolveTool(
   return { path: out, source: 'built' };
 }
 
+/**
+ * `go install` a package into a GOBIN of its own, then move the binary to `outFile`: go names a
+ * binary after its package directory, and two of ours are both `cmd/server`.
+ */
+async function goInstall(
+  go: string,
+  pkgAtVersion: string,
+  builtName: string,
+  outFile: string,
+  progress: Progress,
+): Promise<void> {
+  const gobin = mkdtempSync(path.join(path.dirname(outFile), '.build-'));
+  try {
+    await runGo(go, ['install', '-v', pkgAtVersion], { GOBIN: gobin }, undefined, progress);
+    renameSync(path.join(gobin, builtName), outFile);
+  } finally {
+    rmSync(gobin, { recursive: true, force: true });
+  }
+}
+
 function goEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  // CGO is not needed by either tool; turning it off avoids depending on a C compiler.
+  // CGO is not needed by any of the tools; turning it off avoids depending on a C compiler.
   return { ...process.env, CGO_ENABLED: '0', ...extra };
 }
 
