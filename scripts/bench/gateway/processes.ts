@@ -63,7 +63,10 @@ function nameOf(pid: number, comm: string): string {
   const args = cmdline(pid);
   const component = COMPONENTS.find((c) => args.some((a) => a.endsWith(c.entry)));
   if (component) return component.name;
-  if (args.includes('start-dev') || comm === 'temporal') return 'temporal';
+  if (args.includes('start-dev') || comm === 'temporal' || comm === 'temporal-server') return 'temporal';
+  // The cluster profile's own (comm is cut at 15 characters).
+  if (comm.startsWith('temporal-ui')) return 'temporal-ui';
+  if (comm === 'nginx') return 'proxy';
   if (/ferretdb/i.test(comm) || args.some((a) => /ferretdb/i.test(a))) return 'ferretdb';
   // Anything else the supervisor runs (tsx's esbuild) is the supervisor's own work.
   return 'supervisor';
