@@ -20,7 +20,7 @@ export const PORT_VARIABLES = [
   'GATEWAY_PORT',
   'CORE_BANKING_PORT',
 ] as const;
-type Ports = Record<(typeof PORT_VARIABLES)[number], number>;
+export type Ports = Record<(typeof PORT_VARIABLES)[number], number>;
 
 export interface Platform {
   marketplaceUrl: string;
@@ -78,10 +78,15 @@ export async function startPlatform(o: {
   signal?: AbortSignal;
   /** Variables for every component, e.g. the mock core's CORE_BANKING_SOURCE. */
   env?: Record<string, string>;
+  /** `scripts/start-cluster.ts` for the cluster profile (the chaos tests); default `scripts/start.ts`. */
+  script?: string;
+  /** Every port given (the cluster profile needs room above some of them); else portBase or free ports. */
+  ports?: Ports;
 }): Promise<Platform> {
-  const ports = {} as Ports;
-  for (const [i, v] of PORT_VARIABLES.entries())
-    ports[v] = o.portBase !== undefined ? o.portBase + i : await freePort();
+  const ports = o.ports ? { ...o.ports } : ({} as Ports);
+  if (!o.ports)
+    for (const [i, v] of PORT_VARIABLES.entries())
+      ports[v] = o.portBase !== undefined ? o.portBase + i : await freePort();
   const env = platformEnv({
     DATA_DIR: o.dataDir,
     ANALYTICS_ROLLUP_EVERY: process.env.ANALYTICS_ROLLUP_EVERY ?? String(o.rollupEverySeconds),
@@ -90,7 +95,7 @@ export async function startPlatform(o: {
   });
   const logFile = path.join(o.dataDir, 'soak-platform.log');
   const out = createWriteStream(logFile, { flags: 'a' });
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', o.script ?? 'scripts/start.ts'], {
     cwd: root,
     env,
     detached: true,
@@ -133,7 +138,8 @@ export async function startPlatform(o: {
   };
 
   const deadline = Date.now() + o.readyTimeoutMs;
-  while (!tail.includes('Open banking platform ready')) {
+  // Both launchers' banners: `<title> ready in <seconds> s`.
+  while (!/ ready in \d/.test(tail)) {
     if (child.exitCode !== null || child.signalCode !== null) {
       await stop();
       throw new Error(`npm start exited (${child.exitCode ?? child.signalCode}):\n${tail.slice(-3000)}`);
