@@ -18,6 +18,15 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ConsentActivities } from '../activities/consent.js';
+import {
+  authoriseError,
+  extensionError,
+  fdxLifetimeMs,
+  holdError,
+  revokeError,
+  type ExtensionErrorCode,
+  type FdxConsentTerms,
+} from './consent-rules.js';
 import { statusInStandard } from './consent-status.js';
 import { ConsentExpiresAt, ConsentLifecycle, ConsentStatus, CustomerId } from './search-attributes.js';
 
@@ -40,12 +49,7 @@ export interface AuditEntry {
   reason?: string;
 }
 
-export interface FdxConsentTerms {
-  durationType: 'ONE_TIME' | 'PERSISTENT' | 'TIME_BOUND';
-  durationPeriod?: number;
-  lookbackPeriod?: number;
-  resources: { resourceType: string; dataClusters: string[] }[];
-}
+export type { ExtensionErrorCode, FdxConsentTerms };
 
 /** OFB `POST /consents/{consentId}/extends`: a renewal without redirection, as the extensions list shows it. */
 export interface Extension {
@@ -122,10 +126,6 @@ export interface Revocation {
 
 export type ExtensionRequest = Omit<Extension, 'previousExpirationDateTime'> & { actor: string };
 
-/** Why an extension is refused, as OFB's 422 codes name it. */
-export type ExtensionErrorCode =
-  'ESTADO_CONSENTIMENTO_INVALIDO' | 'DATA_EXPIRACAO_INVALIDA' | 'ERRO_NAO_MAPEADO';
-
 export const authoriseUpdate = defineUpdate<ConsentState, [Authorisation]>('authorise');
 /** Reject while awaiting authorisation, or revoke once authorised. */
 export const revokeUpdate = defineUpdate<ConsentState, [Revocation]>('revoke');
@@ -156,67 +156,6 @@ const activities = proxyActivities<ConsentActivities>({
     maximumAttempts: Infinity,
   },
 });
-
-export function authoriseError(
-  state: ConsentState,
-  a: Authorisation,
-  now: number,
-  windowEndsAt: number,
-): string | undefined {
-  if (state.status !== 'AWAITING_AUTHORISATION') return `the consent is ${state.status}`;
-  if (now >= windowEndsAt) return 'the authorisation window has closed';
-  if (!a || typeof a.customerId !== 'string' || a.customerId === '') return 'customerId is required';
-  if (!Array.isArray(a.accountIds) || a.accountIds.some((id) => typeof id !== 'string' || id === ''))
-    return 'accountIds must be a list of account ids';
-  return undefined;
-}
-
-export function revokeError(state: ConsentState, r: Revocation): string | undefined {
-  if (state.status === 'REJECTED') return 'the consent is already REJECTED';
-  if (!r || !['USER', 'ASPSP', 'TPP'].includes(r.rejectedBy)) return 'rejectedBy must be USER, ASPSP or TPP';
-  if (typeof r.actor !== 'string' || r.actor === '') return 'actor is required';
-  return undefined;
-}
-
-/** OFB renewals may only lengthen an authorised consent, to at most a year from now. */
-export function extensionError(
-  state: ConsentState,
-  e: ExtensionRequest,
-  now: number,
-): { code: ExtensionErrorCode; message: string } | undefined {
-  if (state.standard !== 'OFB' || state.status !== 'AUTHORISED')
-    return { code: 'ESTADO_CONSENTIMENTO_INVALIDO', message: `the consent is ${state.status}` };
-  if (e.loggedUserDocument !== state.loggedUserDocument && !state.businessEntityDocument)
-    return { code: 'ERRO_NAO_MAPEADO', message: 'only the user who gave this consent can renew it' };
-  if ((e.businessEntityDocument ?? undefined) !== (state.businessEntityDocument ?? undefined))
-    return { code: 'ERRO_NAO_MAPEADO', message: "businessEntity does not match the consent's" };
-  if (e.expirationDateTime === undefined) return undefined;
-  const next = Date.parse(e.expirationDateTime);
-  const current = state.expirationDateTime ? Date.parse(state.expirationDateTime) : Infinity;
-  if (!Number.isFinite(next) || next <= now || next <= current || next > now + 365 * 86_400_000)
-    return {
-      code: 'DATA_EXPIRACAO_INVALIDA',
-      message: 'expirationDateTime must be after the current one and within a year from now',
-    };
-  return undefined;
-}
-
-export function holdError(state: ConsentState, h: Hold): string | undefined {
-  if (state.status !== 'AUTHORISED')
-    return `only an AUTHORISED consent can be held or released; it is ${state.status}`;
-  if (typeof h?.onHold !== 'boolean') return 'onHold must be true or false';
-  if (Boolean(state.onHold) === h.onHold)
-    return h.onHold ? 'the consent is already on hold' : 'the consent is not on hold';
-  if (
-    typeof h.actor !== 'string' ||
-    h.actor === '' ||
-    typeof h.reason !== 'string' ||
-    h.reason.trim() === ''
-  ) {
-    return 'actor and reason are required';
-  }
-  return undefined;
-}
 
 export async function consent(input: ConsentInput): Promise<ConsentState> {
   const state = input.state;
@@ -282,12 +221,7 @@ export async function consent(input: ConsentInput): Promise<ConsentState> {
       state.customerId = a.customerId;
       state.accountIds = [...a.accountIds];
       // FDX TIME_BOUND: the duration runs from the grant; ONE_TIME: one access session.
-      const fdxLife =
-        state.fdx?.durationType === 'TIME_BOUND' && state.fdx.durationPeriod
-          ? state.fdx.durationPeriod * (input.dayMs ?? 86_400_000)
-          : state.fdx?.durationType === 'ONE_TIME'
-            ? (input.oneTimeAccessMs ?? 3_600_000)
-            : undefined;
+      const fdxLife = fdxLifetimeMs(state.fdx, input);
       if (fdxLife !== undefined) {
         state.expirationDateTime = new Date(Date.now() + fdxLife).toISOString();
         upsertSearchAttributes([{ key: ConsentExpiresAt, value: new Date(state.expirationDateTime) }]);

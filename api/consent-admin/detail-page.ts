@@ -2,6 +2,7 @@
 // ADMIN staff the forms that hold, release or revoke it, or revoke every consent of its customer.
 import { describePermissions } from '../../auth/interactions/permissions.js';
 import type { FdxConsentTerms } from '../../workflows/consent.js';
+import { mayHold, mayRevoke } from '../../workflows/consent-rules.js';
 import { html, type Html } from '../../lib/http/html.js';
 import type { Staff } from './access.js';
 import { displayStatus } from './display-status.js';
@@ -41,7 +42,7 @@ function actions(v: DetailView) {
   const base = `/admin/consents/${encodeURIComponent(c._id)}`;
   const csrf = v.staff.csrf;
   const forms: Html[] = [];
-  if (c.status === 'AUTHORISED' && !c.onHold)
+  if (mayHold(c, true))
     forms.push(
       actionForm({
         action: `${base}/hold`,
@@ -52,7 +53,7 @@ function actions(v: DetailView) {
         hint: 'No data flows while the consent is held; it stays authorised.',
       }),
     );
-  if (c.status === 'AUTHORISED' && c.onHold)
+  if (mayHold(c, false))
     forms.push(
       actionForm({
         action: `${base}/resume`,
@@ -62,7 +63,7 @@ function actions(v: DetailView) {
         button: 'Release the hold',
       }),
     );
-  if (c.status !== 'REJECTED')
+  if (mayRevoke(c))
     forms.push(
       actionForm({
         action: `${base}/revoke`,

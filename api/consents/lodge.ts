@@ -3,6 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { consent, lodgedUpdate, type ConsentState, type FdxConsentTerms } from '../../workflows/consent.js';
+import { fdxPermissions } from '../../workflows/consent-rules.js';
 import {
   ClientId,
   ConsentExpiresAt,
@@ -66,7 +67,7 @@ export function lodgeFdxConsent(
     standard: 'FDX',
     clientId: req.clientId,
     status: 'AWAITING_AUTHORISATION',
-    permissions: [...new Set(req.terms.resources.flatMap((r) => r.dataClusters))],
+    permissions: fdxPermissions(req.terms),
     creationDateTime: now.toISOString(),
     statusUpdateDateTime: now.toISOString(),
     fdx: req.terms,

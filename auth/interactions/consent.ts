@@ -6,6 +6,7 @@ import type Provider from 'oidc-provider';
 import type { Models } from '../../db/models/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Authorisation, ConsentState, FdxConsentTerms, Revocation } from '../../workflows/consent.js';
+import { secondsToExpiry } from '../../workflows/consent-rules.js';
 import { consentIdsIn } from '../consent-scope.js';
 import { unmetIdentityClaim } from '../identity-claims.js';
 import { pushedConsentKey } from '../provider.js';
@@ -182,9 +183,7 @@ export function consentRouter(deps: ConsentInteractionDeps): Router {
 
     // oidc-provider keeps a given jti: the grant id is the consent id (typings omit `jti`). The
     // grant ends with the consent's expirationDateTime, and its refresh tokens with it.
-    const expiresIn = authorised.expirationDateTime
-      ? Math.max(1, Math.floor((Date.parse(authorised.expirationDateTime) - Date.now()) / 1000))
-      : undefined;
+    const expiresIn = secondsToExpiry(authorised.expirationDateTime, Date.now());
     const grant = new deps.provider.Grant({
       jti: consent._id,
       accountId: customer._id,

@@ -5,6 +5,7 @@ import { createHash, type X509Certificate } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { presentedCertificate, type ClientCertificateSource } from '../../../lib/http/client-certificate.js';
 import type { Consent } from '../../../db/models/consent.js';
+import { dataAccessRefusal } from '../../../workflows/consent-rules.js';
 import type { MarketplaceClient } from './consent-state.js';
 import { IntrospectionUnavailable, type Introspect, type TokenInfo } from './introspection.js';
 
@@ -118,11 +119,12 @@ export async function checkAccess(
   let consent: ConsentRecord | undefined;
   if (token.consentId) {
     consent = await deps.consentState(token.consentId);
-    if (consent?.status !== 'AUTHORISED')
+    const refused = dataAccessRefusal(consent);
+    if (refused === 'not-authorised')
       return {
         refusal: { status: 401, cause: 'token', detail: 'the consent of this token is not authorised' },
       };
-    if (consent.onHold)
+    if (refused === 'on-hold')
       return { refusal: { status: 403, cause: 'scope', detail: 'the bank has put this consent on hold' } };
   }
   if (rule.grant === 'consent' && !token.consentId)

@@ -3,6 +3,7 @@
 // The consent's data clusters decide what each call may read.
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { DataFetcher, FetchOperation, FetchResult } from '../../../../connectors/reads.js';
+import { fdxLookback, type FdxConsentTerms } from '../../../../workflows/consent-rules.js';
 import { fetchInScope } from '../../data-fetch.js';
 import { consentOf, requireAccess, type AccessDeps } from '../../security/access-token.js';
 import { limited } from '../../traffic.js';
@@ -111,9 +112,10 @@ export function fdxCoreRouter(deps: FdxCoreDeps): Router {
       const page = pageParams(req, res);
       if (!page) return;
       // The consent's lookback bounds how far back the recipient may read, counted from now.
-      const lookbackDays =
-        (consentOf(res).fdx as { lookbackPeriod?: number } | undefined)?.lookbackPeriod ?? 365;
-      const earliest = new Date(Date.now() - lookbackDays * DAY).toISOString().slice(0, 10);
+      const { days: lookbackDays, earliest } = fdxLookback(
+        consentOf(res).fdx as FdxConsentTerms | undefined,
+        Date.now(),
+      );
       const start = req.query.startTime ?? req.query.startDate;
       const end = req.query.endTime ?? req.query.endDate;
       const today = new Date().toISOString().slice(0, 10);

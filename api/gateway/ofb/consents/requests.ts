@@ -65,12 +65,3 @@ export function describeIssues(error: z.ZodError): { missing: boolean; detail: s
     .join('; ');
   return { missing, detail };
 }
-
-/** Expiry of a new consent: in the future and at most a year ahead (absent: no expiry). */
-export function expiryError(expirationDateTime: string | undefined, now: number): string | undefined {
-  if (expirationDateTime === undefined) return undefined;
-  const at = Date.parse(expirationDateTime);
-  if (!Number.isFinite(at) || at <= now) return 'expirationDateTime must be in the future';
-  if (at > now + 365 * 86_400_000) return 'expirationDateTime must be at most a year from now';
-  return undefined;
-}

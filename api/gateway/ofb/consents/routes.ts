@@ -5,6 +5,7 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import type { Models } from '../../../../db/models/index.js';
 import type { Logger } from '../../../../lib/logger.js';
 import type { ConsentState } from '../../../../workflows/consent.js';
+import { expiryError } from '../../../../workflows/consent-rules.js';
 import type { OfbConsentRequest } from '../../../consents/lodge.js';
 import { ConsentRefused, type ConsentTransitions } from '../../../consents/transitions.js';
 import { interactionId } from '../../interaction-id.js';
@@ -13,7 +14,7 @@ import { limited } from '../../traffic.js';
 import { badRequest, ofbDateTime, ofbRefusal, sendOfbError } from '../errors.js';
 import { consentResponse, extensionItems } from './mappers.js';
 import { checkPermissions } from './permissions.js';
-import { createConsentBody, describeIssues, expiryError, extendConsentBody } from './requests.js';
+import { createConsentBody, describeIssues, extendConsentBody } from './requests.js';
 
 export const CONSENTS_VERSION = '3.3.1';
 export const CONSENTS_BASE = '/open-banking/consents/v3';
