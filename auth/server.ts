@@ -1,7 +1,7 @@
 // Authorization server process: HTTPS on AUTH_PORT, asking every client for a certificate
 // (mTLS client authentication and certificate-bound tokens) without requiring one.
 import https from 'node:https';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { JSONWebKeySet } from 'jose';
 import path from 'node:path';
 import { connectDatabase } from '../db/connection.js';
@@ -85,6 +85,8 @@ runMain('auth', async () => {
   // Development: registration tokens written once beside the keys, one for recipients that
   // register themselves (FAPI policy) and one for the marketplace's Discovery Agent.
   if (cfg.env !== 'production') {
+    // Made here too: with AUTH_KEY_ENCRYPTION_KEY set, nothing else creates it.
+    mkdirSync(cfg.auth.dir, { recursive: true, mode: 0o700 });
     for (const [file, policy] of [
       [REGISTRATION_TOKEN_FILE, FAPI_CLIENT_POLICY],
       [DISCOVERY_AGENT_TOKEN_FILE, DISCOVERY_AGENT_POLICY],
