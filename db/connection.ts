@@ -16,6 +16,7 @@ import type { MongoConfig } from '../lib/config.js';
 import { DependencyUnreachableError, errorMessage, redactUri } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { retryUntilDeadline } from '../lib/retry.js';
+import { insertOnce } from './insert-once.js';
 import { registerModels, type Models } from './models/index.js';
 
 // Index options FerretDB v1 rejects (TTL, partial, collation) are never used: autoIndex is off
@@ -115,9 +116,9 @@ export async function connectDatabase(cfg: DatabaseConfig, logger: Logger): Prom
   });
   const models = registerModels(connection);
   await Promise.all(Object.values(models).map((m) => m.createIndexes()));
-  await connection
-    .db!.collection<{ _id: string }>(READINESS_COLLECTION)
-    .updateOne({ _id: READINESS_ID }, { $set: { _id: READINESS_ID } }, { upsert: true });
+  // Written once, by whichever replica comes first: concurrent upserts of one new `_id` can
+  // refuse each other with a duplicate key on FerretDB (seen starting two replicas together).
+  await insertOnce({ collection: connection.collection(READINESS_COLLECTION) }, { _id: READINESS_ID });
   logger.info({ database: cfg.database }, 'database connected');
   return { connection, models, close: () => connection.close() };
 }

@@ -52,8 +52,9 @@ export function planReplicas(cfg: Config): Replica[] {
     const count = SINGLE.has(c.name) ? 1 : cfg.cluster.replicas;
     for (let index = 0; index < count; index++) {
       const port = replicaPort(c, cfg, index);
+      const name = SINGLE.has(c.name) ? c.name : `${c.name}-${index + 1}`;
       replicas.push({
-        name: count === 1 && SINGLE.has(c.name) ? c.name : `${c.name}-${index + 1}`,
+        name,
         component: c,
         index,
         port,
@@ -62,12 +63,30 @@ export function planReplicas(cfg: Config): Replica[] {
           [c.portVariable]: String(port),
           MTLS_PROXY_HEADER: CLIENT_CERT_HEADER,
           MTLS_TRUSTED_PROXIES: PROXY_ADDRESS,
-          OBP_REPLICA: `${c.name}-${index + 1}`,
+          OBP_REPLICA: name,
         },
       });
     }
   }
   return replicas;
+}
+
+/**
+ * The port variables of a cluster started beside others (tests, benchmarks) from one base: the
+ * Temporal server takes TEMPORAL_PORT and ten above it (and its membership ports 300 below), the
+ * replicas behind the proxy their public port + 20000 and up, the workers WORKER_PORT and up.
+ */
+export function clusterPorts(base: number): Record<string, number> {
+  return {
+    TEMPORAL_PORT: base,
+    TEMPORAL_UI_PORT: base + 20,
+    MONGODB_PORT: base + 21,
+    MARKETPLACE_PORT: base + 22,
+    WORKER_PORT: base + 30,
+    AUTH_PORT: base + 40,
+    GATEWAY_PORT: base + 41,
+    CORE_BANKING_PORT: base + 42,
+  };
 }
 
 /** The PostgreSQL databases of the cluster profile, named from CLUSTER_DATABASE_PREFIX. */

@@ -78,10 +78,18 @@ export async function ensureTemporalSchemas(o: TemporalSchemaOptions): Promise<v
 /** Drop both databases (tests); missing ones are fine. */
 export async function dropTemporalDatabases(o: TemporalSchemaOptions): Promise<void> {
   const db = o.databases ?? DEFAULT_TEMPORAL_DATABASES;
+  await dropPostgresDatabases({ ...o, databases: [db.main, db.visibility] });
+}
+
+/** Drop databases (a test's or a benchmark's cluster, afterwards); missing ones are fine. */
+export async function dropPostgresDatabases(o: {
+  sqlTool: string;
+  postgresUrl?: string;
+  databases: string[];
+}): Promise<void> {
   const endpoint = postgresEndpoint(o.postgresUrl);
-  for (const database of [db.main, db.visibility]) {
+  for (const database of o.databases)
     await runSqlTool(o.sqlTool, endpoint, database, ['drop-database', '--defaultdb', 'postgres', '--force']);
-  }
 }
 
 /**
