@@ -260,7 +260,7 @@ it('the Temporal server killed under load: reads answer or fail fast in OFB form
     return {
       at: kill.at,
       endedAt: Date.now(),
-      note: `server back in ${restartS.toFixed(1)} s, consent writes in ${writesS.toFixed(1)} s`,
+      note: `new server process in ${restartS.toFixed(1)} s, consent writes in ${writesS.toFixed(1)} s`,
     };
   });
   for (const w of rows) {

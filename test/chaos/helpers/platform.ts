@@ -111,7 +111,9 @@ export async function startChaosPlatform(log: (line: string) => void): Promise<C
     stop: async () => {
       const result = await platform.stop();
       if (profile === 'cluster') dropDatabases(prefix);
-      rmSync(dataDir, { recursive: true, force: true });
+      // CHAOS_KEEP_DATA=1 keeps the logs (and pid files) for a look after a failed run.
+      if (process.env.CHAOS_KEEP_DATA) log(`the platform's data and logs are kept: ${dataDir}`);
+      else rmSync(dataDir, { recursive: true, force: true });
       return result;
     },
   };

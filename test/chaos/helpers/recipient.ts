@@ -45,7 +45,7 @@ export async function ofbRecipient(p: Platform, http: Http): Promise<ActiveRecip
   const browser = await launchBrowser();
   try {
     const recipient = await provisionRecipient(
-      { browser, meter: new Meter(), platform: p, deadlineMs: 60_000 },
+      { browser, meter: new Meter(), platform: p, deadlineMs: 120_000 },
       'OFB',
     );
     return activate(recipient, http);
