@@ -35,11 +35,17 @@ export interface PassiveHealth {
   tries: number;
 }
 
-/** One failure takes a replica out for 5 s; a refused connection costs a local retry, not an error. */
+/**
+ * A refused connection (a dead replica) costs a retry on the next one, not an error, and three of
+ * them take the replica out for 5 s. A busy replica is not a dead one: the connect timeout also
+ * covers the TLS handshake, which a replica saturated by load completes late — with one failure
+ * and 1 s (measured under 64 connections) every replica was taken out at once and the proxy
+ * answered 502 "no live upstreams" to nearly every call.
+ */
 export const DEFAULT_HEALTH: PassiveHealth = {
-  maxFails: 1,
+  maxFails: 3,
   failTimeoutS: 5,
-  connectTimeoutMs: 1000,
+  connectTimeoutMs: 3000,
   tries: 2,
 };
 
@@ -198,7 +204,8 @@ export function renderNginxConfig(o: NginxOptions): string {
     }
     // Idle connections close before Node's own 5 s keep-alive timeout would close them under a
     // request nginx just sent (a POST lost that way is not retried).
-    lines.push('    keepalive 16;', '    keepalive_timeout 4s;', '  }');
+    // Enough idle connections per worker for a busy listener: each new one costs a TLS handshake.
+    lines.push('    keepalive 64;', '    keepalive_timeout 4s;', '  }');
     lines.push(
       '  server {',
       `    listen ${listenAddress(safe(l.host, 'host'), l.port)}${l.tls === 'plain' ? '' : ' ssl'};`,

@@ -22,11 +22,14 @@
 //
 // Against a running platform (default: the `npm start` URLs, its DATA_DIR .data for the CA and
 // server certificate, its supervisor found by the gateway's port), or with --own against one it
-// starts itself (scripts/start.ts, its own DATA_DIR and ports) and stops at the end.
+// starts itself (scripts/start.ts, its own DATA_DIR and ports) and stops at the end; --cluster
+// starts the cluster profile instead (scripts/start-cluster.ts: CLUSTER_REPLICAS replicas behind
+// nginx, the Temporal server and FerretDB on PostgreSQL in databases of its own, dropped after).
 // Options: --seconds N (per run, default 5), --rounds N (bare/platform pairs, default 2),
 // --warmup N (unmeasured seconds of each read workload on the platform first, default 10),
 // --consents N (OFB, default 200), --fdx-consents N (default 20), --max-per-recipient N (default
-// 10), --only a,b,c, --json FILE, --own [--port-base N --data-dir DIR --core-source S], --marketplace-url,
+// 10), --only a,b,c, --json FILE, --own or --cluster [--port-base N --data-dir DIR --core-source S],
+// --marketplace-url,
 // --auth-url, --gateway-url, --data-dir, --pid (the supervisor's), --setup-width N (default 4),
 // --bare-port N (default --port-base + 8, or a free port).
 //
@@ -43,7 +46,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ACCOUNTS } from '../../examples/recipient-app/ofb-journey.js';
-import { startPlatform, type Platform } from '../soak/platform.js';
+import { loadConfig } from '../../lib/config.js';
+import { clusterDatabases, clusterPorts } from '../../runtime/cluster.js';
+import { dropPostgresDatabases } from '../../runtime/temporal-sql-schema.js';
+import { TEMPORAL_SQL_TOOL, resolveTool } from '../../runtime/tools.js';
+import { startPlatform, type Platform, type Ports } from '../soak/platform.js';
 import { ConsentMaker, CUSTOMERS, freshTokens, pool, type AuthorisedConsent } from './gateway/consents.js';
 import { summarise, type LoadResult, type LoadSpec } from './gateway/load.js';
 import { cpuBetween, findSupervisor, sampleCpu, type CpuUse } from './gateway/processes.js';
@@ -69,6 +76,7 @@ const { values: args } = parseArgs({
     only: { type: 'string', default: 'a,b,c' },
     json: { type: 'string' },
     own: { type: 'boolean', default: false },
+    cluster: { type: 'boolean', default: false },
     'port-base': { type: 'string' },
     'bare-port': { type: 'string' },
     'data-dir': { type: 'string' },
@@ -241,24 +249,40 @@ async function main() {
     let urls: PlatformUrls;
     let supervisorPid: number | undefined;
     let pkiDir: string;
-    if (args.own) {
+    if (args.own || args.cluster) {
       const created = !args['data-dir'];
       const dataDir = args['data-dir'] ?? mkdtempSync(path.join(os.tmpdir(), 'obp-bench-gateway-'));
       mkdirSync(dataDir, { recursive: true });
-      log(`starting the platform (scripts/start.ts, DATA_DIR ${dataDir})…`);
+      const script = args.cluster ? 'scripts/start-cluster.ts' : 'scripts/start.ts';
+      // The cluster's databases are its own, dropped at the end.
+      const prefix = `bench_${process.pid}`;
+      log(`starting the platform (${script}, DATA_DIR ${dataDir})…`);
       const platform: Platform = await startPlatform({
         dataDir,
-        ...(PORT_BASE !== undefined ? { portBase: PORT_BASE } : {}),
+        ...(args.cluster
+          ? { script, ports: clusterPorts(PORT_BASE ?? 12_600) as Ports }
+          : PORT_BASE !== undefined
+            ? { portBase: PORT_BASE }
+            : {}),
         rollupEverySeconds: 60,
         readyTimeoutMs: 240_000,
         log,
         // Capacity, not the bank's traffic policy: the platform's limits (OFB's floors, 300 TPS
         // ceiling, log-ins per address) would answer 429/529 long before it saturates.
-        env: { CORE_BANKING_SOURCE: args['core-source'], TRAFFIC_LIMITS: 'false' },
+        env: {
+          CORE_BANKING_SOURCE: args['core-source'],
+          TRAFFIC_LIMITS: 'false',
+          ...(args.cluster ? { CLUSTER_DATABASE_PREFIX: prefix } : {}),
+        },
       });
       cleanups.unshift(async () => {
         log('stopping the platform…');
         await platform.stop();
+        if (args.cluster) {
+          const sqlTool = await resolveTool(TEMPORAL_SQL_TOOL, log);
+          const dbs = clusterDatabases(loadConfig({ CLUSTER_DATABASE_PREFIX: prefix }));
+          await dropPostgresDatabases({ sqlTool: sqlTool.path, databases: Object.values(dbs) });
+        }
         if (created) rmSync(dataDir, { recursive: true, force: true });
       });
       urls = platform;
@@ -389,7 +413,7 @@ async function main() {
       `\nbench:gateway — ${startedAt.toISOString()}, ${cores} cores, load average ${loadAverage().join(' ')}; ` +
         `${ROUNDS} rounds of ${SECONDS} s per side and workload; set-up ${fmt(setupSeconds)} s ` +
         `(${consents.length} consents over ${recipients.ofb.length + recipients.fdx.length} applications); ` +
-        `the bank's core: the mock core, ${args.own ? `its data in ${args['core-source']}` : 'as started'}`,
+        `the bank's core: the mock core, ${args.own || args.cluster ? `its data in ${args['core-source']}` : 'as started'}`,
     );
     for (const next of workloads) {
       const renewed = await freshTokens(next.tokens, workloadMs);
@@ -516,6 +540,7 @@ async function main() {
             consents: OFB_CONSENTS,
             fdxConsents: FDX_CONSENTS,
             own: args.own,
+            cluster: args.cluster,
           },
           machine: { cores, loadAverage: loadAverage(), node: process.version },
           platform: { gatewayUrl: urls.gatewayUrl, authUrl: urls.authUrl, supervisorPid },

@@ -76,11 +76,11 @@ describe('the proxy configuration', () => {
   it('balances the replicas with passive health checks, retries and keepalive', () => {
     const conf = renderNginxConfig(options({ health: { failTimeoutS: 3 } }));
     expect(conf).toMatch(
-      /upstream gateway \{\s+server 127\.0\.0\.1:28444 max_fails=1 fail_timeout=3s;\s+server 127\.0\.0\.1:28454 max_fails=1 fail_timeout=3s;\s+keepalive 16;/,
+      /upstream gateway \{\s+server 127\.0\.0\.1:28444 max_fails=3 fail_timeout=3s;\s+server 127\.0\.0\.1:28454 max_fails=3 fail_timeout=3s;\s+keepalive 64;/,
     );
     expect(conf).toContain('proxy_next_upstream error timeout http_502 http_503;');
     expect(conf).toContain('proxy_next_upstream_tries 2;');
-    expect(conf).toContain('proxy_connect_timeout 1000ms;');
+    expect(conf).toContain('proxy_connect_timeout 3000ms;');
     expect(conf).toContain('proxy_set_header Connection "";');
     expect(serverBlock(conf, 8444)).toContain('proxy_pass https://gateway;');
     expect(serverBlock(conf, 3000)).toContain('proxy_pass http://marketplace;');
