@@ -24,6 +24,12 @@ export interface ProxyListener {
   tls: 'mtls' | 'tls' | 'plain';
   /** The replicas, `host:port` each, and how the proxy speaks to them. */
   upstream: { scheme: 'https' | 'http'; servers: string[] };
+  /**
+   * What the proxy itself answers (503, JSON) when no replica can be reached, in the standard of
+   * the paths: `default`, and bodies for path prefixes (the gateway's FDX paths). Omitted: nginx's
+   * own HTML page.
+   */
+  unavailable?: { default: string; byPrefix?: Record<string, string> };
 }
 
 export interface PassiveHealth {
@@ -112,6 +118,13 @@ function safe(value: string, what: string): string {
   return value;
 }
 
+/** A JSON body for `return 503 '…'`: one line, nothing nginx would read as syntax or a variable. */
+function jsonBody(body: string): string {
+  const line = JSON.stringify(JSON.parse(body));
+  if (/['$\\]/.test(line)) throw new Error(`nginx config: an unavailable body may not hold ' $ or \\`);
+  return line;
+}
+
 function listenAddress(host: string, port: number): string {
   return `${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
 }
@@ -177,8 +190,11 @@ export function renderNginxConfig(o: NginxOptions): string {
     `  proxy_set_header ${o.clientCertHeader} $obp_client_cert;`,
     '  proxy_redirect off;',
     `  proxy_connect_timeout ${h.connectTimeoutMs}ms;`,
-    // Non-idempotent requests (POST, PATCH) are retried only when they never reached a replica.
-    '  proxy_next_upstream error timeout http_502 http_503;',
+    // Only a replica that cannot be reached is retried (and counted towards max_fails). A replica's
+    // own 503 is its answer in its standard's format — its database or Temporal is away, for every
+    // replica alike — and passes through; counting it would take every replica out and put the
+    // proxy's 502 in its place. Non-idempotent requests are retried only when they never reached one.
+    '  proxy_next_upstream error timeout;',
     `  proxy_next_upstream_tries ${h.tries};`,
     '  proxy_next_upstream_timeout 10s;',
     '  proxy_ssl_protocols TLSv1.2 TLSv1.3;',
@@ -211,7 +227,28 @@ export function renderNginxConfig(o: NginxOptions): string {
       `    listen ${listenAddress(safe(l.host, 'host'), l.port)}${l.tls === 'plain' ? '' : ' ssl'};`,
     );
     if (l.tls === 'mtls') lines.push('    ssl_verify_client optional_no_ca;');
-    lines.push(`    location / { proxy_pass ${l.upstream.scheme}://${l.name}; }`, '  }');
+    const proxyPass = `proxy_pass ${l.upstream.scheme}://${l.name};`;
+    if (!l.unavailable) lines.push(`    location / { ${proxyPass} }`, '  }');
+    else {
+      // error_page applies to the proxy's own errors only: replicas' answers pass through as sent.
+      const bodies: [string, string][] = [
+        ['/', l.unavailable.default],
+        ...Object.entries(l.unavailable.byPrefix ?? {}),
+      ];
+      bodies.forEach(([prefix, body], i) => {
+        lines.push(
+          `    location ${safe(prefix, 'path prefix')} { ${proxyPass} error_page 502 503 504 =503 @unavailable${i}; }`,
+          `    location @unavailable${i} {`,
+          '      default_type application/json;',
+          '      charset utf-8;',
+          '      charset_types application/json;',
+          '      add_header Retry-After 5 always;',
+          `      return 503 '${jsonBody(body)}';`,
+          '    }',
+        );
+      });
+      lines.push('  }');
+    }
   }
   lines.push('}', '');
   return lines.join('\n');

@@ -14,7 +14,13 @@ import { runMain } from '../lib/main.js';
 import { connectClient, ensureSearchAttributes } from '../lib/temporal.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 import { ensureDevPki } from '../auth/pki/dev-pki.js';
-import { CLIENT_CERT_HEADER, clusterDatabases, planReplicas, type Replica } from '../runtime/cluster.js';
+import {
+  BEHIND_PROXY,
+  CLIENT_CERT_HEADER,
+  clusterDatabases,
+  planReplicas,
+  type Replica,
+} from '../runtime/cluster.js';
 import { ferretDbArgs } from '../runtime/ferretdb.js';
 import { locateNginx, startNginxProcess, type ProxyListener } from '../runtime/nginx.js';
 import { componentChild } from '../runtime/platform-children.js';
@@ -195,9 +201,40 @@ runMain('cluster', async () => {
       servers: replicas.filter((r) => r.component.name === name).map((r) => `127.0.0.1:${r.port}`),
     },
   });
+  // When no replica can be reached, the proxy answers in the standard of the caller, as a replica
+  // whose dependency is away would (api/gateway/ofb/errors.ts, api/gateway/fdx/errors.ts, OAuth).
   const listeners = [
-    listener('auth', cfg.http.authPort, 'mtls'),
-    listener('gateway', cfg.http.gatewayPort, 'mtls'),
+    {
+      ...listener('auth', cfg.http.authPort, 'mtls'),
+      unavailable: {
+        default: JSON.stringify({
+          error: 'temporarily_unavailable',
+          error_description: 'No replica of the authorization server can be reached; try again shortly',
+        }),
+      },
+    },
+    {
+      ...listener('gateway', cfg.http.gatewayPort, 'mtls'),
+      unavailable: {
+        default: JSON.stringify({
+          errors: [
+            {
+              code: 'SERVICE_UNAVAILABLE',
+              title: 'Serviço indisponível',
+              detail: 'No replica of the API gateway can be reached; try again shortly',
+            },
+          ],
+        }),
+        byPrefix: {
+          // The gateway's FDX paths (FDX_BASE in api/gateway/fdx/consents/routes.ts).
+          '/fdx/v6': JSON.stringify({
+            code: 501,
+            message: 'Subsystem unavailable',
+            debugMessage: 'No replica of the API gateway can be reached; try again shortly',
+          }),
+        },
+      },
+    },
     listener('marketplace', cfg.http.marketplacePort, 'plain'),
   ];
   const proxy: ChildSpec = {
@@ -217,7 +254,9 @@ runMain('cluster', async () => {
         logFile: path.join(logDir, 'nginx.log'),
         pidFile: path.join(runDir, 'proxy.pid'),
       }),
-    // Ready when a request through it reaches a ready replica of each component.
+    // Ready when a request through it reaches a ready replica of each component; while those are
+    // not ready (their database or Temporal away) the proxy is not to blame, nor restarted.
+    dependsOn: replicas.filter((r) => BEHIND_PROXY.has(r.component.name)).map((r) => r.name),
     probe: async () => {
       for (const l of listeners) {
         const r = await readyThrough(l);
