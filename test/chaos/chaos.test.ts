@@ -1,5 +1,5 @@
 // Chaos on the cluster profile (`npm run test:chaos`): the platform started once as a bank runs it
-// (scripts/start-cluster.ts; CHAOS_PROFILE=embedded for scripts/start.ts), then broken on purpose,
+// (scripts/start-cluster.ts), then broken on purpose,
 // one fault at a time, under load. Each fault asserts what a bank cares about — nothing lost,
 // nothing duplicated, no request hung past its budget, failures in the standard's error format,
 // service back within a stated ceiling — and adds its figures (requests failed in the fault window,
@@ -16,7 +16,10 @@ import { freeze, killAndAwaitRestart, restartPostgres, until } from './helpers/f
 import { byStatus, Figures } from './helpers/figures.js';
 import { ANSWERED_WITHIN_MS, Load, windowFigures } from './helpers/load.js';
 import { killMidRegistration, killMidReview } from './helpers/held-kills.js';
-import { chaosProfile, startChaosPlatform, type ChaosPlatform } from './helpers/platform.js';
+import { startChaosPlatform, type ChaosPlatform } from './helpers/platform.js';
+import { replayServerHistories } from './helpers/replay.js';
+import { loadConfig } from '../../lib/config.js';
+import { platformDataConverter } from '../../lib/temporal.js';
 import {
   accountsCall,
   authorisedGrant,
@@ -34,7 +37,6 @@ const RECOVERY_CEILING_MS = 90_000;
 const CUT_MS = 30_000;
 
 const log = (line: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}`);
-const clusterOnly = chaosProfile() === 'cluster' ? it : it.skip;
 const figures = new Figures();
 let p: ChaosPlatform;
 let http: Http;
@@ -104,6 +106,15 @@ async function underLoad(
     });
   } finally {
     await Promise.all(loads.map((l) => l.stop()));
+  }
+}
+
+/** No request hung or passed its budget, and every failure was in its standard's error format. */
+function expectFastAnswersInStandardFormat(rows: { hangs: number; slowest: number; malformed: unknown[] }[]) {
+  for (const w of rows) {
+    expect(w.hangs).toBe(0);
+    expect(w.slowest).toBeLessThan(ANSWERED_WITHIN_MS);
+    expect(w.malformed).toEqual([]);
   }
 }
 
@@ -224,32 +235,28 @@ it('every worker killed while it holds an onboarding review: approved once, noti
   });
 }, 300_000);
 
-clusterOnly(
-  'a gateway replica and an AS replica killed under load: the proxy routes around them',
-  async () => {
-    const rows = await underLoad(
-      'SIGKILL gateway-1 + auth-1',
-      async () => {
-        const gw = await killAndAwaitRestart(p, 'gateway-1', RESTART_CEILING_MS);
-        const as = await killAndAwaitRestart(p, 'auth-1', RESTART_CEILING_MS);
-        const [gwS, asS] = await Promise.all([gw.back, as.back]);
-        expect(Math.max(gwS, asS) * 1000).toBeLessThan(RESTART_CEILING_MS);
-        return {
-          at: gw.at,
-          endedAt: Date.now(),
-          note: `replicas back in ${gwS.toFixed(1)} s / ${asS.toFixed(1)} s`,
-        };
-      },
-      { tokens: true },
-    );
-    for (const w of rows) {
-      expect(w.hangs).toBe(0);
-      // Routed around: at most the requests in flight on the killed replica at the kill fail.
-      expect(w.failed).toBeLessThanOrEqual(Math.max(4, Math.ceil(w.requests * 0.02)));
-    }
-  },
-  420_000,
-);
+it('a gateway replica and an AS replica killed under load: the proxy routes around them', async () => {
+  const rows = await underLoad(
+    'SIGKILL gateway-1 + auth-1',
+    async () => {
+      const gw = await killAndAwaitRestart(p, 'gateway-1', RESTART_CEILING_MS);
+      const as = await killAndAwaitRestart(p, 'auth-1', RESTART_CEILING_MS);
+      const [gwS, asS] = await Promise.all([gw.back, as.back]);
+      expect(Math.max(gwS, asS) * 1000).toBeLessThan(RESTART_CEILING_MS);
+      return {
+        at: gw.at,
+        endedAt: Date.now(),
+        note: `replicas back in ${gwS.toFixed(1)} s / ${asS.toFixed(1)} s`,
+      };
+    },
+    { tokens: true },
+  );
+  for (const w of rows) {
+    expect(w.hangs).toBe(0);
+    // Routed around: at most the requests in flight on the killed replica at the kill fail.
+    expect(w.failed).toBeLessThanOrEqual(Math.max(4, Math.ceil(w.requests * 0.02)));
+  }
+}, 420_000);
 
 it('the Temporal server killed under load: reads answer or fail fast in OFB format; consent writes resume', async () => {
   let writesS = 0;
@@ -263,11 +270,7 @@ it('the Temporal server killed under load: reads answer or fail fast in OFB form
       note: `new server process in ${restartS.toFixed(1)} s, consent writes in ${writesS.toFixed(1)} s`,
     };
   });
-  for (const w of rows) {
-    expect(w.hangs).toBe(0);
-    expect(w.slowest).toBeLessThan(ANSWERED_WITHIN_MS);
-    expect(w.malformed).toEqual([]);
-  }
+  expectFastAnswersInStandardFormat(rows);
   expect(writesS * 1000).toBeLessThan(RECOVERY_CEILING_MS);
 }, 420_000);
 
@@ -283,40 +286,42 @@ it('the database cut for 30 s under load: nothing hangs, errors in the standard 
     },
     { tokens: true },
   );
-  for (const w of rows) {
-    expect(w.hangs).toBe(0);
-    expect(w.slowest).toBeLessThan(ANSWERED_WITHIN_MS);
-    expect(w.malformed).toEqual([]);
-  }
+  expectFastAnswersInStandardFormat(rows);
   const { broken } = await everyTrailIntact();
   expect(broken).toEqual([]);
 }, 420_000);
 
-clusterOnly(
-  'PostgreSQL restarted under load: reads answer or fail fast in OFB format; consent writes resume',
-  async () => {
-    const rows = await underLoad(
-      'PostgreSQL restart',
-      async () => {
-        const at = Date.now();
-        await restartPostgres();
-        const endedAt = Date.now();
-        const writesS = await consentWritesResume(endedAt);
-        return {
-          at,
-          endedAt,
-          note: `restart took ${((endedAt - at) / 1000).toFixed(1)} s, consent writes ${writesS.toFixed(1)} s after`,
-        };
-      },
-      { tokens: true },
-    );
-    for (const w of rows) {
-      expect(w.hangs).toBe(0);
-      expect(w.slowest).toBeLessThan(ANSWERED_WITHIN_MS);
-      expect(w.malformed).toEqual([]);
-    }
-    const { broken } = await everyTrailIntact();
-    expect(broken).toEqual([]);
-  },
-  420_000,
-);
+it('PostgreSQL restarted under load: reads answer or fail fast in OFB format; consent writes resume', async () => {
+  const rows = await underLoad(
+    'PostgreSQL restart',
+    async () => {
+      const at = Date.now();
+      await restartPostgres();
+      const endedAt = Date.now();
+      const writesS = await consentWritesResume(endedAt);
+      return {
+        at,
+        endedAt,
+        note: `restart took ${((endedAt - at) / 1000).toFixed(1)} s, consent writes ${writesS.toFixed(1)} s after`,
+      };
+    },
+    { tokens: true },
+  );
+  expectFastAnswersInStandardFormat(rows);
+  const { broken } = await everyTrailIntact();
+  expect(broken).toEqual([]);
+}, 420_000);
+
+it('every workflow the Temporal server ran, through all of the above, replays on the current code', async () => {
+  const { temporal } = loadConfig({ DATA_DIR: p.dataDir });
+  const replayed = await replayServerHistories({
+    address: p.temporalAddress!,
+    namespace: temporal.namespace,
+    dataConverter: platformDataConverter(temporal),
+  });
+  log(`replayed: ${JSON.stringify(replayed.byType)}; failed: ${replayed.failures.length}`);
+  expect(replayed.failures).toEqual([]);
+  // The domains the faults above ran through, each seen at least once.
+  for (const type of ['consent', 'provisioning', 'onboarding'])
+    expect(replayed.byType[type] ?? 0).toBeGreaterThan(0);
+}, 300_000);

@@ -3,10 +3,13 @@
 // embedded one (`scripts/start.ts`, one replica each). Started once per run with its own DATA_DIR,
 // ports and PostgreSQL databases, and everything of it removed afterwards. Children are found by
 // the pid files the launcher writes (`$DATA_DIR/run/<name>.pid`).
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadConfig } from '../../../lib/config.js';
+import { clusterDatabases, clusterPorts } from '../../../runtime/cluster.js';
+import { dropPostgresDatabases } from '../../../runtime/temporal-sql-schema.js';
+import { TEMPORAL_SQL_TOOL, resolveTool } from '../../../runtime/tools.js';
 import { startPlatform, type Platform, type Ports } from '../../../scripts/soak/platform.js';
 
 export type Profile = 'cluster' | 'embedded';
@@ -26,25 +29,8 @@ export interface ChaosPlatform extends Platform {
   workerReadyz(name: string): string;
 }
 
-/** Ports clear of the ephemeral range; TEMPORAL_PORT has 10 free above it, replicas live at +20000. */
-export function chaosPorts(base: number): Ports {
-  return {
-    TEMPORAL_PORT: base,
-    TEMPORAL_UI_PORT: base + 20,
-    MONGODB_PORT: base + 21,
-    MARKETPLACE_PORT: base + 22,
-    WORKER_PORT: base + 30,
-    AUTH_PORT: base + 40,
-    GATEWAY_PORT: base + 41,
-    CORE_BANKING_PORT: base + 42,
-  };
-}
-
-export const chaosProfile = (): Profile =>
-  process.env.CHAOS_PROFILE === 'embedded' ||
-  !existsSync(new URL('../../../scripts/start-cluster.ts', import.meta.url))
-    ? 'embedded'
-    : 'cluster';
+/** The chaos tests break replicas, so they run on the cluster profile (`scripts/start-cluster.ts`). */
+export const chaosProfile = (): Profile => 'cluster';
 
 const ENTRIES: Record<string, string> = {
   worker: 'workers/main.ts',
@@ -56,7 +42,7 @@ const ENTRIES: Record<string, string> = {
 export async function startChaosPlatform(log: (line: string) => void): Promise<ChaosPlatform> {
   const profile = chaosProfile();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'obp-chaos-'));
-  const ports = chaosPorts(Number(process.env.CHAOS_PORT_BASE ?? 11_300));
+  const ports = clusterPorts(Number(process.env.CHAOS_PORT_BASE ?? 11_300)) as Ports;
   const prefix = `chaos_${process.pid}`;
   const replicaCount = Number(process.env.CLUSTER_REPLICAS ?? 2);
   log(`starting the ${profile} profile (DATA_DIR ${dataDir})`);
@@ -74,8 +60,8 @@ export async function startChaosPlatform(log: (line: string) => void): Promise<C
         ? { CLUSTER_DATABASE_PREFIX: prefix, CLUSTER_REPLICAS: String(replicaCount) }
         : {}),
     },
-  }).catch((err: unknown) => {
-    if (profile === 'cluster') dropDatabases(prefix);
+  }).catch(async (err: unknown) => {
+    if (profile === 'cluster') await dropDatabases(prefix);
     throw err;
   });
   const runDir = path.join(dataDir, 'run');
@@ -110,7 +96,7 @@ export async function startChaosPlatform(log: (line: string) => void): Promise<C
     },
     stop: async () => {
       const result = await platform.stop();
-      if (profile === 'cluster') dropDatabases(prefix);
+      if (profile === 'cluster') await dropDatabases(prefix);
       // CHAOS_KEEP_DATA=1 keeps the logs (and pid files) for a look after a failed run.
       if (process.env.CHAOS_KEEP_DATA) log(`the platform's data and logs are kept: ${dataDir}`);
       else rmSync(dataDir, { recursive: true, force: true });
@@ -146,18 +132,9 @@ function processesWith(dataDir: string, entry: string): number[] {
   return found;
 }
 
-function dropDatabases(prefix: string) {
-  for (const suffix of ['temporal', 'temporal_visibility', 'ferretdb'])
-    try {
-      execFileSync('psql', [
-        '-h',
-        '127.0.0.1',
-        '-U',
-        'postgres',
-        '-c',
-        `DROP DATABASE IF EXISTS ${prefix}_${suffix} WITH (FORCE)`,
-      ]);
-    } catch {
-      // reported by psql on stderr; a later run uses another prefix
-    }
+/** This run's databases, whatever state it ended in (Temporal's SQL tool: no psql needed). */
+async function dropDatabases(prefix: string) {
+  const sqlTool = await resolveTool(TEMPORAL_SQL_TOOL, () => undefined);
+  const dbs = clusterDatabases(loadConfig({ CLUSTER_DATABASE_PREFIX: prefix }));
+  await dropPostgresDatabases({ sqlTool: sqlTool.path, databases: Object.values(dbs) });
 }
