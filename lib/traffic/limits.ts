@@ -1,7 +1,7 @@
 // The platform's traffic limits, as data: OFB's per-origin classes and their floors, which class
 // each endpoint is in, the global ceiling, OFB's optional operational limits, and the limits of
 // the pages people log in, sign up and enrol on. The environment overrides the numbers
-// (lib/config.ts, the README's configuration table); the tables here are the platform's reading
+// (lib/config.ts, docs/configuration.md); the tables here are the platform's reading
 // of the standards and change with the code.
 //
 // OFB (Requisitos não funcionais, "Limites de tráfego"): a data holder that limits traffic must
