@@ -73,6 +73,10 @@ const UNAVAILABLE_ERRORS = new Set([
 ]);
 // Server errors of the same kind: MaxTimeMSExpired, and a server shutting down or not primary.
 const UNAVAILABLE_CODES = new Set([50, 91, 189, 10107, 11600, 11602, 13435, 13436]);
+// FerretDB on PostgreSQL passes PostgreSQL's own refusal on as a server error: a connection
+// exception (08…), a server shutting down or starting (57P01–57P03), out of connections (53300),
+// or no server to connect to at all (pgx's "failed to connect to `user=…`: dial error").
+const POSTGRES_UNAVAILABLE = /SQLSTATE (08[0-9A-Z]{3}|57P0[123]|53300)\b|failed to connect to `/;
 // gRPC UNAVAILABLE and DEADLINE_EXCEEDED (Temporal's frontend away or silent).
 const GRPC_UNAVAILABLE = new Set([4, 14]);
 
@@ -90,6 +94,7 @@ export function isDependencyFailure(err: unknown): boolean {
     };
     if (name && UNAVAILABLE_ERRORS.has(name)) return true;
     if (name?.startsWith('Mongo') && typeof code === 'number' && UNAVAILABLE_CODES.has(code)) return true;
+    if (name?.startsWith('Mongo') && POSTGRES_UNAVAILABLE.test(message ?? '')) return true;
     // mongoose: a command issued while the connection is not (yet) open.
     if (name === 'MongooseError' && /buffering timed out|before initial connection/.test(message ?? ''))
       return true;

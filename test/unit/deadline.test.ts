@@ -19,6 +19,36 @@ describe('isDependencyFailure', () => {
     expect(isDependencyFailure(named('ServiceError', { code: 14, metadata: {} }))).toBe(true);
   });
 
+  it("recognises FerretDB passing on PostgreSQL's refusals while it restarts, as the chaos run saw them", () => {
+    const ferret = (message: string) =>
+      Object.assign(new Error(message), { name: 'MongoServerError', code: 1 });
+    expect(
+      isDependencyFailure(
+        ferret(
+          '[msg_insert.go:168 handler.(*Handler).MsgInsert] FATAL: terminating connection due to administrator command (SQLSTATE 57P01)',
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      isDependencyFailure(
+        ferret(
+          'failed to connect to `user=postgres database=obp_ferretdb`: server error: FATAL: the database system is shutting down (SQLSTATE 57P03)',
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      isDependencyFailure(
+        ferret(
+          'failed to connect to `user=postgres database=obp_ferretdb`:\n\t127.0.0.1:5432 (127.0.0.1): dial error: dial tcp 127.0.0.1:5432: connect: connection refused',
+        ),
+      ),
+    ).toBe(true);
+    // A query PostgreSQL refused on its merits is a bug or a bad request, not an outage.
+    expect(isDependencyFailure(ferret('ERROR: invalid input syntax for type json (SQLSTATE 22P02)'))).toBe(
+      false,
+    );
+  });
+
   it('leaves bugs and refusals alone', () => {
     expect(isDependencyFailure(new TypeError('undefined is not a function'))).toBe(false);
     expect(isDependencyFailure(named('MongoServerError', { code: 11000 }))).toBe(false);
