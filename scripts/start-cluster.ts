@@ -27,7 +27,7 @@ import { componentChild } from '../runtime/platform-children.js';
 import { readyBanner, superviseUntilStopped } from '../runtime/platform-run.js';
 import { assertPortFree } from '../runtime/ports.js';
 import { databaseReadiness, httpReadiness, temporalReadiness, type Probe } from '../runtime/probes.js';
-import { reapStaleProcess, startProcess } from '../runtime/process.js';
+import { reapStaleProcess, startProcess, waitUntilReady } from '../runtime/process.js';
 import type { ChildSpec, Readiness } from '../runtime/supervisor.js';
 import {
   checkSqlVisibilitySlots,
@@ -281,7 +281,8 @@ runMain('cluster', async () => {
         await connection.close();
       }
       // New search attributes reach the frontend's cache some seconds after they are written.
-      await waitFor(
+      await waitUntilReady(
+        undefined,
         () =>
           temporalServerAnswers(
             temporalAddress,
@@ -365,13 +366,5 @@ async function assertRedis(url: string): Promise<void> {
     );
   } finally {
     redis.disconnect();
-  }
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new StartupError(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
   }
 }
