@@ -53,20 +53,29 @@ export function temporalChild(cfg: Config, binary: string | undefined, paths: Pa
   };
 }
 
-/** Embedded FerretDB (same port and data directory on every restart), or the configured database watched. */
-export function databaseChild(cfg: Config, binary: string | undefined, paths: Paths): Dependency {
+/**
+ * Embedded FerretDB (same port and data directory on every restart) — on SQLite, or on the
+ * PostgreSQL database `postgresqlUrl` names (the cluster profile) — or the configured database watched.
+ */
+export function databaseChild(
+  cfg: Config,
+  binary: string | undefined,
+  paths: Paths,
+  postgresqlUrl?: string,
+): Dependency {
   const { port, dataDir, stateDir } = cfg.mongo.devServer;
-  const uri = binary ? ferretDbUri(port) : cfg.mongo.uri;
+  // The pool cap guards FerretDB's SQLite pool (runtime/ferretdb.ts); PostgreSQL needs none.
+  const uri = !binary ? cfg.mongo.uri : postgresqlUrl ? `mongodb://127.0.0.1:${port}/` : ferretDbUri(port);
   const probe = databaseReadiness(uri, cfg.mongo.database);
   const spawn = binary
     ? () => {
-        mkdirSync(dataDir, { recursive: true });
+        if (!postgresqlUrl) mkdirSync(dataDir, { recursive: true });
         mkdirSync(stateDir, { recursive: true });
         const logFile = path.join(paths.logDir, 'ferretdb.log');
         return startProcess({
           name: 'ferretdb',
           command: binary,
-          args: ferretDbArgs({ binary, port, dataDir, stateDir, logFile }),
+          args: ferretDbArgs({ binary, port, dataDir, stateDir, logFile, postgresqlUrl }),
           logFile,
           pidFile: path.join(paths.runDir, 'ferretdb.pid'),
         });

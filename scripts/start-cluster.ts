@@ -21,13 +21,12 @@ import {
   planReplicas,
   type Replica,
 } from '../runtime/cluster.js';
-import { ferretDbArgs } from '../runtime/ferretdb.js';
 import { locateNginx, startNginxProcess, type ProxyListener } from '../runtime/nginx.js';
-import { componentChild } from '../runtime/platform-children.js';
+import { componentChild, databaseChild } from '../runtime/platform-children.js';
 import { readyBanner, superviseUntilStopped } from '../runtime/platform-run.js';
 import { assertPortFree } from '../runtime/ports.js';
-import { databaseReadiness, httpReadiness, temporalReadiness, type Probe } from '../runtime/probes.js';
-import { reapStaleProcess, startProcess, waitUntilReady } from '../runtime/process.js';
+import { httpReadiness, temporalReadiness } from '../runtime/probes.js';
+import { reapStaleProcess, waitUntilReady } from '../runtime/process.js';
 import type { ChildSpec, Readiness } from '../runtime/supervisor.js';
 import {
   checkSqlVisibilitySlots,
@@ -166,29 +165,8 @@ runMain('cluster', async () => {
   };
 
   const postgresqlUrl = `${cfg.cluster.postgresUrl}/${dbs.ferretdb}`;
-  const mongoUri = `mongodb://127.0.0.1:${cfg.mongo.devServer.port}/`;
-  const databaseProbe: Probe = databaseReadiness(mongoUri, cfg.mongo.database);
-  const database: ChildSpec = {
-    name: 'ferretdb',
-    spawn: () => {
-      const logFile = path.join(logDir, 'ferretdb.log');
-      return startProcess({
-        name: 'ferretdb',
-        command: ferret.path,
-        args: ferretDbArgs({
-          binary: ferret.path,
-          port: cfg.mongo.devServer.port,
-          postgresqlUrl,
-          stateDir: path.join(configDir, 'ferretdb-state'),
-          logFile,
-        }),
-        logFile,
-        pidFile: path.join(runDir, 'ferretdb.pid'),
-      });
-    },
-    probe: () => databaseProbe.probe(),
-    startTimeoutMs: 30_000,
-  };
+  const database = databaseChild(cfg, ferret.path, { logDir, runDir }, postgresqlUrl);
+  const mongoUri = database.address;
 
   const pki = cfg.tls.pkiDir;
   const listener = (name: string, port: number, tls: ProxyListener['tls']): ProxyListener => ({
@@ -270,7 +248,7 @@ runMain('cluster', async () => {
   return superviseUntilStopped({
     cfg,
     logger,
-    close: () => Promise.all([temporalProbe.close(), databaseProbe.close()]),
+    close: () => Promise.all([temporalProbe.close(), database.close()]),
     bringUp: async (supervisor) => {
       supervisor.add(temporal);
       await supervisor.whenReady('temporal');
@@ -294,12 +272,12 @@ runMain('cluster', async () => {
       );
       logger.info({ address: temporalAddress, shards: 4 }, 'Temporal server ready');
       supervisor.add(temporalUi);
-      supervisor.add(database);
-      await supervisor.whenReady('ferretdb');
+      supervisor.add(database.spec);
+      await supervisor.whenReady(database.spec.name);
 
       const env = { ...process.env, TEMPORAL_ADDRESS: temporalAddress, MONGODB_URI: mongoUri };
       if (!cfg.tls.certPath || !cfg.gateway.clientCertPath) await ensureDevPki(pki, logger);
-      const deps = { root, env, database: 'ferretdb', temporal: 'temporal', runDir };
+      const deps = { root, env, database: database.spec.name, temporal: 'temporal', runDir };
       const add = (r: Replica) => supervisor.add(componentChild(cfg, r.component, deps, r));
       // The first replica of each creates what is made once (development keys, schedules); the
       // others start when it is there.
