@@ -17,7 +17,7 @@ import type { Logger } from '../../lib/logger.js';
 import { insightsAssetsRouter } from '../../lib/analytics/insights-view.js';
 import { consentAdminRouter } from '../consent-admin/index.js';
 import { selfServiceRouter } from '../self-service/index.js';
-import type { Pem } from '../../auth/pki/dev-pki.js';
+import type { Pem } from '../../lib/pki/dev-pki.js';
 import { TASK_QUEUES } from '../../workflows/task-queues.js';
 import { applicationService, type ApplicationDeps } from './applications/service.js';
 import type { SupportContact } from './catalog/products.js';

@@ -20,7 +20,7 @@ import {
   postmanEnvironment,
   type PostmanInput,
 } from '../../api/marketplace/postman/collection.js';
-import { issueCertificate, type Pem } from '../../auth/pki/dev-pki.js';
+import { issueCertificate, type Pem } from '../../lib/pki/dev-pki.js';
 import { problemErrorHandler, sendProblem } from '../../lib/http/problem.js';
 import { closeServer, createComponentApp } from '../../lib/http/server.js';
 import { launchBrowser } from '../helpers/browser.js';

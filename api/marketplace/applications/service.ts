@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import type { Pem } from '../../../auth/pki/dev-pki.js';
+import type { Pem } from '../../../lib/pki/dev-pki.js';
 import type { Models } from '../../../db/models/index.js';
 import { fieldErrors } from '../../../lib/http/problem.js';
 import {
