@@ -16,8 +16,9 @@ export default tseslint.config(
     },
   },
   {
-    // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O.
-    files: ['workflows/**/*.ts'],
+    // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O. The search
+    // attribute keys workflows upsert are bundled with them.
+    files: ['workflows/**/*.ts', 'lib/temporal-search-attributes.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -25,7 +25,7 @@ import {
   ClientStatusAttribute,
   OrganizationId,
   Standard,
-} from '../../../workflows/search-attributes.js';
+} from '../../../lib/temporal-search-attributes.js';
 import { MarketplaceError } from '../errors.js';
 import { approvedOrganization } from '../organization-guard.js';
 import {
