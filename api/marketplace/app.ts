@@ -20,7 +20,7 @@ import { selfServiceRouter } from '../self-service/index.js';
 import type { Pem } from '../../lib/pki/dev-pki.js';
 import { TASK_QUEUES } from '../../workflows/task-queues.js';
 import { applicationService, type ApplicationDeps } from './applications/service.js';
-import type { SupportContact } from './catalog/products.js';
+import type { SupportContact } from '../../lib/products.js';
 import { catalogRouter } from './catalog/routes.js';
 import { portalRouter } from './portal/index.js';
 import { organizationEnrolment, type OrganizationsDeps } from './routes/organizations.js';

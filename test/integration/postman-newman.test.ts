@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
-import { findProduct, PRODUCTS, type SupportContact } from '../../api/marketplace/catalog/products.js';
+import { findProduct, PRODUCTS, type SupportContact } from '../../lib/products.js';
 import { catalogRouter } from '../../api/marketplace/catalog/routes.js';
 import { DEFAULT_FDX_SPECS_DIR } from '../../api/marketplace/catalog/specs.js';
 import {

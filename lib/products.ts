@@ -2,7 +2,7 @@
 // its clients may be granted, the plans on offer, whether the bank approves each request by hand,
 // and where its OpenAPI description lives (OFB: vendored under specs/ofb; FDX: read at run time
 // from FDX_SPECS_DIR, since FDX's licence forbids copying the files into the project).
-import type { StandardValue } from '../../../db/models/organization.js';
+import type { StandardValue } from '../db/models/organization.js';
 
 export interface SupportContact {
   name: string;
