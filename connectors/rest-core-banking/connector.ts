@@ -1,17 +1,17 @@
 // `rest-core-banking`: a core banking system that speaks the mock core's JSON contract over HTTP
-// (connectors/mock-core-banking/contract.ts). A 404 with the contract's not-found codes is "no
+// (connectors/sdk/core-rest-contract.ts). A 404 with the contract's not-found codes is "no
 // such thing for this customer" (undefined or empty); anything that is not an answer — refused
 // connection, timeout, 5xx, a body off contract — is ConnectorUnavailable, which the worker
 // retries and counts in its circuit breaker. Nothing here logs, and errors carry no customer data.
 import { Agent, request } from 'undici';
 import {
   NOT_FOUND_CODES,
+  clampLimit,
   corePaths,
   type CoreError,
   type CoreItem,
   type CorePage,
-} from '../mock-core-banking/contract.js';
-import { clampLimit } from '../mock-core-banking/paging.js';
+} from '../sdk/core-rest-contract.js';
 import {
   ConnectorRequestRefused,
   ConnectorUnavailable,
