@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { ErrorRequestHandler, Express, Request, Response } from 'express';
 import type { Database } from '../../db/connection.js';
-import { checkDatabaseReads } from '../../db/connection.js';
+import { checkDatabaseReads } from '../../lib/mongo/connection.js';
 import {
   budgetAnswered,
   isDependencyFailure,
