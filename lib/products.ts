@@ -12,7 +12,7 @@ export interface SupportContact {
   website: string;
 }
 
-export interface Plan {
+interface Plan {
   id: string;
   name: string;
   /** Calls per minute the plan allows a client, shown to the developer. */

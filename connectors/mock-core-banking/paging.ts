@@ -55,7 +55,7 @@ export const dayInBounds = (date: string, b: Bounds): boolean => {
   return start <= b.toMs && start + DAY_MS - 1 >= b.fromMs;
 };
 
-export function encodeCursor(bookedAt: string, id: string): string {
+function encodeCursor(bookedAt: string, id: string): string {
   return Buffer.from(`${Date.parse(bookedAt)}~${id}`).toString('base64url');
 }
 

@@ -7,7 +7,7 @@ import { replaceManyById } from '../../lib/mongo/replace-by-id.js';
 import type { Dataset } from './dataset.js';
 import { bucketId, CORE_LAYOUT, type CoreModels } from './models.js';
 
-export const DATASET_MARKER = 'demo';
+const DATASET_MARKER = 'demo';
 
 export interface SeedCounts {
   customers: number;

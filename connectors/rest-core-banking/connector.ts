@@ -39,8 +39,8 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { inSpan, SpanKind, tracingOn, withTraceContext } from '../../lib/tracing/spans.js';
 
-export const DEFAULT_CORE_BANKING_URL = 'http://127.0.0.1:8600';
-export const DEFAULT_TIMEOUT_MS = 5000;
+const DEFAULT_CORE_BANKING_URL = 'http://127.0.0.1:8600';
+const DEFAULT_TIMEOUT_MS = 5000;
 
 export interface RestCoreBankingOptions {
   /** Base URL of the core banking service, e.g. http://core.bank.internal:8600. */
@@ -59,7 +59,7 @@ export class CoreBankingRequestRefused extends ConnectorRequestRefused {
 const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
 
 /** A contract path with its ids as placeholders, for traces: `/core/v1/customers/{customerId}/accounts`. */
-export function pathTemplate(path: string): string {
+function pathTemplate(path: string): string {
   const ids: Record<string, string> = {
     customers: '{customerId}',
     accounts: '{accountId}',

@@ -28,7 +28,7 @@ export const corePaths = {
 
 /** 404 codes that mean "no such thing for this customer": the connector answers undefined or empty. */
 export const NOT_FOUND_CODES = ['CUSTOMER_NOT_FOUND', 'ACCOUNT_NOT_FOUND', 'CREDIT_CARD_NOT_FOUND'] as const;
-export type NotFoundCode = (typeof NOT_FOUND_CODES)[number];
+type NotFoundCode = (typeof NOT_FOUND_CODES)[number];
 
 export type ErrorCode = NotFoundCode | 'INVALID_PARAMETER' | 'NOT_FOUND' | 'INTERNAL_ERROR' | 'UNAVAILABLE';
 

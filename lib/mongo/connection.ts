@@ -25,13 +25,13 @@ mongoose.set('autoCreate', true);
 mongoose.set('strictQuery', true);
 
 /** Used when the caller gives none (tests, scripts): MONGODB_OPERATION_TIMEOUT's default. */
-export const DEFAULT_OPERATION_TIMEOUT_MS = 5000;
+const DEFAULT_OPERATION_TIMEOUT_MS = 5000;
 
 export type DatabaseConfig = Pick<MongoConfig, 'uri' | 'database' | 'connectTimeoutMs'> &
   Partial<Pick<MongoConfig, 'operationTimeoutMs'>>;
 
 /** The driver's deadlines, all from the one operation timeout. */
-export function driverTimeouts(operationTimeoutMs: number) {
+function driverTimeouts(operationTimeoutMs: number) {
   return {
     serverSelectionTimeoutMS: operationTimeoutMs,
     // Opening a connection, and each heartbeat of the server monitor: a silent server is marked
