@@ -16,7 +16,7 @@ import {
   type Measures,
   type RollupDimensions,
 } from '../db/models/analytics-rollup.js';
-import { replaceManyById } from '../db/replace-by-id.js';
+import { replaceManyById } from '../lib/mongo/replace-by-id.js';
 import { ROLLUP_WATERMARK_ID } from '../db/models/analytics-state.js';
 import type { Models } from '../db/models/index.js';
 import {

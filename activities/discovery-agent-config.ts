@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENDPOINTS } from '../auth/endpoints.js';
 import { DISCOVERY_AGENT_TOKEN_FILE, devSecretKey } from '../auth/dev-secrets.js';
-import { ensureDevPki } from '../auth/pki/dev-pki.js';
+import { ensureDevPki } from '../lib/pki/dev-pki.js';
 import type { Models } from '../db/models/index.js';
 import type { Config } from '../lib/config.js';
 import { tlsFetch } from '../lib/http/tls-fetch.js';

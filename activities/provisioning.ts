@@ -13,7 +13,7 @@ import { insertOnce } from '../db/insert-once.js';
 import type { Models } from '../db/models/index.js';
 import { clientIdFor, type Application, type ClientStatus } from '../db/models/application.js';
 import { open, seal } from '../lib/crypto/secret-box.js';
-import { scopesFor } from '../api/marketplace/catalog/products.js';
+import { scopesFor } from '../lib/products.js';
 import type { NewCredential } from '../workflows/provisioning.js';
 import { recordTransition } from './transition-events.js';
 

@@ -3,7 +3,7 @@
 import type { Express } from 'express';
 import type Provider from 'oidc-provider';
 import type { Database } from '../db/connection.js';
-import { checkDatabaseReads } from '../db/connection.js';
+import { checkDatabaseReads } from '../lib/mongo/connection.js';
 import { authDependencyErrorHandler, sendAuthUnavailable } from './unavailable.js';
 import { answerUnknownRoutes, authErrorHandler } from './client-errors.js';
 import { createMetrics, type Metrics } from '../lib/http/metrics.js';

@@ -28,7 +28,7 @@ import { readerFromConfig } from '../connectors/index.js';
 import { createMetrics } from '../lib/http/metrics.js';
 import { trafficCounters } from '../lib/traffic/counters.js';
 import { lockAcrossReplicasFrom } from '../lib/replica-lock.js';
-import { DEV_GATEWAY_CLIENT_DN } from './pki/dev-pki.js';
+import { DEV_GATEWAY_CLIENT_DN } from '../lib/pki/dev-pki.js';
 import { createProvider, issueRegistrationToken } from './provider.js';
 import { DISCOVERY_AGENT_POLICY, FAPI_CLIENT_POLICY } from './registration-policy.js';
 

@@ -10,10 +10,10 @@ import { createConnector } from './sdk/registry.js';
 import './mock-core-banking/connector.js';
 import './rest-core-banking/connector.js';
 
-export { connectorNames, createConnector } from './sdk/registry.js';
+export { createConnector } from './sdk/registry.js';
 
 /** The connector CONNECTOR names, with the options its factory reads. */
-export function connectorFromConfig(cfg: Config['connectors']): BankConnector {
+function connectorFromConfig(cfg: Config['connectors']): BankConnector {
   return createConnector(cfg.connector, {
     url: cfg.coreBanking.url,
     timeoutMs: String(cfg.coreBanking.timeoutMs),

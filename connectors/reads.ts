@@ -24,7 +24,7 @@ import {
 } from './sdk/connector.js';
 import { ConnectorCircuitOpen, guardConnector, type BreakerOptions, type RetryBudget } from './sdk/guard.js';
 
-export interface ConsentedResource {
+interface ConsentedResource {
   resourceId: string;
   type: 'ACCOUNT' | 'CREDIT_CARD';
   /** UNAVAILABLE: closed, or gone from the core since the customer chose it. */
@@ -95,7 +95,7 @@ export interface ReaderOptions {
 /** A read's deadline inside a request budget: a tenth is left to write the standard's answer. */
 export const readDeadlineWithin = (requestBudgetMs: number) => Math.round(requestBudgetMs * 0.9);
 
-export const DEFAULT_READ_DEADLINE_MS = readDeadlineWithin(10_000);
+const DEFAULT_READ_DEADLINE_MS = readDeadlineWithin(10_000);
 
 /** The reads of one process: one breaker per connector, shared by every call. */
 export function connectorReader(o: ReaderOptions): DataFetcher {

@@ -65,7 +65,7 @@ const perWindow = (fallback: number, unit: string) =>
     .min(1, { error: `a whole number of calls per ${unit} (at least 1)` })
     .default(fallback);
 
-export const envSchema = z
+const envSchema = z
   .object({
     NODE_ENV: z
       .enum(['development', 'test', 'production'], { error: 'development, test or production' })
@@ -399,7 +399,7 @@ export const envSchema = z
     }
   });
 
-export type Env = z.infer<typeof envSchema>;
+type Env = z.infer<typeof envSchema>;
 
 export interface TemporalConfig {
   /** host:port of the frontend. */

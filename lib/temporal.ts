@@ -10,7 +10,7 @@ import { PayloadEncryptionCodec } from './crypto/payload-codec.js';
 import { DependencyUnreachableError, StartupError, errorMessage } from './errors.js';
 import type { Logger } from './logger.js';
 import { retryUntilDeadline } from './retry.js';
-import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
+import { ALL_SEARCH_ATTRIBUTES } from './temporal-search-attributes.js';
 
 function readPem(file: string | undefined, variable: string): Buffer | undefined {
   if (!file) return undefined;

@@ -4,7 +4,7 @@
 import { constants } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ServerOptions } from 'node:https';
-import { ensureDevPki } from '../auth/pki/dev-pki.js';
+import { ensureDevPki } from './pki/dev-pki.js';
 import type { Config } from './config.js';
 import { StartupError, errorMessage } from './errors.js';
 import type { Logger } from './logger.js';

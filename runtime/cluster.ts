@@ -9,7 +9,7 @@ import { COMPONENTS, type Component } from './components.js';
 /** The header the proxy puts the client certificate in (URL-encoded PEM), and the replicas read. */
 export const CLIENT_CERT_HEADER = 'x-ssl-client-cert';
 /** Where the proxy connects from: the only address whose certificate header a replica believes. */
-export const PROXY_ADDRESS = '127.0.0.1';
+const PROXY_ADDRESS = '127.0.0.1';
 /** Components reached through the proxy; the rest are reached directly (the worker has no public API). */
 export const BEHIND_PROXY: ReadonlySet<string> = new Set(['auth', 'gateway', 'marketplace']);
 /** The bank's core stand-in is not part of the platform: one instance, as with `npm start`. */
@@ -31,14 +31,14 @@ export interface Replica {
  * (8444 → 28444, 28454, …), so the public ports stay what `npm start` uses; the worker's health
  * port counts up from WORKER_PORT.
  */
-export function replicaPort(c: Component, cfg: Config, index: number): number {
+function replicaPort(c: Component, cfg: Config, index: number): number {
   const port = c.port(cfg);
   if (BEHIND_PROXY.has(c.name)) return port + 20_000 + 10 * index;
   return port + index;
 }
 
 /** The public URLs every replica uses for itself and the others: all through the proxy. */
-export function publicUrls(cfg: Config): Record<string, string> {
+function publicUrls(cfg: Config): Record<string, string> {
   return {
     AUTH_ISSUER: cfg.auth.issuer,
     GATEWAY_URL: cfg.auth.resourceServer,

@@ -25,7 +25,7 @@ export interface FerretDbOptions {
  * flight together cannot take the whole pool and wait on each other forever. (A real MongoDB,
  * given by MONGODB_URI, keeps the driver's default.)
  */
-export const FERRETDB_MAX_POOL_SIZE = 8;
+const FERRETDB_MAX_POOL_SIZE = 8;
 
 /** The connection string of an embedded FerretDB on `port`, with the pool cap above. */
 export function ferretDbUri(port: number): string {
@@ -77,7 +77,7 @@ export async function startFerretDb(o: FerretDbOptions): Promise<ManagedProcess 
 }
 
 /** True once the server answers a ping. */
-export async function mongoAnswers(uri: string): Promise<boolean> {
+async function mongoAnswers(uri: string): Promise<boolean> {
   const conn = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 1000 });
   try {
     await conn.asPromise();

@@ -32,7 +32,7 @@ export interface ProxyListener {
   unavailable?: { default: string; byPrefix?: Record<string, string> };
 }
 
-export interface PassiveHealth {
+interface PassiveHealth {
   /** Failed attempts within failTimeoutS that take a replica out for failTimeoutS. */
   maxFails: number;
   failTimeoutS: number;
@@ -48,7 +48,7 @@ export interface PassiveHealth {
  * and 1 s (measured under 64 connections) every replica was taken out at once and the proxy
  * answered 502 "no live upstreams" to nearly every call.
  */
-export const DEFAULT_HEALTH: PassiveHealth = {
+const DEFAULT_HEALTH: PassiveHealth = {
   maxFails: 3,
   failTimeoutS: 5,
   connectTimeoutMs: 3000,
@@ -79,7 +79,7 @@ export interface NginxOptions {
  * offers the DHE suites FAPI allows only with explicit parameters (byte for byte what
  * `openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048` prints).
  */
-export const FFDHE2048_PEM = `-----BEGIN DH PARAMETERS-----
+const FFDHE2048_PEM = `-----BEGIN DH PARAMETERS-----
 MIIBCAKCAQEA//////////+t+FRYortKmq/cViAnPTzx2LnFg84tNpWp4TZBFGQz
 +8yTnc4kmz75fS/jY2MMddj2gbICrsRhetPfHtXV/WVhJDP1H18GbtCFY2VVPe0a
 87VXE15/V8k1mE8McODmi3fipona8+/och3xWKE2rec1MKzKT0g6eXq8CrGCsyT7
@@ -255,7 +255,7 @@ export function renderNginxConfig(o: NginxOptions): string {
 }
 
 /** Write the config and the DH parameters under runDir; returns where everything is. */
-export function writeNginxConfig(o: NginxOptions): NginxFiles {
+function writeNginxConfig(o: NginxOptions): NginxFiles {
   const f = nginxFiles(o.runDir);
   mkdirSync(path.join(o.runDir, 'tmp'), { recursive: true });
   // Started as root, nginx's workers run as nobody: they must reach the temp directories nginx
@@ -290,7 +290,7 @@ export function locateNginx(env: NodeJS.ProcessEnv = process.env, candidates = C
 }
 
 /** `nginx -t` on the written config: a bad file fails here with nginx's own words. */
-export function checkNginxConfig(binary: string, runDir: string): void {
+function checkNginxConfig(binary: string, runDir: string): void {
   const f = nginxFiles(runDir);
   const r = spawnSync(binary, ['-t', '-q', '-e', f.errorLog, '-p', runDir, '-c', f.confPath], {
     encoding: 'utf8',

@@ -29,7 +29,7 @@ export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, unknown> = {
   'frontend.enableServerVersionCheck': false,
 };
 
-export function devServerArgs(o: TemporalDevServerOptions): string[] {
+function devServerArgs(o: TemporalDevServerOptions): string[] {
   const args = [
     'server',
     'start-dev',
@@ -85,7 +85,7 @@ export async function startTemporalDevServer(
 }
 
 /** True once the frontend accepts connections and knows the namespace. */
-export async function temporalAnswers(address: string, namespace: string): Promise<boolean> {
+async function temporalAnswers(address: string, namespace: string): Promise<boolean> {
   const connection = await Connection.connect({ address, connectTimeout: 1000 });
   try {
     await connection.workflowService.describeNamespace({ namespace });

@@ -69,7 +69,7 @@ const ENV_NAME = 'cluster';
 const PASSWORD_ENV = 'TEMPORAL_POSTGRES_PASSWORD';
 
 /** The dev server's settings, plus nothing else: the platform must behave the same on both. */
-export function temporalServerDynamicConfig(): string {
+function temporalServerDynamicConfig(): string {
   const doc = Object.fromEntries(
     Object.entries(DEV_SERVER_DYNAMIC_CONFIG).map(([key, value]) => [key, [{ value, constraints: {} }]]),
   );
@@ -97,7 +97,7 @@ function checkPorts(ports: TemporalServerPorts): void {
 }
 
 /** The server's static config (`<configDir>/cluster.yaml`). */
-export function temporalServerConfig(o: TemporalServerOptions): string {
+function temporalServerConfig(o: TemporalServerOptions): string {
   const ports = o.ports ?? temporalServerPorts();
   checkPorts(ports);
   const db = o.databases ?? DEFAULT_TEMPORAL_DATABASES;
@@ -179,7 +179,7 @@ export function temporalServerConfig(o: TemporalServerOptions): string {
 
 const PASSWORD_PLACEHOLDER = '__TEMPORAL_POSTGRES_PASSWORD__';
 
-export function writeTemporalServerConfig(o: TemporalServerOptions): void {
+function writeTemporalServerConfig(o: TemporalServerOptions): void {
   mkdirSync(o.configDir, { recursive: true });
   writeFileSync(path.join(o.configDir, `${ENV_NAME}.yaml`), temporalServerConfig(o));
   writeFileSync(path.join(o.configDir, 'dynamic-config.yaml'), temporalServerDynamicConfig());
@@ -232,7 +232,7 @@ const GRPC_ALREADY_EXISTS = 6;
  * Custom search attribute slots per type in SQL visibility (PostgreSQL schema v1.9: Keyword01–10,
  * Bool/Datetime/Double/Int/KeywordList/Text 01–03): a namespace cannot hold more of each type.
  */
-export const SQL_VISIBILITY_SLOTS: Record<string, number> = {
+const SQL_VISIBILITY_SLOTS: Record<string, number> = {
   KEYWORD: 10,
   KEYWORD_LIST: 3,
   TEXT: 3,

@@ -23,7 +23,7 @@ export interface TemporalUiOptions {
 
 const ENV_NAME = 'ui';
 
-export function temporalUiConfig(o: TemporalUiOptions): string {
+function temporalUiConfig(o: TemporalUiOptions): string {
   return stringify({
     temporalGrpcAddress: o.temporalAddress,
     host: '127.0.0.1',

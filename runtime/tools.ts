@@ -120,7 +120,7 @@ export const FERRETDB: ToolSpec = {
   },
 };
 
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(base, 'open-banking-platform', 'tools');
 }
@@ -140,7 +140,7 @@ function isExecutable(file: string): boolean {
   }
 }
 
-export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, name);
@@ -150,7 +150,7 @@ export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): 
 }
 
 /** `go` from PATH, or from the standard install location when PATH lacks it. */
-export function findGo(env: NodeJS.ProcessEnv = process.env): string | undefined {
+function findGo(env: NodeJS.ProcessEnv = process.env): string | undefined {
   return (
     findOnPath('go', env) ??
     ['/usr/local/go/bin/go', path.join(os.homedir(), 'go', 'bin', 'go')].find(isExecutable)
@@ -158,7 +158,7 @@ export function findGo(env: NodeJS.ProcessEnv = process.env): string | undefined
 }
 
 /** Resolve a tool without building it; undefined means it has to be built. */
-export function locateTool(spec: ToolSpec, env: NodeJS.ProcessEnv = process.env): Resolution | undefined {
+function locateTool(spec: ToolSpec, env: NodeJS.ProcessEnv = process.env): Resolution | undefined {
   const named = env[spec.envVar];
   if (named) {
     if (!isExecutable(named))

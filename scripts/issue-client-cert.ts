@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureDevPki, issueCertificate, subjectDn, writePem } from '../auth/pki/dev-pki.js';
+import { ensureDevPki, issueCertificate, subjectDn, writePem } from '../lib/pki/dev-pki.js';
 import { loadConfig } from '../lib/config.js';
 import { StartupError } from '../lib/errors.js';
 import { runMain } from '../lib/main.js';

@@ -12,8 +12,8 @@ import { StartupError, errorMessage, redactUri } from '../lib/errors.js';
 import { createLogger } from '../lib/logger.js';
 import { runMain } from '../lib/main.js';
 import { connectClient, ensureSearchAttributes } from '../lib/temporal.js';
-import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
-import { ensureDevPki } from '../auth/pki/dev-pki.js';
+import { ALL_SEARCH_ATTRIBUTES } from '../lib/temporal-search-attributes.js';
+import { ensureDevPki } from '../lib/pki/dev-pki.js';
 import {
   BEHIND_PROXY,
   CLIENT_CERT_HEADER,

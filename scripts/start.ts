@@ -11,7 +11,7 @@ import { createLogger } from '../lib/logger.js';
 import { runMain } from '../lib/main.js';
 import { connectClient, ensureSearchAttributes } from '../lib/temporal.js';
 import { COMPONENTS, type Component } from '../runtime/components.js';
-import { ensureDevPki } from '../auth/pki/dev-pki.js';
+import { ensureDevPki } from '../lib/pki/dev-pki.js';
 import { componentChild, databaseChild, temporalChild } from '../runtime/platform-children.js';
 import { assertPortFree } from '../runtime/ports.js';
 import { reapStaleProcess } from '../runtime/process.js';

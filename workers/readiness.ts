@@ -1,7 +1,7 @@
 // The worker process's /readyz checks: a real read of its database (not a ping, which a wedged
 // server still answers) and every worker polling its task queue.
 import type { Connection } from 'mongoose';
-import { checkDatabaseReads } from '../db/connection.js';
+import { checkDatabaseReads } from '../lib/mongo/connection.js';
 import type { ReadinessCheck } from '../lib/http/health.js';
 
 export interface PollingWorker {

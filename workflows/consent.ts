@@ -28,7 +28,12 @@ import {
   type FdxConsentTerms,
 } from './consent-rules.js';
 import { statusInStandard } from './consent-status.js';
-import { ConsentExpiresAt, ConsentLifecycle, ConsentStatus, CustomerId } from './search-attributes.js';
+import {
+  ConsentExpiresAt,
+  ConsentLifecycle,
+  ConsentStatus,
+  CustomerId,
+} from '../lib/temporal-search-attributes.js';
 
 export type ConsentStatusValue = 'AWAITING_AUTHORISATION' | 'AUTHORISED' | 'REJECTED';
 export type RejectedBy = 'USER' | 'ASPSP' | 'TPP';

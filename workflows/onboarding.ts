@@ -15,7 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OnboardingActivities } from '../activities/onboarding.js';
-import { OnboardingStatus } from './search-attributes.js';
+import { OnboardingStatus } from '../lib/temporal-search-attributes.js';
 
 export type Standard = 'OFB' | 'FDX';
 

@@ -20,7 +20,7 @@ import {
 } from '@temporalio/workflow';
 import type { ProvisioningActivities } from '../activities/provisioning.js';
 import type { ClientStatus } from '../db/models/application.js';
-import { ClientId, ClientStatusAttribute } from './search-attributes.js';
+import { ClientId, ClientStatusAttribute } from '../lib/temporal-search-attributes.js';
 
 /** A new key or certificate for the client (public parts only: private keys never reach the platform). */
 export interface NewCredential {

@@ -11,7 +11,7 @@ import { ONBOARDING_STATUSES, STANDARDS, type Organization } from '../../db/mode
 import { SUBSCRIPTION_STATUSES, type Subscription } from '../../db/models/subscription.js';
 import { reviewUpdate, type ReviewDecision } from '../../workflows/onboarding.js';
 import { stateQuery, type ProvisioningState } from '../../workflows/provisioning.js';
-import { findProduct } from '../marketplace/catalog/products.js';
+import { findProduct } from '../../lib/products.js';
 import type { Outcome } from './actions.js';
 
 export type MarketplaceModels = Pick<Models, 'Organization' | 'Subscription' | 'Application'>;

@@ -10,7 +10,7 @@ import {
   ConsentLifecycle,
   ConsentStatus,
   Standard,
-} from '../../workflows/search-attributes.js';
+} from '../../lib/temporal-search-attributes.js';
 
 export interface OfbConsentRequest {
   clientId: string;

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { EventBuffer } from '../../lib/analytics/event-buffer.js';
 import { routeTemplate } from '../../lib/http/metrics.js';
-import { productForPath } from '../marketplace/catalog/products.js';
+import { productForPath } from '../../lib/products.js';
 import { thumbprint, type Caller } from './security/access-token.js';
 
 export interface GatewayCallEvent {

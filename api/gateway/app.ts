@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { Database } from '../../db/connection.js';
-import { checkDatabaseReads } from '../../db/connection.js';
+import { checkDatabaseReads } from '../../lib/mongo/connection.js';
 import { budgetAnswered, isDependencyFailure } from '../../lib/http/deadline.js';
 import { clientError } from '../../lib/http/client-errors.js';
 import { sendClientError } from './client-errors.js';

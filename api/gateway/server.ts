@@ -3,7 +3,7 @@
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { Client } from '@temporalio/client';
-import { ensureDevPki } from '../../auth/pki/dev-pki.js';
+import { ensureDevPki } from '../../lib/pki/dev-pki.js';
 import { connectDatabase } from '../../db/connection.js';
 import { loadConfig } from '../../lib/config.js';
 import { closeServer, listen } from '../../lib/http/server.js';

@@ -17,7 +17,7 @@ import { trafficCounters, type CounterStore, type Verdict } from '../../lib/traf
 import { gatewayEndpointClass, operationalLimit, type TrafficLimits } from '../../lib/traffic/limits.js';
 import type { Models } from '../../db/models/index.js';
 import { subscriptionId } from '../../db/models/subscription.js';
-import { PRODUCTS, productForPath } from '../marketplace/catalog/products.js';
+import { PRODUCTS, productForPath } from '../../lib/products.js';
 import { sendFdxError } from './fdx/errors.js';
 import { echoInteractionId } from './interaction-id.js';
 import { sendOfbError } from './ofb/errors.js';

@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { ErrorRequestHandler, Express, Request, Response } from 'express';
 import type { Database } from '../../db/connection.js';
-import { checkDatabaseReads } from '../../db/connection.js';
+import { checkDatabaseReads } from '../../lib/mongo/connection.js';
 import {
   budgetAnswered,
   isDependencyFailure,
@@ -17,10 +17,10 @@ import type { Logger } from '../../lib/logger.js';
 import { insightsAssetsRouter } from '../../lib/analytics/insights-view.js';
 import { consentAdminRouter } from '../consent-admin/index.js';
 import { selfServiceRouter } from '../self-service/index.js';
-import type { Pem } from '../../auth/pki/dev-pki.js';
+import type { Pem } from '../../lib/pki/dev-pki.js';
 import { TASK_QUEUES } from '../../workflows/task-queues.js';
 import { applicationService, type ApplicationDeps } from './applications/service.js';
-import type { SupportContact } from './catalog/products.js';
+import type { SupportContact } from '../../lib/products.js';
 import { catalogRouter } from './catalog/routes.js';
 import { portalRouter } from './portal/index.js';
 import { organizationEnrolment, type OrganizationsDeps } from './routes/organizations.js';

@@ -12,7 +12,7 @@ import { connectClient, platformDataConverter } from '../../lib/temporal.js';
 import { tracedClientOptions } from '../../lib/tracing/temporal.js';
 import { TASK_QUEUES } from '../../workflows/task-queues.js';
 import { seedDemoStaff } from '../consent-admin/demo-staff.js';
-import { ensureDevPki } from '../../auth/pki/dev-pki.js';
+import { ensureDevPki } from '../../lib/pki/dev-pki.js';
 import { createMarketplaceApp } from './app.js';
 
 runMain('marketplace', async () => {

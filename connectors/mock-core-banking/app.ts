@@ -9,8 +9,14 @@ import { createComponentApp } from '../../lib/http/server.js';
 import type { ReadinessCheck } from '../../lib/http/health.js';
 import type { BankConnector, PageRequest, TimeRange } from '../sdk/connector.js';
 import type { Page } from '../sdk/model.js';
-import { CORE_API, type CoreError, type ErrorCode } from './contract.js';
-import { DEFAULT_PAGE_LIMIT, InvalidParameter, MAX_PAGE_LIMIT, decodeCursor, parseRange } from './paging.js';
+import {
+  CORE_API,
+  DEFAULT_PAGE_LIMIT,
+  MAX_PAGE_LIMIT,
+  type CoreError,
+  type ErrorCode,
+} from '../sdk/core-rest-contract.js';
+import { InvalidParameter, decodeCursor, parseRange } from './paging.js';
 
 class NotFound extends Error {
   constructor(

@@ -10,16 +10,16 @@ import { generateLedger, windowOf, type AccountLedger } from './ledger.js';
  * The default "now" of the demo bank: the start of the current UTC day, so its history always
  * reaches today (the same data all day long; pass `asOf` for data that never moves).
  */
-export function defaultAsOf(now = Date.now()): Date {
+function defaultAsOf(now = Date.now()): Date {
   return new Date(Math.floor(now / 86_400_000) * 86_400_000);
 }
-export const DEFAULT_SEED = 20261101;
+const DEFAULT_SEED = 20261101;
 
 /**
  * What identifies a generated dataset. Bump `version` whenever the generator or the catalogue
  * changes, so a seeded database is reloaded.
  */
-export const DATASET_VERSION = 2;
+const DATASET_VERSION = 2;
 
 export interface DatasetOptions {
   /** The dataset's "now": history ends here; PENDING items are just before, FUTURE ones after. */

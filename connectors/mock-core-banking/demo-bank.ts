@@ -3,11 +3,11 @@
 // ids and account ids must not change; the others exist only in the core.
 import type { Account, CreditCardAccount, Customer, Transaction } from '../sdk/model.js';
 
-export const ANA = 'c0a80001-0000-4000-8000-000000000001';
-export const BRUNO = 'c0a80001-0000-4000-8000-000000000002';
-export const EMILY = 'c0a80001-0000-4000-8000-000000000003';
-export const HARBOR = 'c0a80001-0000-4000-8000-000000000004';
-export const CARLA = 'c0a80001-0000-4000-8000-000000000005';
+const ANA = 'c0a80001-0000-4000-8000-000000000001';
+const BRUNO = 'c0a80001-0000-4000-8000-000000000002';
+const EMILY = 'c0a80001-0000-4000-8000-000000000003';
+const HARBOR = 'c0a80001-0000-4000-8000-000000000004';
+const CARLA = 'c0a80001-0000-4000-8000-000000000005';
 
 export interface Counterparty {
   name: string;
@@ -15,7 +15,7 @@ export interface Counterparty {
 }
 
 /** An everyday transaction an account sees, drawn at random each day. */
-export interface Activity {
+interface Activity {
   weight: number;
   direction: Transaction['direction'];
   kind: Transaction['kind'];
@@ -27,7 +27,7 @@ export interface Activity {
 }
 
 /** A transaction on the same day every month: salary, rent, fees, interest. */
-export interface Recurring {
+interface Recurring {
   day: number;
   direction: Transaction['direction'];
   kind: Transaction['kind'];
@@ -49,7 +49,7 @@ export interface DemoAccount {
 }
 
 /** A card purchase; `installments` splits it over that many monthly bills. */
-export interface Purchase {
+interface Purchase {
   weight: number;
   merchants: string[];
   cents: [number, number];

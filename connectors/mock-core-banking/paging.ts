@@ -2,11 +2,9 @@
 // Lists are newest first (bookedAt, then id, descending); a cursor is the position of the last
 // item served, so pages stay stable while newer transactions arrive.
 import { ConnectorRequestRefused, type PageRequest, type TimeRange } from '../sdk/connector.js';
+import { clampLimit } from '../sdk/core-rest-contract.js';
 import type { Page } from '../sdk/model.js';
 import { DAY_MS } from './calendar.js';
-
-export const MAX_PAGE_LIMIT = 500;
-export const DEFAULT_PAGE_LIMIT = 100;
 
 /** A request parameter the mock core cannot use: a 400 naming it. */
 export class InvalidParameter extends ConnectorRequestRefused {
@@ -57,11 +55,7 @@ export const dayInBounds = (date: string, b: Bounds): boolean => {
   return start <= b.toMs && start + DAY_MS - 1 >= b.fromMs;
 };
 
-/** Connectors serve at most MAX_PAGE_LIMIT items per page whatever the caller asks. */
-export const clampLimit = (limit: number): number =>
-  Math.min(MAX_PAGE_LIMIT, Math.max(1, Math.floor(limit) || DEFAULT_PAGE_LIMIT));
-
-export function encodeCursor(bookedAt: string, id: string): string {
+function encodeCursor(bookedAt: string, id: string): string {
   return Buffer.from(`${Date.parse(bookedAt)}~${id}`).toString('base64url');
 }
 

@@ -3,7 +3,7 @@
 // (lazily, in any order) never changes another's.
 
 /** 32-bit FNV-1a of a string: turns `seed:accountId` into a stream seed. */
-export function hash32(text: string): number {
+function hash32(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);

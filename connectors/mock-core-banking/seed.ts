@@ -3,11 +3,11 @@
 // No transactions (FerretDB has none): the marker is written last, so an interrupted seed is
 // simply seeded again.
 import type { Model, mongo } from 'mongoose';
-import { replaceManyById } from '../../db/replace-by-id.js';
+import { replaceManyById } from '../../lib/mongo/replace-by-id.js';
 import type { Dataset } from './dataset.js';
 import { bucketId, CORE_LAYOUT, type CoreModels } from './models.js';
 
-export const DATASET_MARKER = 'demo';
+const DATASET_MARKER = 'demo';
 
 export interface SeedCounts {
   customers: number;

@@ -1,13 +1,13 @@
 // Mock core banking process: the bank's stand-in core on CORE_BANKING_PORT, serving the JSON
-// contract of contract.ts. With CORE_BANKING_SOURCE=mongodb (the default) it reads its own
+// contract of connectors/sdk/core-rest-contract.ts. With CORE_BANKING_SOURCE=mongodb (the default) it reads its own
 // collections, and seeds them itself at start when they do not hold the current dataset, so
 // `npm start` needs no separate step; `memory` serves the generated dataset without a database.
 import type { Server } from 'node:http';
-import { checkDatabaseReads, connectDatabase, type Database } from '../../db/connection.js';
 import { loadConfig } from '../../lib/config.js';
 import { closeServer, listen } from '../../lib/http/server.js';
 import { createLogger } from '../../lib/logger.js';
 import { runMain } from '../../lib/main.js';
+import { checkDatabaseReads, connectMongo } from '../../lib/mongo/connection.js';
 import type { BankConnector } from '../sdk/connector.js';
 import { createCoreBankingApp } from './app.js';
 import { MockCoreBankingConnector } from './connector.js';
@@ -20,11 +20,11 @@ runMain('core-banking', async () => {
   const cfg = loadConfig();
   const logger = createLogger('core-banking', cfg);
   const { port, source } = cfg.connectors.coreBanking;
-  let db: Database | undefined;
+  const connection = source === 'mongodb' ? await connectMongo(cfg.mongo, logger) : undefined;
   let core: BankConnector;
-  if (source === 'mongodb') {
-    db = await connectDatabase(cfg.mongo, logger);
-    const models = coreModels(db.connection);
+  if (connection) {
+    logger.info({ database: cfg.mongo.database }, 'database connected');
+    const models = coreModels(connection);
     await createCoreIndexes(models);
     const dataset = defaultDataset();
     if (!(await isSeeded(models, dataset))) {
@@ -36,7 +36,6 @@ runMain('core-banking', async () => {
   } else {
     core = new MockCoreBankingConnector(defaultDataset());
   }
-  const connection = db?.connection;
   const app = createCoreBankingApp({
     logger,
     core,
@@ -47,6 +46,6 @@ runMain('core-banking', async () => {
   logger.info({ url: `http://${cfg.host}:${port}`, source }, 'mock core banking ready');
   return async () => {
     await closeServer(server);
-    await db?.close();
+    await connection?.close();
   };
 });

@@ -1,17 +1,17 @@
 // `rest-core-banking`: a core banking system that speaks the mock core's JSON contract over HTTP
-// (connectors/mock-core-banking/contract.ts). A 404 with the contract's not-found codes is "no
+// (connectors/sdk/core-rest-contract.ts). A 404 with the contract's not-found codes is "no
 // such thing for this customer" (undefined or empty); anything that is not an answer — refused
 // connection, timeout, 5xx, a body off contract — is ConnectorUnavailable, which the worker
 // retries and counts in its circuit breaker. Nothing here logs, and errors carry no customer data.
 import { Agent, request } from 'undici';
 import {
   NOT_FOUND_CODES,
+  clampLimit,
   corePaths,
   type CoreError,
   type CoreItem,
   type CorePage,
-} from '../mock-core-banking/contract.js';
-import { clampLimit } from '../mock-core-banking/paging.js';
+} from '../sdk/core-rest-contract.js';
 import {
   ConnectorRequestRefused,
   ConnectorUnavailable,
@@ -39,8 +39,8 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { inSpan, SpanKind, tracingOn, withTraceContext } from '../../lib/tracing/spans.js';
 
-export const DEFAULT_CORE_BANKING_URL = 'http://127.0.0.1:8600';
-export const DEFAULT_TIMEOUT_MS = 5000;
+const DEFAULT_CORE_BANKING_URL = 'http://127.0.0.1:8600';
+const DEFAULT_TIMEOUT_MS = 5000;
 
 export interface RestCoreBankingOptions {
   /** Base URL of the core banking service, e.g. http://core.bank.internal:8600. */
@@ -59,7 +59,7 @@ export class CoreBankingRequestRefused extends ConnectorRequestRefused {
 const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
 
 /** A contract path with its ids as placeholders, for traces: `/core/v1/customers/{customerId}/accounts`. */
-export function pathTemplate(path: string): string {
+function pathTemplate(path: string): string {
   const ids: Record<string, string> = {
     customers: '{customerId}',
     accounts: '{accountId}',

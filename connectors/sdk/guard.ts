@@ -18,7 +18,7 @@ export interface BreakerOptions {
   volumeThreshold: number;
 }
 
-export const DEFAULT_BREAKER: BreakerOptions = {
+const DEFAULT_BREAKER: BreakerOptions = {
   timeout: 4000,
   errorThresholdPercentage: 50,
   resetTimeout: 10_000,
@@ -32,7 +32,7 @@ export interface RetryBudget {
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryBudget = { attempts: 3, firstDelayMs: 100, maxDelayMs: 1000 };
+const DEFAULT_RETRY: RetryBudget = { attempts: 3, firstDelayMs: 100, maxDelayMs: 1000 };
 
 /** The circuit is open: the core has been failing, and calls are refused without trying it. */
 export class ConnectorCircuitOpen extends Error {

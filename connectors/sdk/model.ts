@@ -2,11 +2,11 @@
 // Standard-neutral (the gateway maps it to OFB or FDX); amounts are decimal strings in the
 // account's currency so no float ever rounds a cent.
 
-export type Currency = 'BRL' | 'USD';
+type Currency = 'BRL' | 'USD';
 export type PersonType = 'PERSONAL' | 'BUSINESS';
 
 /** A decimal amount as a string, e.g. "1234.56" or "-10.00". */
-export type Amount = string;
+type Amount = string;
 
 /** A product or service the customer holds under a current contract. */
 export type ProductKind =
@@ -51,7 +51,7 @@ export interface BusinessParty {
 }
 
 /** Someone who may act for the customer: a legal representative or an attorney. */
-export interface Representative {
+interface Representative {
   role: 'LEGAL_REPRESENTATIVE' | 'ATTORNEY';
   name: string;
   socialName?: string;
@@ -105,7 +105,7 @@ export interface Customer {
   netWorth?: { amount: Amount; asOf: string };
 }
 
-export type AccountType = 'CHECKING' | 'SAVINGS' | 'PREPAID';
+type AccountType = 'CHECKING' | 'SAVINGS' | 'PREPAID';
 
 export interface Account {
   accountId: string;

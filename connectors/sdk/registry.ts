@@ -20,7 +20,3 @@ export function createConnector(
     throw new Error(`unknown connector ${name}; registered: ${[...factories.keys()].join(', ') || 'none'}`);
   return factory(options);
 }
-
-export function connectorNames(): string[] {
-  return [...factories.keys()];
-}

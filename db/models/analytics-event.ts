@@ -1,6 +1,6 @@
 // Analytics events: what happened, to which consent, client or organization, and when — ids only,
 // never personal data. Writers give deterministic ids so a retried write records an event once.
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 
 const analyticsEventSchema = new Schema(
   {
@@ -36,8 +36,6 @@ const analyticsEventSchema = new Schema(
 );
 analyticsEventSchema.index({ type: 1, at: 1 });
 analyticsEventSchema.index({ clientId: 1, at: 1 });
-
-export type AnalyticsEvent = InferSchemaType<typeof analyticsEventSchema>;
 
 export function analyticsEventModel(connection: Connection) {
   return connection.model('AnalyticsEvent', analyticsEventSchema);

@@ -11,7 +11,7 @@
 import { Schema, type Connection } from 'mongoose';
 import { GRANULARITIES, type Granularity } from '../../lib/analytics/buckets.js';
 
-export const ROLLUP_KINDS = ['call', 'consent', 'auth'] as const;
+const ROLLUP_KINDS = ['call', 'consent', 'auth'] as const;
 export type RollupKind = (typeof ROLLUP_KINDS)[number];
 
 /** Upper bounds (ms, inclusive) of the latency histogram's buckets; one more bucket holds the slower. */
@@ -64,7 +64,7 @@ export interface RollupDimensions {
   code?: string;
 }
 
-export const DIMENSION_FIELDS = [
+const DIMENSION_FIELDS = [
   'clientId',
   'organizationId',
   'standard',

@@ -15,9 +15,6 @@ export const CLIENT_STATUSES = [
 ] as const;
 export type ClientStatus = (typeof CLIENT_STATUSES)[number];
 
-export const AUTH_METHODS = ['private_key_jwt', 'tls_client_auth'] as const;
-export type AuthMethod = (typeof AUTH_METHODS)[number];
-
 const credentialSchema = new Schema(
   {
     /** The key id (JWKS) or certificate thumbprint (x5t#S256). */
@@ -70,7 +67,6 @@ const applicationSchema = new Schema(
 applicationSchema.index({ organizationId: 1 });
 
 export type Application = InferSchemaType<typeof applicationSchema>;
-export type Credential = InferSchemaType<typeof credentialSchema>;
 
 // Every write is journaled, so gateway replicas drop this record's cached state (state-change.ts).
 applicationSchema.plugin(journalsStateChanges('Application'));

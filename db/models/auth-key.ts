@@ -1,6 +1,6 @@
 // The authorization server's keys: JWS signing, JWE decryption and cookie signing. Private
 // material is stored encrypted (AES-256-GCM under the key-encryption key), never in clear.
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 
 const authKeySchema = new Schema(
   {
@@ -17,8 +17,6 @@ const authKeySchema = new Schema(
   { collection: 'auth_keys', versionKey: false },
 );
 authKeySchema.index({ use: 1, createdAt: -1 });
-
-export type AuthKey = InferSchemaType<typeof authKeySchema>;
 
 export function authKeyModel(connection: Connection) {
   return connection.model('AuthKey', authKeySchema);

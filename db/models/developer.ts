@@ -1,10 +1,9 @@
 // A developer of a data recipient who uses the marketplace. Signs up with an email address, proves
 // it with a link sent to that address, and belongs to at most one organization: its admin when they
 // enrolled it, a member when an org admin invited them.
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 
-export const DEVELOPER_ROLES = ['ORG_ADMIN', 'DEVELOPER'] as const;
-export type DeveloperRole = (typeof DEVELOPER_ROLES)[number];
+const DEVELOPER_ROLES = ['ORG_ADMIN', 'DEVELOPER'] as const;
 
 const developerSchema = new Schema(
   {
@@ -30,8 +29,6 @@ const developerSchema = new Schema(
 developerSchema.index({ email: 1 }, { unique: true });
 developerSchema.index({ organizationId: 1 });
 
-export type Developer = InferSchemaType<typeof developerSchema>;
-
 export function developerModel(connection: Connection) {
   return connection.model('Developer', developerSchema);
 }
@@ -49,8 +46,6 @@ const invitationSchema = new Schema(
   { collection: 'developer_invitations', versionKey: false, timestamps: true },
 );
 invitationSchema.index({ organizationId: 1 });
-
-export type Invitation = InferSchemaType<typeof invitationSchema>;
 
 export function invitationModel(connection: Connection) {
   return connection.model('Invitation', invitationSchema);

@@ -1,6 +1,6 @@
 // A second-factor challenge of one login interaction: the one-time code's hash, its expiry and the
 // attempts left. Keyed by the interaction uid, so a code works only in the login that asked for it.
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 
 const loginChallengeSchema = new Schema(
   {
@@ -13,8 +13,6 @@ const loginChallengeSchema = new Schema(
   { collection: 'login_challenges', versionKey: false },
 );
 loginChallengeSchema.index({ expiresAt: 1 });
-
-export type LoginChallenge = InferSchemaType<typeof loginChallengeSchema>;
 
 export function loginChallengeModel(connection: Connection) {
   return connection.model('LoginChallenge', loginChallengeSchema);

@@ -1,6 +1,6 @@
 // Outgoing notifications (enrolment received, review reminders, decisions). The outbox is the
 // record of what was sent; the development mailbox page reads it in place of an SMTP server.
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 
 const notificationSchema = new Schema(
   {
@@ -19,8 +19,6 @@ const notificationSchema = new Schema(
 );
 notificationSchema.index({ to: 1, sentAt: -1 });
 notificationSchema.index({ organizationId: 1 });
-
-export type Notification = InferSchemaType<typeof notificationSchema>;
 
 export function notificationModel(connection: Connection) {
   return connection.model('Notification', notificationSchema);

@@ -3,7 +3,6 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 export const ONBOARDING_STATUSES = ['PENDING_REVIEW', 'APPROVED', 'REJECTED', 'EXPIRED'] as const;
-export type OnboardingStatusValue = (typeof ONBOARDING_STATUSES)[number];
 
 export const STANDARDS = ['OFB', 'FDX'] as const;
 export type StandardValue = (typeof STANDARDS)[number];

@@ -9,7 +9,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { insertOnce } from '../insert-once.js';
 
 /** How many changes the ring keeps: a reader that falls further behind forgets everything. */
-export const STATE_CHANGE_RING = 256;
+const STATE_CHANGE_RING = 256;
 export const GENERATION_ID = 'generation';
 export const slotId = (n: number) => `slot:${n % STATE_CHANGE_RING}`;
 

@@ -2,7 +2,7 @@
 // self-service and developers in the marketplace, in three collections so a session of one kind can never be taken for the other.
 // The cookie holds a random token; only its SHA-256 is stored, so a copy of the database opens no
 // session. Expiry is a field checked on every request (FerretDB has no TTL indexes).
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 
 const sessionSchema = () => {
   const schema = new Schema(
@@ -35,8 +35,6 @@ const sessionSchema = () => {
 const staffSessionSchema = sessionSchema().set('collection', 'staff_sessions');
 const customerSessionSchema = sessionSchema().set('collection', 'customer_sessions');
 const developerSessionSchema = sessionSchema().set('collection', 'developer_sessions');
-
-export type WebSession = InferSchemaType<typeof staffSessionSchema>;
 
 export function staffSessionModel(connection: Connection) {
   return connection.model('StaffSession', staffSessionSchema);

@@ -3,7 +3,7 @@
 // serves HTTPS. Problems are reported as one sentence naming the variable.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { issueCertificate } from '../../auth/pki/dev-pki.js';
+import { issueCertificate } from '../../lib/pki/dev-pki.js';
 
 export type Standard = 'OFB' | 'FDX';
 export type AuthMethod = 'private_key_jwt' | 'tls_client_auth';

@@ -20,7 +20,7 @@ export const INSIGHTS_ASSETS = {
 } as const;
 
 /** What the charts draw, as the initializer (assets/insights-charts.js) reads it. */
-export interface InsightsChartData {
+interface InsightsChartData {
   labels: string[];
   calls: number[];
   errors: number[];
@@ -38,7 +38,7 @@ export interface InsightsChartData {
 }
 
 /** A bucket as people read it: `2026-11-21 09:05` (UTC), or the day alone. */
-export function bucketText(bucket: string, granularity: Granularity): string {
+function bucketText(bucket: string, granularity: Granularity): string {
   const s = bucket.replace('T', ' ');
   return granularity === 'day' ? s.slice(0, 10) : s.slice(0, 16);
 }
@@ -50,7 +50,7 @@ const num = (n: number) => n.toLocaleString('en-US');
 /** How many endpoints the chart shows (the table lists them all). */
 const CHART_ENDPOINTS = 10;
 
-export function insightsChartData(report: InsightsReport): InsightsChartData {
+function insightsChartData(report: InsightsReport): InsightsChartData {
   const g = report.range.granularity;
   const top = report.endpoints.slice(0, CHART_ENDPOINTS);
   const f = report.funnel;
@@ -88,7 +88,7 @@ const scriptJson = (value: unknown): Html => ({
 });
 
 /** The scripts and style sheet the charts need; insightsCharts includes them unless told not to. */
-export const insightsAssets = (): Html =>
+const insightsAssets = (): Html =>
   html`<link rel="stylesheet" href="${INSIGHTS_ASSETS.style}" />
     <script src="${INSIGHTS_ASSETS.chartJs}" defer></script>
     <script src="${INSIGHTS_ASSETS.script}" defer></script>`;

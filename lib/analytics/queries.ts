@@ -62,7 +62,7 @@ export interface EndpointStats extends CallStats {
   endpoint: string;
 }
 
-export interface ConsentCounts {
+interface ConsentCounts {
   created: number;
   authorised: number;
   rejected: number;
@@ -124,7 +124,7 @@ const FIELDS_OF: Record<RollupKind, readonly MeasureField[]> = {
 const round = (x: number, places: number) => Math.round(x * 10 ** places) / 10 ** places;
 
 /** The upper bound of the histogram bucket holding the q-quantile; null for an empty histogram. */
-export function percentileFromHistogram(histogram: readonly number[], q: number): number | null {
+function percentileFromHistogram(histogram: readonly number[], q: number): number | null {
   const total = histogram.reduce((a, b) => a + b, 0);
   if (total === 0) return null;
   const rank = Math.max(1, Math.ceil(q * total));
@@ -136,7 +136,7 @@ export function percentileFromHistogram(histogram: readonly number[], q: number)
   return LATENCY_BOUNDS_MS.at(-1)!;
 }
 
-export function callStats(s: Sums): CallStats {
+function callStats(s: Sums): CallStats {
   const calls = s.count ?? 0;
   const errors = s.errorCount ?? 0;
   const histogram = LATENCY_FIELDS.map((f) => s[f] ?? 0);
@@ -349,5 +349,3 @@ export function analyticsQueries(
   };
   return queries;
 }
-
-export type AnalyticsQueries = ReturnType<typeof analyticsQueries>;

@@ -9,7 +9,7 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import { fieldErrors, sendProblem } from './problem.js';
 
-export type CodecOperation = 'encode' | 'decode';
+type CodecOperation = 'encode' | 'decode';
 
 export interface CodecServerOptions {
   /** Applied as the SDK applies a data converter's codecs: in order to encode, in reverse to decode. */

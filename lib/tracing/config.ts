@@ -4,7 +4,7 @@
 // (OTEL_TRACES_SAMPLER, OTEL_BSP_*, OTEL_EXPORTER_OTLP_HEADERS, OTEL_RESOURCE_ATTRIBUTES).
 import { ConfigError } from '../config.js';
 
-export type OtlpProtocol = 'http/protobuf' | 'http/json';
+type OtlpProtocol = 'http/protobuf' | 'http/json';
 
 export interface TracingConfig {
   /** `service.name` of every span of this process. */

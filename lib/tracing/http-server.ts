@@ -21,7 +21,7 @@ import { routeTemplate } from '../http/metrics.js';
 import { activeTracer } from './tracing.js';
 
 /** The OFB/FDX interaction id the gateway answers with: it ties a trace to the recipient's call and its analytics event. */
-export const ATTR_FAPI_INTERACTION_ID = 'fapi.interaction_id';
+const ATTR_FAPI_INTERACTION_ID = 'fapi.interaction_id';
 
 function finish(span: Span, req: Request, res: Response): void {
   const route = routeTemplate(req);

@@ -23,7 +23,7 @@ export const tracingOn = (): boolean => activeTracer() !== undefined;
 export const NOT_RECORDING: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /** Marks a span failed by the error's class name (its message may say more than a trace should). */
-export function markFailed(span: Span, err: unknown): void {
+function markFailed(span: Span, err: unknown): void {
   const type = err instanceof Error ? err.name : 'Error';
   span.setAttribute(ATTR_ERROR_TYPE, type);
   span.setStatus({ code: SpanStatusCode.ERROR, message: type });

@@ -6,7 +6,7 @@ import type { TracingConfig } from './config.js';
 import type { TracerSdk } from './provider.js';
 
 /** The instrumentation scope of the platform's own spans. */
-export const TRACER_NAME = 'open-banking-platform';
+const TRACER_NAME = 'open-banking-platform';
 
 let active: { sdk: TracerSdk; tracer: Tracer } | undefined;
 

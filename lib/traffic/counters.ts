@@ -26,7 +26,7 @@ export type Window = 'second' | 'minute' | 'hour' | 'month';
 
 export type Verdict = { allowed: true } | { allowed: false; retryAfterS: number };
 
-export interface WindowCounter {
+interface WindowCounter {
   /** Counts one call for `key` in the current window: refused once the window holds `points`. */
   hit(key: string): Promise<Verdict>;
 }

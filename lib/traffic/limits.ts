@@ -15,10 +15,9 @@
 /** OFB's per-origin frequency classes and their floors, in calls per minute. */
 export const OFB_ORIGIN_FLOORS = { high: 2000, mediumHigh: 1500, medium: 1000, low: 500 } as const;
 export type EndpointClass = keyof typeof OFB_ORIGIN_FLOORS;
-export const ENDPOINT_CLASSES = Object.keys(OFB_ORIGIN_FLOORS) as EndpointClass[];
 
 /** OFB's floor for the global ceiling, in calls per second across every replica. */
-export const OFB_GLOBAL_TPS_FLOOR = 300;
+const OFB_GLOBAL_TPS_FLOOR = 300;
 
 /**
  * The gateway's endpoints by class, as `METHOD template` (the route template with its base path).
@@ -67,7 +66,7 @@ export const GATEWAY_ENDPOINT_CLASSES: Readonly<Record<string, EndpointClass>> =
 };
 
 /** The class of an endpoint the table does not list (a route added without a line above). */
-export const DEFAULT_ENDPOINT_CLASS: EndpointClass = 'medium';
+const DEFAULT_ENDPOINT_CLASS: EndpointClass = 'medium';
 
 /** The authorization server's endpoints a recipient calls, by class (per client certificate, else IP). */
 export const AUTH_ENDPOINT_CLASSES: Readonly<Record<string, EndpointClass>> = {
@@ -107,14 +106,14 @@ export const OFB_OPERATIONAL_LIMITS: Readonly<Record<string, number>> = {
 };
 
 /** Paths whose endpoints never carry operational limits, whatever the table says. */
-export const NO_OPERATIONAL_LIMITS = [
+const NO_OPERATIONAL_LIMITS = [
   '/open-banking/consents/',
   '/open-banking/resources/',
   '/open-banking/payments/',
 ];
 
 /** Calls per IP address on the pages people use, where OFB sets no floor: the platform's own. */
-export const PER_ADDRESS_DEFAULTS = {
+const PER_ADDRESS_DEFAULTS = {
   /** Password log-ins (customers at the AS, developers, staff, self-service), per minute. */
   loginsPerMinute: 30,
   /** One-time codes entered, per minute. */

@@ -28,7 +28,7 @@ export interface Customer {
   lock: Lock;
 }
 
-export class Lock {
+class Lock {
   private tail: Promise<unknown> = Promise.resolve();
   run<T>(fn: () => Promise<T>): Promise<T> {
     const result = this.tail.then(fn, fn);
@@ -101,7 +101,7 @@ export async function oneTimeCode(http: Http, customer: Customer): Promise<strin
 }
 
 /** The customer logs in with the second factor. Returns where the bank sends them next. */
-export async function logInAtBank(http: Http, agent: CookieAgent, loginUrl: string, customer: Customer) {
+async function logInAtBank(http: Http, agent: CookieAgent, loginUrl: string, customer: Customer) {
   const page = await agent.request(loginUrl);
   if (page.status !== 200) throw new Error(`the login page answered ${page.status}`);
   const csrf = hiddenField(page.text, 'csrf');

@@ -59,7 +59,7 @@ function processName(pid: number, rootPid: number): string | undefined {
   return undefined;
 }
 
-export interface PlatformProcess {
+interface PlatformProcess {
   /** The process itself: a new pid means it was restarted. */
   pid: number;
   /** It and its helpers (tsx's esbuild, a watchdog shell): their memory counts as its own. */
@@ -67,7 +67,7 @@ export interface PlatformProcess {
 }
 
 /** The processes under `rootPid` (itself included), by name; helpers are folded into their parent. */
-export function processTree(rootPid: number): Map<string, PlatformProcess> {
+function processTree(rootPid: number): Map<string, PlatformProcess> {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);

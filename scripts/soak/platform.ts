@@ -10,7 +10,7 @@ import { freePort } from '../../runtime/ports.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-export const PORT_VARIABLES = [
+const PORT_VARIABLES = [
   'TEMPORAL_PORT',
   'TEMPORAL_UI_PORT',
   'MONGODB_PORT',

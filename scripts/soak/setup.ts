@@ -16,7 +16,7 @@ import { openPerson, type Person } from './browser.js';
 import type { Meter } from './meter.js';
 import type { Platform } from './platform.js';
 
-export const ADMIN = DEMO_STAFF.find((s) => s.role === 'ADMIN')!;
+const ADMIN = DEMO_STAFF.find((s) => s.role === 'ADMIN')!;
 export const DEVELOPER_PASSWORD = 'a long soak developer password';
 /** Registered with each client; nothing listens there: the soak reads the redirect itself. */
 export const REDIRECT_URI = 'https://127.0.0.1:4999/callback';

@@ -12,7 +12,7 @@ import { connectorReader } from '../../connectors/reads.js';
 import type { ConsentDecisions } from '../../auth/interactions/consent.js';
 import type { FdxConsentTerms } from '../../workflows/consent.js';
 import { ensureDevDirectory, type DevDirectory } from '../../auth/directory/dev-directory.js';
-import { DEV_GATEWAY_CLIENT_DN, ensureDevPki, type DevPki } from '../../auth/pki/dev-pki.js';
+import { DEV_GATEWAY_CLIENT_DN, ensureDevPki, type DevPki } from '../../lib/pki/dev-pki.js';
 import { createProvider, issueRegistrationToken } from '../../auth/provider.js';
 import { DISCOVERY_AGENT_POLICY } from '../../auth/registration-policy.js';
 import { closeServer } from '../../lib/http/server.js';

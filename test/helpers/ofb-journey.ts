@@ -7,7 +7,7 @@ import * as oidc from 'openid-client';
 import { lodgeOfbConsent, type OfbConsentRequest } from '../../api/consents/lodge.js';
 import { temporalConsentDecisions, temporalFdxLodging } from '../../auth/consent-decisions.js';
 import { DEMO_CUSTOMERS, seedDemoCustomers } from '../../auth/idp/demo-customers.js';
-import { issueCertificate } from '../../auth/pki/dev-pki.js';
+import { issueCertificate } from '../../lib/pki/dev-pki.js';
 import { consentWorker } from '../../workers/consent.js';
 import { startTestAuthServer, type TestAuthServer } from './auth-server.js';
 import { hiddenField, UserAgent } from './browser-agent.js';

@@ -16,7 +16,7 @@ import {
   type DevDirectory,
 } from '../../auth/directory/dev-directory.js';
 import { rotateKey } from '../../auth/keys/key-store.js';
-import { ensureDevPki, issueCertificate, type DevPki, type Pem } from '../../auth/pki/dev-pki.js';
+import { ensureDevPki, issueCertificate, type DevPki, type Pem } from '../../lib/pki/dev-pki.js';
 import { createProvider } from '../../auth/provider.js';
 import { closeServer } from '../../lib/http/server.js';
 import { uniqueNames } from '../helpers/env.js';

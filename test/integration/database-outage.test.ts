@@ -19,7 +19,7 @@ import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
 import { createCoreBankingApp } from '../../connectors/mock-core-banking/app.js';
 import { coreModels } from '../../connectors/mock-core-banking/models.js';
 import { MongoCoreBanking } from '../../connectors/mock-core-banking/mongo-connector.js';
-import { checkDatabaseReads } from '../../db/connection.js';
+import { checkDatabaseReads } from '../../lib/mongo/connection.js';
 import { closeServer, createComponentApp } from '../../lib/http/server.js';
 import { startFerretDb } from '../../runtime/ferretdb.js';
 import { freePort } from '../../runtime/ports.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as oidc from 'openid-client';
 import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
-import { issueCertificate } from '../../auth/pki/dev-pki.js';
+import { issueCertificate } from '../../lib/pki/dev-pki.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { loadOpenApi } from '../helpers/openapi.js';

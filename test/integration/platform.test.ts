@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { Client, Connection } from '@temporalio/client';
 import { reviewUpdate, stateQuery } from '../../workflows/onboarding.js';
 import { freePort } from '../../runtime/ports.js';
-import { issueCertificate } from '../../auth/pki/dev-pki.js';
+import { issueCertificate } from '../../lib/pki/dev-pki.js';
 import { loadConfig } from '../../lib/config.js';
 import { platformDataConverter } from '../../lib/temporal.js';
 import { projectRoot } from '../helpers/env.js';

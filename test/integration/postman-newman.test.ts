@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
-import { findProduct, PRODUCTS, type SupportContact } from '../../api/marketplace/catalog/products.js';
+import { findProduct, PRODUCTS, type SupportContact } from '../../lib/products.js';
 import { catalogRouter } from '../../api/marketplace/catalog/routes.js';
 import { DEFAULT_FDX_SPECS_DIR } from '../../api/marketplace/catalog/specs.js';
 import {
@@ -20,7 +20,7 @@ import {
   postmanEnvironment,
   type PostmanInput,
 } from '../../api/marketplace/postman/collection.js';
-import { issueCertificate, type Pem } from '../../auth/pki/dev-pki.js';
+import { issueCertificate, type Pem } from '../../lib/pki/dev-pki.js';
 import { problemErrorHandler, sendProblem } from '../../lib/http/problem.js';
 import { closeServer, createComponentApp } from '../../lib/http/server.js';
 import { launchBrowser } from '../helpers/browser.js';

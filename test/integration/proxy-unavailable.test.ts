@@ -5,7 +5,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ensureDevPki } from '../../auth/pki/dev-pki.js';
+import { ensureDevPki } from '../../lib/pki/dev-pki.js';
 import { spawnNginx } from '../../runtime/nginx.js';
 import { freePort } from '../../runtime/ports.js';
 import type { ManagedProcess } from '../../runtime/process.js';

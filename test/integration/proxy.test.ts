@@ -11,7 +11,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as oidc from 'openid-client';
-import { ensureDevPki } from '../../auth/pki/dev-pki.js';
+import { ensureDevPki } from '../../lib/pki/dev-pki.js';
 import { FAPI_TLS12_CIPHERS } from '../../lib/tls.js';
 import { locateNginx, nginxFiles, spawnNginx } from '../../runtime/nginx.js';
 import { startProcess, waitUntilReady, type ManagedProcess } from '../../runtime/process.js';

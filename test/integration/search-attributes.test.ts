@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Connection } from '@temporalio/client';
 import { ensureSearchAttributes } from '../../lib/temporal.js';
-import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import { ALL_SEARCH_ATTRIBUTES } from '../../lib/temporal-search-attributes.js';
 import { testServers } from '../helpers/env.js';
 import { quietLogger } from '../helpers/platform.js';
 

@@ -26,7 +26,7 @@ import { startTemporalUi } from '../../runtime/temporal-ui.js';
 import { resolveTool, TEMPORAL_SERVER, TEMPORAL_SQL_TOOL, TEMPORAL_UI_SERVER } from '../../runtime/tools.js';
 import { consentWorker } from '../../workers/consent.js';
 import { authoriseUpdate, type ConsentState } from '../../workflows/consent.js';
-import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import { ALL_SEARCH_ATTRIBUTES } from '../../lib/temporal-search-attributes.js';
 import { uniqueNames } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
 import { testDataConverter } from '../helpers/payload-codec.js';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as oidc from 'openid-client';
 import { clientIdFor } from '../../db/models/application.js';
 import { subscriptionId } from '../../db/models/subscription.js';
-import { issueCertificate } from '../../auth/pki/dev-pki.js';
+import { issueCertificate } from '../../lib/pki/dev-pki.js';
 import { trafficLimits } from '../../lib/traffic/limits.js';
 import { tlsFetch } from '../../lib/http/tls-fetch.js';
 import { startTestAuthServer } from '../helpers/auth-server.js';

@@ -12,7 +12,7 @@ import {
   credentialFromJwks,
   generateCredential,
 } from '../../api/marketplace/applications/credentials.js';
-import { ensureDevPki } from '../../auth/pki/dev-pki.js';
+import { ensureDevPki } from '../../lib/pki/dev-pki.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'obp-credentials-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

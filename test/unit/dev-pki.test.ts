@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it, jest } from '@jest/globals';
-import { ensureDevPki, fapiServerKeyProblem, issueCertificate, writePem } from '../../auth/pki/dev-pki.js';
+import { ensureDevPki, fapiServerKeyProblem, issueCertificate, writePem } from '../../lib/pki/dev-pki.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'obp-dev-pki-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

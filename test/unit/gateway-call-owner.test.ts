@@ -14,8 +14,8 @@ import { recordCalls, type GatewayCallEvent } from '../../api/gateway/analytics.
 import { thumbprint, type Caller } from '../../api/gateway/security/access-token.js';
 import { clientStateReader } from '../../api/gateway/security/consent-state.js';
 import type { TokenInfo } from '../../api/gateway/security/introspection.js';
-import { productForPath } from '../../api/marketplace/catalog/products.js';
-import { ensureDevPki, issueCertificate } from '../../auth/pki/dev-pki.js';
+import { productForPath } from '../../lib/products.js';
+import { ensureDevPki, issueCertificate } from '../../lib/pki/dev-pki.js';
 import type { EventBuffer } from '../../lib/analytics/event-buffer.js';
 
 describe('productForPath', () => {

@@ -1,7 +1,7 @@
 // The Postman collection and environment of a developer application: Collection v2.1 shape, the
 // variables the requests use, the auth-method-specific token request, and no private material.
 import { describe, expect, it } from '@jest/globals';
-import { PRODUCTS, type Product } from '../../api/marketplace/catalog/products.js';
+import { PRODUCTS, type Product } from '../../lib/products.js';
 import {
   CLIENT_ASSERTION_TYPE,
   PRODUCT_EXAMPLES,

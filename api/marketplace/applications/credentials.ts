@@ -3,8 +3,8 @@
 // and never stored), or uploaded (a public JWKS for private_key_jwt, a certificate for
 // tls_client_auth). Only public parts go on record and to the authorization server.
 import { X509Certificate, createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import type { Pem } from '../../../auth/pki/dev-pki.js';
-import { issueCertificate, subjectDn } from '../../../auth/pki/dev-pki.js';
+import type { Pem } from '../../../lib/pki/dev-pki.js';
+import { issueCertificate, subjectDn } from '../../../lib/pki/dev-pki.js';
 import type { NewCredential } from '../../../workflows/provisioning.js';
 
 export class CredentialError extends Error {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import type { Pem } from '../../../auth/pki/dev-pki.js';
+import type { Pem } from '../../../lib/pki/dev-pki.js';
 import type { Models } from '../../../db/models/index.js';
 import { fieldErrors } from '../../../lib/http/problem.js';
 import {
@@ -25,7 +25,7 @@ import {
   ClientStatusAttribute,
   OrganizationId,
   Standard,
-} from '../../../workflows/search-attributes.js';
+} from '../../../lib/temporal-search-attributes.js';
 import { MarketplaceError } from '../errors.js';
 import { approvedOrganization } from '../organization-guard.js';
 import {

@@ -9,7 +9,7 @@ import { Router, type Request, type Response } from 'express';
 import { html, page, type Html } from '../../../lib/http/html.js';
 import { sendProblem } from '../../../lib/http/problem.js';
 import { table } from '../../../lib/http/table.js';
-import { findProduct, PRODUCTS, type Product, type SupportContact } from './products.js';
+import { findProduct, PRODUCTS, type Product, type SupportContact } from '../../../lib/products.js';
 import {
   loadProductSpec,
   operationsOf,

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import type { Product } from './products.js';
+import type { Product } from '../../../lib/products.js';
 
 /** The parsed document; only the parts the catalog reads are typed. */
 export interface OpenApiDocument {

@@ -4,7 +4,7 @@
 // creating (or rotating) response.
 import { Router, json } from 'express';
 import type { Application } from '../../../db/models/application.js';
-import { findProduct } from '../catalog/products.js';
+import { findProduct } from '../../../lib/products.js';
 import { MarketplaceError } from '../errors.js';
 import { requireOrgAdmin } from './access.js';
 import { apiHandler, jsonOnly, organizationOf } from './api-handler.js';

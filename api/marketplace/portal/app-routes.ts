@@ -13,7 +13,7 @@ import { html, type Html } from '../../../lib/http/html.js';
 import { fmt } from '../../consent-admin/views.js';
 import type { ApplicationService } from '../applications/service.js';
 import type { GeneratedSecrets } from '../applications/credentials.js';
-import { PRODUCTS, findProduct } from '../catalog/products.js';
+import { PRODUCTS, findProduct } from '../../../lib/products.js';
 import { MarketplaceError } from '../errors.js';
 import { postmanCollection, postmanEnvironment } from '../postman/collection.js';
 import type { SubscriptionService } from '../subscriptions/service.js';

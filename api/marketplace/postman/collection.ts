@@ -3,7 +3,7 @@
 // the products its organization subscribes to through the gateway. Pure data: no I/O, no secrets
 // (the client certificate and private key stay with the developer; Postman holds them in its own
 // certificate settings, newman takes them as options).
-import type { Product } from '../catalog/products.js';
+import type { Product } from '../../../lib/products.js';
 
 export const POSTMAN_COLLECTION_SCHEMA =
   'https://schema.getpostman.com/json/collection/v2.1.0/collection.json';

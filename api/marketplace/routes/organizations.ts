@@ -17,7 +17,7 @@ import { MarketplaceError } from '../errors.js';
 import type { DeveloperAccess, DeveloperIdentity } from '../portal/access.js';
 import { apiHandler, jsonOnly } from '../portal/api-handler.js';
 import { enrolmentRecordedUpdate, onboarding, type OnboardingInput } from '../../../workflows/onboarding.js';
-import { OnboardingStatus, OrganizationId, Standard } from '../../../workflows/search-attributes.js';
+import { OnboardingStatus, OrganizationId, Standard } from '../../../lib/temporal-search-attributes.js';
 import { enrolmentSchema } from '../enrolment-schema.js';
 
 export interface OrganizationsDeps {

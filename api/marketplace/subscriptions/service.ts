@@ -7,7 +7,7 @@ import type { Models } from '../../../db/models/index.js';
 import { subscriptionId, type SubscriptionStatus } from '../../../db/models/subscription.js';
 import type { Logger } from '../../../lib/logger.js';
 import { syncScopesUpdate } from '../../../workflows/provisioning.js';
-import { findProduct } from '../catalog/products.js';
+import { findProduct } from '../../../lib/products.js';
 import { MarketplaceError } from '../errors.js';
 import { approvedOrganization } from '../organization-guard.js';
 

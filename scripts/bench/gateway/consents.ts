@@ -15,7 +15,7 @@ export type Customer = (typeof DEMO_CUSTOMERS)[number];
 export const CUSTOMERS: readonly Customer[] = DEMO_CUSTOMERS;
 
 /** Every data group this bank serves, whole; customers' data as the holder is a person or a business. */
-export function ofbPermissions(customer: Customer): string[] {
+function ofbPermissions(customer: Customer): string[] {
   return [
     'ACCOUNTS_READ',
     'ACCOUNTS_BALANCES_READ',
@@ -44,7 +44,7 @@ export function ofbConsentRequest(customer: Customer) {
   };
 }
 
-export const OFB_SCOPE = 'openid accounts credit-cards-accounts customers resources';
+const OFB_SCOPE = 'openid accounts credit-cards-accounts customers resources';
 const FDX_SCOPE = 'fdx:accountdetailed:read fdx:transactions:read fdx:statements:read';
 
 export interface AuthorisedConsent {

@@ -2,7 +2,7 @@
 // its clients may be granted, the plans on offer, whether the bank approves each request by hand,
 // and where its OpenAPI description lives (OFB: vendored under specs/ofb; FDX: read at run time
 // from FDX_SPECS_DIR, since FDX's licence forbids copying the files into the project).
-import type { StandardValue } from '../../../db/models/organization.js';
+import type { StandardValue } from '../db/models/organization.js';
 
 export interface SupportContact {
   name: string;
@@ -12,7 +12,7 @@ export interface SupportContact {
   website: string;
 }
 
-export interface Plan {
+interface Plan {
   id: string;
   name: string;
   /** Calls per minute the plan allows a client, shown to the developer. */

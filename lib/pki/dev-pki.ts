@@ -9,7 +9,7 @@ import { webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as x509 from '@peculiar/x509';
-import type { Logger } from '../../lib/logger.js';
+import type { Logger } from '../logger.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 

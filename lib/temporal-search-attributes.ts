@@ -1,6 +1,7 @@
 // Custom search attributes: how bank operations staff filter the platform's workflows in the
 // Temporal UI, e.g. `OnboardingStatus="PENDING_REVIEW"`. Every key used anywhere is listed here
-// so start-up can register them all.
+// so start-up can register them all. Workflows import these keys to upsert them, so this file runs
+// in Temporal's workflow sandbox too: it imports nothing but @temporalio/common.
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 export const OrganizationId = defineSearchAttributeKey('OrganizationId', SearchAttributeType.KEYWORD);

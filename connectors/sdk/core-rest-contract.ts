@@ -1,7 +1,15 @@
-// The mock core's JSON contract over HTTP (docs/connectors.md): paths, envelopes and error codes.
-// The mock core serves it (app.ts) and the rest-core-banking connector speaks it; a bank whose
-// core speaks it too can use that connector as it is.
+// The core banking JSON contract over HTTP (docs/connectors.md): paths, page limits, envelopes and
+// error codes. The mock core serves it (mock-core-banking/app.ts) and the rest-core-banking
+// connector speaks it; a bank whose core speaks it too can use that connector as it is. It lives
+// in the SDK because both sides import it and a connector imports no other connector.
 export const CORE_API = '/core/v1';
+
+export const MAX_PAGE_LIMIT = 500;
+export const DEFAULT_PAGE_LIMIT = 100;
+
+/** Connectors serve at most MAX_PAGE_LIMIT items per page whatever the caller asks. */
+export const clampLimit = (limit: number): number =>
+  Math.min(MAX_PAGE_LIMIT, Math.max(1, Math.floor(limit) || DEFAULT_PAGE_LIMIT));
 
 /** Path builders; every id is a path segment of its own, encoded. */
 export const corePaths = {
@@ -20,7 +28,7 @@ export const corePaths = {
 
 /** 404 codes that mean "no such thing for this customer": the connector answers undefined or empty. */
 export const NOT_FOUND_CODES = ['CUSTOMER_NOT_FOUND', 'ACCOUNT_NOT_FOUND', 'CREDIT_CARD_NOT_FOUND'] as const;
-export type NotFoundCode = (typeof NOT_FOUND_CODES)[number];
+type NotFoundCode = (typeof NOT_FOUND_CODES)[number];
 
 export type ErrorCode = NotFoundCode | 'INVALID_PARAMETER' | 'NOT_FOUND' | 'INTERNAL_ERROR' | 'UNAVAILABLE';
 

@@ -10,7 +10,7 @@
 import type { mongo } from 'mongoose';
 
 /** Statements per `update` command: a command holds at most this many connections plus one. */
-export const STATEMENTS_PER_COMMAND = 10;
+const STATEMENTS_PER_COMMAND = 10;
 
 export interface Identified {
   _id: string;
