@@ -1,14 +1,11 @@
 // What a customer may choose to share on the consent page: their accounts and credit cards, read
 // from the bank's core through the guarded connector (as every read of bank data is), and narrowed
 // to the kinds of data the consent asks for.
+import { customerResources, type CustomerResource } from '../connectors/customer-resources.js';
 import type { DataFetcher } from '../connectors/reads.js';
 import type { Consent } from '../db/models/consent.js';
 
-export interface ShareableResource {
-  accountId: string;
-  label: string;
-  kind: 'ACCOUNT' | 'CREDIT_CARD';
-}
+export type ShareableResource = Omit<CustomerResource, 'open'>;
 
 export type ListShareable = (
   consent: Consent & { _id: string },
@@ -34,27 +31,14 @@ export function fetchedShareable(fetchData: DataFetcher): ListShareable {
   return async (consent, customerId) => {
     const kinds = wantedKinds(consent);
     if (kinds.size === 0) return [];
-    const result = await fetchData({
+    const held = await customerResources(fetchData, {
       consentId: consent._id,
       clientId: consent.clientId,
       customerId,
-      accountIds: [],
-      operation: { kind: 'customerResources' },
     });
-    if (result.kind !== 'customerResources') return [];
-    return [
-      ...(kinds.has('ACCOUNT')
-        ? result.accounts
-            .filter((a) => a.status === 'OPEN')
-            .map((a) => ({ accountId: a.accountId, label: a.label, kind: 'ACCOUNT' as const }))
-        : []),
-      ...(kinds.has('CREDIT_CARD')
-        ? result.creditCards.map((c) => ({
-            accountId: c.creditCardAccountId,
-            label: `${c.name} ****-${c.last4}`,
-            kind: 'CREDIT_CARD' as const,
-          }))
-        : []),
-    ];
+    // Only what can still be shared: cards, and deposit accounts that are open.
+    return held
+      .filter((r) => kinds.has(r.kind) && r.open)
+      .map(({ accountId, label, kind }) => ({ accountId, label, kind }));
   };
 }

@@ -2,6 +2,7 @@
 // run it in-process against real Temporal and a real database.
 import type { Client } from '@temporalio/client';
 import type { ErrorRequestHandler, Express, Request, Response } from 'express';
+import type { DataFetcher } from '../../connectors/reads.js';
 import type { Database } from '../../db/connection.js';
 import { checkDatabaseReads } from '../../lib/mongo/connection.js';
 import {
@@ -11,7 +12,7 @@ import {
   wantsHtml,
 } from '../../lib/http/deadline.js';
 import { problemErrorHandler, sendProblem } from '../../lib/http/problem.js';
-import { createMetrics } from '../../lib/http/metrics.js';
+import { createMetrics, type Metrics } from '../../lib/http/metrics.js';
 import { createComponentApp } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/logger.js';
 import { insightsAssetsRouter } from '../../lib/analytics/insights-view.js';
@@ -34,6 +35,8 @@ export interface ConsolesOptions {
   temporalUiUrl: string;
   /** Off: every /my route answers 404. */
   selfServiceEnabled: boolean;
+  /** The bank's data through the configured connector, for self-service's account labels. */
+  readBankData: DataFetcher;
   secureCookies: boolean;
   adminSessionTtlMs: number;
   selfServiceSessionTtlMs: number;
@@ -59,6 +62,8 @@ export interface MarketplaceDeps {
   logger: Logger;
   client: Client;
   db: Database;
+  /** The component's metrics, when the caller counts more in them (the connector's calls). */
+  metrics?: Metrics;
   taskQueues: { onboarding: string; provisioning?: string };
   onboarding: OrganizationsDeps['onboarding'];
   /** Without it the app serves neither console (tests of other parts). */
@@ -97,7 +102,7 @@ const dependencyErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
 export function createMarketplaceApp(deps: MarketplaceDeps): Express {
   const app = createComponentApp({
     logger: deps.logger,
-    metrics: createMetrics('marketplace'),
+    metrics: deps.metrics ?? createMetrics('marketplace'),
     readiness: [
       { name: 'database', check: () => checkDatabaseReads(deps.db.connection) },
       { name: 'temporal', check: async () => void (await deps.client.workflowService.getSystemInfo({})) },
@@ -176,6 +181,7 @@ export function createMarketplaceApp(deps: MarketplaceDeps): Express {
         selfServiceRouter({
           client,
           models,
+          readBankData: consoles.readBankData,
           secureCookies: consoles.secureCookies,
           sessionTtlMs: consoles.selfServiceSessionTtlMs,
         }),

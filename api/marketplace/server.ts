@@ -1,8 +1,10 @@
 // Marketplace process: the developer marketplace, the bank's consent console (/admin) and the
 // customers' self-service pages (/my) on MARKETPLACE_PORT.
 import { Client } from '@temporalio/client';
+import { readerFromConfig } from '../../connectors/index.js';
 import { connectDatabase } from '../../db/connection.js';
 import { loadConfig } from '../../lib/config.js';
+import { createMetrics } from '../../lib/http/metrics.js';
 import { closeServer, listen } from '../../lib/http/server.js';
 import { createLogger } from '../../lib/logger.js';
 import { runMain } from '../../lib/main.js';
@@ -29,13 +31,18 @@ runMain('marketplace', async () => {
   const counters = trafficCounters(cfg, logger);
   // Staff, developer and self-service log-ins throttled exactly across replicas (lib/replica-lock.ts).
   const stopLocks = lockAcrossReplicasFrom(cfg, logger);
+  const metrics = createMetrics('marketplace');
+  // Self-service names the consented accounts as the bank's core does, through the configured
+  // connector in process, guarded, as the AS's consent page reads them.
+  const readBankData = readerFromConfig(cfg, metrics.registry, logger);
   const app = createMarketplaceApp({
     logger,
     client,
     db,
+    metrics,
     taskQueues: TASK_QUEUES,
     onboarding: cfg.onboarding,
-    consoles: { consentTaskQueue: TASK_QUEUES.consent, ...cfg.consoles },
+    consoles: { consentTaskQueue: TASK_QUEUES.consent, readBankData, ...cfg.consoles },
     portal: {
       marketplaceUrl: cfg.marketplace.url,
       authIssuer: cfg.auth.issuer,

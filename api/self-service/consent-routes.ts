@@ -2,7 +2,8 @@
 // CUSTOMER_MANUALLY_REVOKED) through its workflow. Only the customer's own consents exist here:
 // any other id answers 404, whoever it belongs to.
 import { Router, type Response } from 'express';
-import { listAccounts } from '../../connectors/mock-core-banking/accounts.js';
+import { customerResources } from '../../connectors/customer-resources.js';
+import { BankDataUnavailable } from '../../connectors/reads.js';
 import { formBody, sameToken } from '../../lib/http/forms.js';
 import { revokeConsent } from '../consent-admin/actions.js';
 import { CONSENT_SORT } from '../consent-admin/query.js';
@@ -17,13 +18,36 @@ export function myConsentsRouter(deps: SelfServiceDeps, access: MyAccess): Route
   const router = Router();
   const { Consent } = deps.models;
 
+  /**
+   * The labels of the customer's accounts and cards, read from the bank's core through the
+   * configured connector as the consent page reads them. A core that cannot answer leaves the ids
+   * (the reader logs why): stopping a consent must not depend on the core being up.
+   */
+  const labelsOf = async (customerId: string, consents: ConsentRecord[]): Promise<Map<string, string>> => {
+    if (!consents.some((c) => c.accountIds?.length)) return new Map();
+    try {
+      const held = await customerResources(deps.readBankData, {
+        // Read for these consents' pages, on the customer's behalf.
+        consentId: consents.map((c) => c._id).join(','),
+        clientId: [...new Set(consents.map((c) => c.clientId))].join(','),
+        customerId,
+      });
+      return new Map(held.map((r) => [r.accountId, r.label]));
+    } catch (err) {
+      if (err instanceof BankDataUnavailable) return new Map();
+      throw err;
+    }
+  };
+
   /** With the recipients' names and the accounts' labels. */
   const described = async (customerId: string, consents: ConsentRecord[]): Promise<MyConsent[]> => {
-    const names = await clientNames(
-      deps.models,
-      consents.map((c) => c.clientId),
-    );
-    const labels = new Map((await listAccounts(customerId)).map((a) => [a.accountId, a.label]));
+    const [names, labels] = await Promise.all([
+      clientNames(
+        deps.models,
+        consents.map((c) => c.clientId),
+      ),
+      labelsOf(customerId, consents),
+    ]);
     return consents.map((consent) => ({
       consent,
       recipient: names.get(consent.clientId) ?? consent.clientId,

@@ -1,5 +1,5 @@
-// The demo customers' accounts as the consent page and the self-service pages list them, read from
-// the mock core's dataset (the one `npm start` seeds into the core banking service).
+// The demo customers' accounts in the mock core's dataset (the one `npm start` seeds into the core
+// banking service).
 import type { Account } from '../sdk/model.js';
 import { defaultDataset } from './dataset.js';
 

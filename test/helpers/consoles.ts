@@ -6,12 +6,17 @@ import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import { fetch } from 'undici';
 import { createMarketplaceApp, type ConsolesOptions } from '../../api/marketplace/app.js';
+import { createConnector } from '../../connectors/index.js';
+import { connectorReader } from '../../connectors/reads.js';
 import type { Database } from '../../db/connection.js';
 import { closeServer } from '../../lib/http/server.js';
 import { quietLogger } from './platform.js';
 import { tracked } from './teardown.js';
 
 export const TEST_TEMPORAL_UI = 'http://temporal-ui.test:8233';
+
+/** The bank's data read from the mock core in process, guarded, as the platform's marketplace reads it. */
+export const inProcessBankData = () => connectorReader({ connector: createConnector('mock-core-banking') });
 
 /** The marketplace app with both consoles on a free port; its consent work goes to `taskQueue`. */
 export async function startConsoles(
@@ -32,6 +37,7 @@ export async function startConsoles(
       consentTaskQueue: deps.taskQueue,
       temporalUiUrl: TEST_TEMPORAL_UI,
       selfServiceEnabled: true,
+      readBankData: inProcessBankData(),
       secureCookies: false,
       adminSessionTtlMs: 30 * 60_000,
       selfServiceSessionTtlMs: 10 * 60_000,

@@ -15,7 +15,7 @@ import { onboardingWorker } from '../../workers/onboarding.js';
 import { provisioningWorker } from '../../workers/provisioning.js';
 import { reviewUpdate } from '../../workflows/onboarding.js';
 import { startTestAuthServer, TEST_RESOURCE, type TestAuthServer } from './auth-server.js';
-import { HttpSession, hiddenField, TEST_TEMPORAL_UI } from './consoles.js';
+import { HttpSession, hiddenField, inProcessBankData, TEST_TEMPORAL_UI } from './consoles.js';
 import { discoveryAgentDeps } from './provisioning.js';
 import { projectRoot, type uniqueNames } from './env.js';
 import { quietLogger, startTestWorker, testClient, testDatabase } from './platform.js';
@@ -82,6 +82,7 @@ export async function startMarketplaceStack(
       consentTaskQueue: `${names.taskQueue}-consent`,
       temporalUiUrl: TEST_TEMPORAL_UI,
       selfServiceEnabled: false,
+      readBankData: inProcessBankData(),
       secureCookies: false,
       adminSessionTtlMs: 30 * 60_000,
       selfServiceSessionTtlMs: 10 * 60_000,

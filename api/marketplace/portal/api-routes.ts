@@ -8,7 +8,8 @@ import { findProduct } from '../../../lib/products.js';
 import { MarketplaceError } from '../errors.js';
 import { requireOrgAdmin } from './access.js';
 import { apiHandler, jsonOnly, organizationOf } from './api-handler.js';
-import { ownApplication, postmanFor, type AppRouteDeps } from './app-routes.js';
+import { ownApplication, type AppRouteDeps } from './apps/deps.js';
+import { postmanFor } from './apps/postman.js';
 
 type AppRecord = Application & { _id: string };
 

@@ -26,7 +26,7 @@ import { queryErrors, queryString } from '../../consent-admin/query.js';
 import { MarketplaceError } from '../errors.js';
 import { developerOf, type DeveloperAccess, type DeveloperIdentity } from './access.js';
 import { apiHandler, organizationOf } from './api-handler.js';
-import { ownApplication } from './app-routes.js';
+import { ownApplication } from './apps/deps.js';
 import { sendAppNotFound, sendMessage, sendPage } from './views.js';
 
 export interface InsightsRouteDeps {
