@@ -9,7 +9,8 @@ import { CLIENT_STATUSES } from '../../db/models/application.js';
 import type { Application } from '../../db/models/application.js';
 import { ONBOARDING_STATUSES, STANDARDS, type Organization } from '../../db/models/organization.js';
 import { SUBSCRIPTION_STATUSES, type Subscription } from '../../db/models/subscription.js';
-import { reviewUpdate, type ReviewDecision } from '../../workflows/onboarding.js';
+import { reviewEnrolment } from '../../workflows/onboarding-client.js';
+import type { ReviewDecision } from '../../workflows/onboarding-types.js';
 import { stateQuery, type ProvisioningState } from '../../workflows/provisioning.js';
 import { findProduct } from '../marketplace/catalog/products.js';
 import type { Outcome } from './actions.js';
@@ -334,7 +335,7 @@ export async function reviewOrganization(
   if (org.status !== 'PENDING_REVIEW')
     return { ok: false, status: 409, message: `the enrolment is already ${org.status}` };
   try {
-    await client.workflow.getHandle(org.workflowId).executeUpdate(reviewUpdate, { args: [decision] });
+    await reviewEnrolment(client, org.workflowId, decision);
     return { ok: true, value: undefined };
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError)
