@@ -11,7 +11,8 @@ import { ONBOARDING_STATUSES, STANDARDS, type Organization } from '../../db/mode
 import { SUBSCRIPTION_STATUSES, type Subscription } from '../../db/models/subscription.js';
 import { reviewEnrolment } from '../../workflows/onboarding-client.js';
 import type { ReviewDecision } from '../../workflows/onboarding-types.js';
-import { stateQuery, type ProvisioningState } from '../../workflows/provisioning.js';
+import { provisioningWorkflowState } from '../../workflows/provisioning-client.js';
+import type { ProvisioningState } from '../../workflows/provisioning-types.js';
 import { findProduct } from '../marketplace/catalog/products.js';
 import type { Outcome } from './actions.js';
 
@@ -298,21 +299,18 @@ export interface ProvisioningHistory {
 
 /** The Discovery Agent's step history of an application; a closed or unreachable workflow is tolerated. */
 export async function provisioningHistory(client: Client, workflowId: string): Promise<ProvisioningHistory> {
-  const handle = client.workflow.getHandle(workflowId);
-  const within = <T>(run: () => Promise<T>) => client.withDeadline(Date.now() + 5_000, run);
   try {
-    const { status } = await within(() => handle.describe());
-    if (status.name === 'RUNNING')
-      return { state: await within(() => handle.query(stateQuery)), source: 'running' };
-    if (status.name === 'COMPLETED')
+    const workflow = await provisioningWorkflowState(client, workflowId);
+    if (workflow.status === 'RUNNING') return { state: workflow.state, source: 'running' };
+    if (workflow.status === 'COMPLETED')
       return {
-        state: await within(() => handle.result() as Promise<ProvisioningState>),
+        state: workflow.state,
         source: 'ended',
         note: 'The workflow has ended; this is its final state.',
       };
     return {
       source: 'unavailable',
-      note: `The workflow is ${status.name.toLowerCase().replace(/_/g, ' ')}: only the status on record is shown.`,
+      note: `The workflow is ${workflow.status.toLowerCase().replace(/_/g, ' ')}: only the status on record is shown.`,
     };
   } catch (error) {
     return {
