@@ -3,7 +3,7 @@
 import { revokeGrantRecords } from '../auth/adapter.js';
 import { insertOnce } from '../db/insert-once.js';
 import type { Models } from '../db/models/index.js';
-import type { ConsentState } from '../workflows/consent.js';
+import type { ConsentState } from '../workflows/consent-types.js';
 
 export function createConsentActivities({
   models,

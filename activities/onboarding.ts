@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { insertOnce } from '../db/insert-once.js';
 import type { Models } from '../db/models/index.js';
-import type { Enrolment, OnboardingState, OnboardingStatusValue } from '../workflows/onboarding.js';
+import type { Enrolment, OnboardingState, OnboardingStatusValue } from '../workflows/onboarding-types.js';
 import { TEMPLATES, type TemplateId } from './notifications/templates.js';
 import { recordTransition } from './transition-events.js';
 

@@ -14,7 +14,7 @@ import type { Models } from '../db/models/index.js';
 import { clientIdFor, type Application, type ClientStatus } from '../db/models/application.js';
 import { open, seal } from '../lib/crypto/secret-box.js';
 import { scopesFor } from '../lib/products.js';
-import type { NewCredential } from '../workflows/provisioning.js';
+import type { NewCredential } from '../workflows/provisioning-types.js';
 import { recordTransition } from './transition-events.js';
 
 export interface DiscoveryAgentDeps {

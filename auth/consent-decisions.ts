@@ -1,9 +1,8 @@
 // How the authorization server talks to the consent workflows: the consent page's decisions as
 // updates (the workflow's validators have the last word), and FDX consents lodged at PAR.
 import type { Client } from '@temporalio/client';
-import { lodgeFdxConsent, type LodgeOptions } from '../api/consents/lodge.js';
-import type { FdxConsentTerms } from '../workflows/consent.js';
-import { consentTransitions } from '../api/consents/transitions.js';
+import { consentTransitions, lodgeFdxConsent, type LodgeOptions } from '../workflows/consent-client.js';
+import type { FdxConsentTerms } from '../workflows/consent-types.js';
 import type { ConsentDecisions } from './interactions/consent.js';
 
 export function temporalConsentDecisions(client: Client): ConsentDecisions {

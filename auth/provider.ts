@@ -2,7 +2,7 @@
 // the database and the FerretDB-safe adapter.
 import Provider from 'oidc-provider';
 import type { Models } from '../db/models/index.js';
-import type { FdxConsentTerms } from '../workflows/consent.js';
+import type { FdxConsentTerms } from '../workflows/consent-types.js';
 import type { ClientCertificateSource } from '../lib/http/client-certificate.js';
 import type { Logger } from '../lib/logger.js';
 import { createAdapterClass } from './adapter.js';

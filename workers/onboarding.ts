@@ -5,7 +5,9 @@ import { createOnboardingActivities } from '../activities/onboarding.js';
 import type { Models } from '../db/models/index.js';
 import { TASK_QUEUES } from '../workflows/task-queues.js';
 
-export const onboardingWorkflowsPath = fileURLToPath(new URL('../workflows/onboarding.ts', import.meta.url));
+export const onboardingWorkflowsPath = fileURLToPath(
+  new URL('../workflows/onboarding-queue.ts', import.meta.url),
+);
 
 export function onboardingWorker(deps: { models: Models }, taskQueue: string = TASK_QUEUES.onboarding) {
   return {

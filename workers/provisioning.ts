@@ -5,7 +5,7 @@ import { createProvisioningActivities, type DiscoveryAgentDeps } from '../activi
 import { TASK_QUEUES } from '../workflows/task-queues.js';
 
 export const provisioningWorkflowsPath = fileURLToPath(
-  new URL('../workflows/provisioning.ts', import.meta.url),
+  new URL('../workflows/provisioning-queue.ts', import.meta.url),
 );
 
 export function provisioningWorker(

@@ -1,4 +1,5 @@
-// Every task queue and how to build its worker. A new domain adds one line here.
+// Every task queue and how to build its worker: each queue's worker is workers/<queue>.ts, running
+// the workflows of workflows/<queue>-queue.ts. A new domain adds one line here.
 import type { WorkerOptions } from '@temporalio/worker';
 import type { Registry } from 'prom-client';
 import type { DiscoveryAgentDeps } from '../activities/provisioning.js';

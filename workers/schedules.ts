@@ -5,10 +5,10 @@ import type { Config } from '../lib/config.js';
 import type { Logger } from '../lib/logger.js';
 import {
   ANALYTICS_ROLLUP_DEFAULTS,
-  analyticsRollup,
+  ANALYTICS_ROLLUP_WORKFLOW,
   type AnalyticsRollupInput,
-} from '../workflows/analytics.js';
-import { housekeeping } from '../workflows/housekeeping.js';
+} from '../workflows/analytics-types.js';
+import { HOUSEKEEPING_WORKFLOW } from '../workflows/housekeeping-types.js';
 
 export const HOUSEKEEPING_SCHEDULE_ID = 'housekeeping';
 
@@ -25,7 +25,7 @@ export async function ensureHousekeepingSchedule(
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
       action: {
         type: 'startWorkflow',
-        workflowType: housekeeping,
+        workflowType: HOUSEKEEPING_WORKFLOW,
         taskQueue: opts.taskQueue,
         workflowExecutionTimeout: '10 minutes',
       },
@@ -71,7 +71,7 @@ export async function ensureAnalyticsRollupSchedule(
   const spec = { intervals: [{ every: opts.intervalMs }] };
   const action = {
     type: 'startWorkflow' as const,
-    workflowType: analyticsRollup,
+    workflowType: ANALYTICS_ROLLUP_WORKFLOW,
     args: [opts.input] as [AnalyticsRollupInput],
     taskQueue: opts.taskQueue,
     workflowExecutionTimeout: '10 minutes',

@@ -11,68 +11,13 @@
 // overlapping windows and retries are safe. Every duration is an input; time is the workflow's own
 // clock (or `at`), and the watermark is read by an activity, so runs replay.
 import { patched, proxyActivities, type ActivityInterfaceFor } from '@temporalio/workflow';
-import type {
-  AnalyticsActivities,
-  RetentionInput,
-  RetentionResult,
-  RollUpResult,
-} from '../activities/analytics.js';
+import type { AnalyticsActivities, RollUpResult } from '../activities/analytics.js';
 import { ceilTo, closedBuckets, floorTo, GRANULARITY_MS } from '../lib/analytics/buckets.js';
-
-export interface AnalyticsRollupInput {
-  /** The schedule's interval: minutes that closed within the last interval are new to this run. */
-  intervalMs: number;
-  /** How long after its end a minute is rolled up: events may reach the database that late. */
-  latenessMs: number;
-  /** How far back closed minutes are recomputed on every run (at least a minute): late events; the first run. */
-  catchUpMs: number;
-  /** The most minutes one activity call rolls up (whole minutes, at least one); chunks end on its multiples. */
-  chunkMs?: number;
-  /** The most chunks one run rolls up behind the watermark: the next runs go on from where it stopped. */
-  maxChunksPerRun?: number;
-  /** Retention runs when a multiple of this (UTC) has passed since the previous run. */
-  retentionEveryMs: number;
-  retention: Omit<RetentionInput, 'now'>;
-  activity: {
-    startToCloseTimeoutMs: number;
-    retryInitialIntervalMs: number;
-    retryMaximumIntervalMs: number;
-    maximumAttempts: number;
-  };
-  /** The instant the run counts from (ISO), instead of its start: for backfills and tests. */
-  at?: string;
-}
-
-export interface AnalyticsRollupResult {
-  /** The minutes, hours and days rolled up, every chunk together (from the first's start to the last's end). */
-  minutes: RollUpResult;
-  hours?: RollUpResult;
-  days?: RollUpResult;
-  /** The watermark before and after the run (ISO; `from` null on the first run). */
-  watermark?: { from: string | null; to: string | null };
-  /** False when the run stopped at `maxChunksPerRun` with closed minutes still to roll up. */
-  caughtUp?: boolean;
-  retention?: RetentionResult;
-}
-
-/** Inputs besides the retention ages, as the schedule passes them unless configured otherwise. */
-export const ANALYTICS_ROLLUP_DEFAULTS: Omit<AnalyticsRollupInput, 'retention'> & {
-  chunkMs: number;
-  maxChunksPerRun: number;
-} = {
-  intervalMs: 60_000,
-  latenessMs: 15_000,
-  catchUpMs: 5 * 60_000,
-  chunkMs: 3_600_000,
-  maxChunksPerRun: 12,
-  retentionEveryMs: 3_600_000,
-  activity: {
-    startToCloseTimeoutMs: 2 * 60_000,
-    retryInitialIntervalMs: 5_000,
-    retryMaximumIntervalMs: 60_000,
-    maximumAttempts: 5,
-  },
-};
+import {
+  ANALYTICS_ROLLUP_DEFAULTS,
+  type AnalyticsRollupInput,
+  type AnalyticsRollupResult,
+} from './analytics-types.js';
 
 /** Runs started before the watermark (histories without this marker) replay the earlier commands. */
 export const ROLLUP_WATERMARK_PATCH = 'analytics-rollup-watermark';

@@ -2,7 +2,7 @@
 // the bank's console and the customers' pages. The lifecycle (AWAITING_AUTHORISATION → AUTHORISED
 // | REJECTED) is OFB's vocabulary and the workflow's own; FDX says ACTIVE for an authorised consent
 // and, for an ended one, EXPIRED when time ended it, else REVOKED. Pure: runs in workflows too.
-import type { ConsentStatusValue, RejectionCode } from './consent.js';
+import type { ConsentStatusValue, RejectionCode } from './consent-types.js';
 
 /** Rejections that time made: the authorisation window closed, or the consent reached its end. */
 export const EXPIRY_CODES: readonly RejectionCode[] = ['CONSENT_MAX_DATE_REACHED', 'CONSENT_EXPIRED'];

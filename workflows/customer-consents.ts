@@ -3,14 +3,7 @@
 // each consent's own workflow does the revocation and its clean-up.
 import { getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
 import type { ConsentActivities } from '../activities/consent.js';
-import { revokeSignal, type RejectionCode } from './consent.js';
-
-export interface RevokeCustomerConsentsInput {
-  customerId: string;
-  actor: string;
-  code: Extract<RejectionCode, 'INTERNAL_SECURITY_REASON' | 'CUSTOMER_MANUALLY_REVOKED'>;
-  reason: string;
-}
+import { revokeSignal, type RevokeCustomerConsentsInput } from './consent-types.js';
 
 const activities = proxyActivities<ConsentActivities>({
   startToCloseTimeout: '30 seconds',

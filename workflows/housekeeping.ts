@@ -3,11 +3,7 @@
 // server records and keys past their retirement.
 import { proxyActivities } from '@temporalio/workflow';
 import type { HousekeepingActivities } from '../activities/housekeeping.js';
-
-export interface HousekeepingResult {
-  expiredOidcRecords: number;
-  retiredKeys: number;
-}
+import type { HousekeepingResult } from './housekeeping-types.js';
 
 const activities = proxyActivities<HousekeepingActivities>({
   startToCloseTimeout: '2 minutes',

@@ -5,9 +5,6 @@
 import {
   allHandlersFinished,
   condition,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   log,
   proxyActivities,
   setHandler,
@@ -15,51 +12,16 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OnboardingActivities } from '../activities/onboarding.js';
+import {
+  enrolmentRecordedUpdate,
+  reviewSignal,
+  reviewUpdate,
+  stateQuery,
+  type OnboardingInput,
+  type OnboardingState,
+  type ReviewDecision,
+} from './onboarding-types.js';
 import { OnboardingStatus } from '../lib/temporal-search-attributes.js';
-
-export type Standard = 'OFB' | 'FDX';
-
-export interface Enrolment {
-  legalName: string;
-  taxId: string;
-  taxIdType: 'CNPJ' | 'EIN';
-  website: string;
-  logoUri?: string;
-  contacts: { name: string; email: string; role: 'business' | 'technical' | 'security' }[];
-  standards: Standard[];
-}
-
-export interface OnboardingInput {
-  organizationId: string;
-  enrolment: Enrolment;
-  /** Where review requests and reminders go. */
-  bankAdminsEmail: string;
-  /** Durations are inputs so tests can run the whole lifecycle in seconds. */
-  reminderIntervalMs: number;
-  reviewTimeoutMs: number;
-}
-
-export interface ReviewDecision {
-  decision: 'APPROVED' | 'REJECTED';
-  reason?: string;
-  reviewer: string;
-}
-
-export type OnboardingStatusValue = 'SUBMITTED' | 'PENDING_REVIEW' | 'APPROVED' | 'REJECTED' | 'EXPIRED';
-
-export interface OnboardingState {
-  organizationId: string;
-  status: OnboardingStatusValue;
-  remindersSent: number;
-  review?: ReviewDecision & { decidedAt: string };
-}
-
-/** Resolves once the enrolment is on record, so the API can answer 201 with a readable resource. */
-export const enrolmentRecordedUpdate = defineUpdate<OnboardingState>('enrolmentRecorded');
-/** The bank's decision; resolves once the outcome is on record. */
-export const reviewUpdate = defineUpdate<OnboardingState, [ReviewDecision]>('review');
-export const reviewSignal = defineSignal<[ReviewDecision]>('review');
-export const stateQuery = defineQuery<OnboardingState>('state');
 
 const activities = proxyActivities<OnboardingActivities>({
   startToCloseTimeout: '10 seconds',

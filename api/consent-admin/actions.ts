@@ -1,13 +1,13 @@
 // What bank staff and customers do to a consent, through its workflow: hold, release, revoke, and
 // revoke every consent of one customer. A refusal comes back as an outcome carrying the workflow's
 // own reason (its update validators), for a 409 or an error banner.
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import type { ConsentState, Revocation } from '../../workflows/consent.js';
+import type { Client } from '@temporalio/client';
 import {
-  revokeCustomerConsents,
-  type RevokeCustomerConsentsInput,
-} from '../../workflows/customer-consents.js';
-import { ConsentRefused, consentTransitions } from '../consents/transitions.js';
+  ConsentRefused,
+  consentTransitions,
+  startCustomerConsentsRevocation,
+} from '../../workflows/consent-client.js';
+import type { ConsentState, Revocation, RevokeCustomerConsentsInput } from '../../workflows/consent-types.js';
 
 export const STAFF_ACTIONS = ['hold', 'resume', 'revoke'] as const;
 export type StaffAction = (typeof STAFF_ACTIONS)[number];
@@ -71,23 +71,8 @@ export async function revokeAllConsentsOf(
   taskQueue: string,
   input: RevokeCustomerConsentsInput,
 ): Promise<Outcome<{ workflowId: string; runId: string }>> {
-  const workflowId = `revoke-customer-consents-${input.customerId}`;
-  try {
-    const handle = await client.workflow.start(revokeCustomerConsents, {
-      taskQueue,
-      workflowId,
-      args: [input],
-      // A double click or a second admin gets a 409, not a second run.
-      workflowIdConflictPolicy: 'FAIL',
-    });
-    return { ok: true, value: { workflowId, runId: handle.firstExecutionRunId } };
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError)
-      return {
-        ok: false,
-        status: 409,
-        message: "a revocation of this customer's consents is already running",
-      };
-    throw err;
-  }
+  const started = await startCustomerConsentsRevocation(client, taskQueue, input);
+  if (started) return { ok: true, value: started };
+  // A double click or a second admin gets a 409, not a second run.
+  return { ok: false, status: 409, message: "a revocation of this customer's consents is already running" };
 }

@@ -1,7 +1,7 @@
 // One consent: its terms, its audit trail, a link to its workflow in the Temporal UI, and for
 // ADMIN staff the forms that hold, release or revoke it, or revoke every consent of its customer.
 import { describePermissions } from '../../auth/interactions/permissions.js';
-import type { FdxConsentTerms } from '../../workflows/consent.js';
+import type { FdxConsentTerms } from '../../workflows/consent-types.js';
 import { mayHold, mayRevoke } from '../../workflows/consent-rules.js';
 import { html, type Html } from '../../lib/http/html.js';
 import type { Staff } from './access.js';

@@ -9,8 +9,10 @@ import { CLIENT_STATUSES } from '../../db/models/application.js';
 import type { Application } from '../../db/models/application.js';
 import { ONBOARDING_STATUSES, STANDARDS, type Organization } from '../../db/models/organization.js';
 import { SUBSCRIPTION_STATUSES, type Subscription } from '../../db/models/subscription.js';
-import { reviewUpdate, type ReviewDecision } from '../../workflows/onboarding.js';
-import { stateQuery, type ProvisioningState } from '../../workflows/provisioning.js';
+import { reviewEnrolment } from '../../workflows/onboarding-client.js';
+import type { ReviewDecision } from '../../workflows/onboarding-types.js';
+import { provisioningWorkflowState } from '../../workflows/provisioning-client.js';
+import type { ProvisioningState } from '../../workflows/provisioning-types.js';
 import { findProduct } from '../../lib/products.js';
 import type { Outcome } from './actions.js';
 
@@ -297,21 +299,18 @@ export interface ProvisioningHistory {
 
 /** The Discovery Agent's step history of an application; a closed or unreachable workflow is tolerated. */
 export async function provisioningHistory(client: Client, workflowId: string): Promise<ProvisioningHistory> {
-  const handle = client.workflow.getHandle(workflowId);
-  const within = <T>(run: () => Promise<T>) => client.withDeadline(Date.now() + 5_000, run);
   try {
-    const { status } = await within(() => handle.describe());
-    if (status.name === 'RUNNING')
-      return { state: await within(() => handle.query(stateQuery)), source: 'running' };
-    if (status.name === 'COMPLETED')
+    const workflow = await provisioningWorkflowState(client, workflowId);
+    if (workflow.status === 'RUNNING') return { state: workflow.state, source: 'running' };
+    if (workflow.status === 'COMPLETED')
       return {
-        state: await within(() => handle.result() as Promise<ProvisioningState>),
+        state: workflow.state,
         source: 'ended',
         note: 'The workflow has ended; this is its final state.',
       };
     return {
       source: 'unavailable',
-      note: `The workflow is ${status.name.toLowerCase().replace(/_/g, ' ')}: only the status on record is shown.`,
+      note: `The workflow is ${workflow.status.toLowerCase().replace(/_/g, ' ')}: only the status on record is shown.`,
     };
   } catch (error) {
     return {
@@ -334,7 +333,7 @@ export async function reviewOrganization(
   if (org.status !== 'PENDING_REVIEW')
     return { ok: false, status: 409, message: `the enrolment is already ${org.status}` };
   try {
-    await client.workflow.getHandle(org.workflowId).executeUpdate(reviewUpdate, { args: [decision] });
+    await reviewEnrolment(client, org.workflowId, decision);
     return { ok: true, value: undefined };
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError)

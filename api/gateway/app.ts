@@ -11,8 +11,12 @@ import { Gauge } from 'prom-client';
 import { createMetrics, type Metrics } from '../../lib/http/metrics.js';
 import { createComponentApp } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/logger.js';
-import { lodgeOfbConsent, type LodgeOptions } from '../consents/lodge.js';
-import { consentTransitions, type ConsentTransitions } from '../consents/transitions.js';
+import {
+  consentTransitions,
+  lodgeOfbConsent,
+  type ConsentTransitions,
+  type LodgeOptions,
+} from '../../workflows/consent-client.js';
 import { fdxConsentsRouter, FDX_BASE } from './fdx/consents/routes.js';
 import { fdxCoreRouter } from './fdx/core/routes.js';
 import type { PartyInfo } from './fdx/consents/mappers.js';

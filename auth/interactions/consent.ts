@@ -5,7 +5,12 @@ import { Router, type Request, type Response } from 'express';
 import type Provider from 'oidc-provider';
 import type { Models } from '../../db/models/index.js';
 import type { Logger } from '../../lib/logger.js';
-import type { Authorisation, ConsentState, FdxConsentTerms, Revocation } from '../../workflows/consent.js';
+import type {
+  Authorisation,
+  ConsentState,
+  FdxConsentTerms,
+  Revocation,
+} from '../../workflows/consent-types.js';
 import { secondsToExpiry } from '../../workflows/consent-rules.js';
 import { consentIdsIn } from '../consent-scope.js';
 import { unmetIdentityClaim } from '../identity-claims.js';

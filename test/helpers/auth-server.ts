@@ -10,7 +10,7 @@ import { fetchedShareable, type ListShareable } from '../../auth/shareable-resou
 import { createConnector } from '../../connectors/index.js';
 import { connectorReader } from '../../connectors/reads.js';
 import type { ConsentDecisions } from '../../auth/interactions/consent.js';
-import type { FdxConsentTerms } from '../../workflows/consent.js';
+import type { FdxConsentTerms } from '../../workflows/consent-types.js';
 import { ensureDevDirectory, type DevDirectory } from '../../auth/directory/dev-directory.js';
 import { DEV_GATEWAY_CLIENT_DN, ensureDevPki, type DevPki } from '../../lib/pki/dev-pki.js';
 import { createProvider, issueRegistrationToken } from '../../auth/provider.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as oidc from 'openid-client';
-import { lodgeOfbConsent, type OfbConsentRequest } from '../../api/consents/lodge.js';
+import { lodgeOfbConsent, type OfbConsentRequest } from '../../workflows/consent-client.js';
 import { temporalConsentDecisions, temporalFdxLodging } from '../../auth/consent-decisions.js';
 import { DEMO_CUSTOMERS, seedDemoCustomers } from '../../auth/idp/demo-customers.js';
 import { issueCertificate } from '../../lib/pki/dev-pki.js';

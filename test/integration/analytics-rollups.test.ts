@@ -16,7 +16,8 @@ import {
   analyticsRollupInput,
   ensureAnalyticsRollupSchedule,
 } from '../../workers/schedules.js';
-import { analyticsRollup, ANALYTICS_ROLLUP_DEFAULTS } from '../../workflows/analytics.js';
+import { ANALYTICS_ROLLUP_DEFAULTS } from '../../workflows/analytics-types.js';
+import { analyticsRollup } from '../../workflows/analytics.js';
 import { launchBrowser, withScreenshot } from '../helpers/browser.js';
 import { HttpSession, pageText, staffSession, startConsoles } from '../helpers/consoles.js';
 import { gatewayCalls, stats } from '../helpers/analytics-events.js';

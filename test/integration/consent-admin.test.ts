@@ -4,11 +4,16 @@
 // consent of a customer.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
-import { lodgeFdxConsent, lodgeOfbConsent, type OfbConsentRequest } from '../../api/consents/lodge.js';
+import { lodgeFdxConsent, lodgeOfbConsent, type OfbConsentRequest } from '../../workflows/consent-client.js';
 import { DEMO_STAFF, seedDemoStaff } from '../../api/consent-admin/demo-staff.js';
 import { saveStaffUser } from '../../api/consent-admin/staff-auth.js';
 import { consentWorker } from '../../workers/consent.js';
-import { authoriseUpdate, revokeUpdate, stateQuery, type ConsentState } from '../../workflows/consent.js';
+import {
+  authoriseUpdate,
+  revokeUpdate,
+  stateQuery,
+  type ConsentState,
+} from '../../workflows/consent-types.js';
 import { HttpSession, hiddenField, pageText, startConsoles, TEST_TEMPORAL_UI } from '../helpers/consoles.js';
 import { testServers, uniqueNames } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';

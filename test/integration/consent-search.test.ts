@@ -4,14 +4,14 @@
 // trail speaks the same words.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
-import { lodgeFdxConsent, lodgeOfbConsent } from '../../api/consents/lodge.js';
+import { lodgeFdxConsent, lodgeOfbConsent } from '../../workflows/consent-client.js';
 import { seedDemoStaff } from '../../api/consent-admin/demo-staff.js';
 import {
   authoriseUpdate,
   revokeUpdate,
   type ConsentState,
   type FdxConsentTerms,
-} from '../../workflows/consent.js';
+} from '../../workflows/consent-types.js';
 import { pageText, staffSession, startConsoles } from '../helpers/consoles.js';
 import { uniqueNames } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';

@@ -3,7 +3,7 @@
 // revocation of the grant's tokens on every end.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { lodgeOfbConsent, type OfbConsentRequest } from '../../api/consents/lodge.js';
+import { lodgeOfbConsent, type OfbConsentRequest } from '../../workflows/consent-client.js';
 import { revokeCustomerConsents } from '../../workflows/customer-consents.js';
 import {
   authoriseUpdate,
@@ -11,7 +11,7 @@ import {
   revokeUpdate,
   stateQuery,
   type ConsentState,
-} from '../../workflows/consent.js';
+} from '../../workflows/consent-types.js';
 import { uniqueNames } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
 import { startConsentStack } from '../helpers/platform.js';

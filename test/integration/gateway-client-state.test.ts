@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { GeneratedSecrets } from '../../api/marketplace/applications/credentials.js';
 import { tlsFetch } from '../../lib/http/tls-fetch.js';
-import { enableUpdate, suspendUpdate } from '../../workflows/provisioning.js';
+import { enableUpdate, suspendUpdate } from '../../workflows/provisioning-types.js';
 import { clientCredentialsToken } from '../helpers/client-credentials.js';
 import { uniqueNames } from '../helpers/env.js';
 import { approvedOrganization, developer } from '../helpers/marketplace.js';

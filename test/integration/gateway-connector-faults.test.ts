@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import express from 'express';
-import { lodgeOfbConsent } from '../../api/consents/lodge.js';
+import { lodgeOfbConsent } from '../../workflows/consent-client.js';
 import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
 import { fetchedShareable } from '../../auth/shareable-resources.js';
 import { createConnector } from '../../connectors/index.js';

@@ -23,7 +23,7 @@ import { problemErrorHandler, sendProblem } from '../../lib/http/problem.js';
 import { closeServer, createComponentApp } from '../../lib/http/server.js';
 import { onboardingWorker } from '../../workers/onboarding.js';
 import { provisioningWorkflowsPath } from '../../workers/provisioning.js';
-import { reviewUpdate } from '../../workflows/onboarding.js';
+import { reviewUpdate } from '../../workflows/onboarding-types.js';
 import { startTestAuthServer, type TestAuthServer } from '../helpers/auth-server.js';
 import { clientCredentialsToken, tokenOutcome } from '../helpers/client-credentials.js';
 import { HttpSession, hiddenField, pageText, staffSession, TEST_TEMPORAL_UI } from '../helpers/consoles.js';

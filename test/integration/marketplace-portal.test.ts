@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { GeneratedSecrets } from '../../api/marketplace/applications/credentials.js';
 import { clientCredentialsToken, tokenOutcome } from '../helpers/client-credentials.js';
 import { HttpSession, hiddenField, pageText } from '../helpers/consoles.js';
-import { onboardingWorkflowId } from '../../api/marketplace/routes/organizations.js';
-import { reviewUpdate } from '../../workflows/onboarding.js';
+import { onboardingWorkflowId } from '../../workflows/onboarding-client.js';
+import { reviewUpdate } from '../../workflows/onboarding-types.js';
 import { uniqueNames } from '../helpers/env.js';
 import { validCnpj } from '../helpers/tax-ids.js';
 import {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as oidc from 'openid-client';
-import type { OfbConsentRequest } from '../../api/consents/lodge.js';
+import type { OfbConsentRequest } from '../../workflows/consent-client.js';
 import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { loadOpenApi } from '../helpers/openapi.js';

@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import { compactDecrypt, decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
-import { revokeUpdate } from '../../workflows/consent.js';
+import { revokeUpdate } from '../../workflows/consent-types.js';
 import type { TestAuthServer } from '../helpers/auth-server.js';
 import { tlsFetch } from '../helpers/tls-client.js';
 import {

@@ -10,7 +10,12 @@ import { Worker } from '@temporalio/worker';
 import { createMarketplaceApp } from '../../api/marketplace/app.js';
 import { closeServer } from '../../lib/http/server.js';
 import { onboardingWorker } from '../../workers/onboarding.js';
-import { reviewSignal, reviewUpdate, stateQuery, type OnboardingState } from '../../workflows/onboarding.js';
+import {
+  reviewSignal,
+  reviewUpdate,
+  stateQuery,
+  type OnboardingState,
+} from '../../workflows/onboarding-types.js';
 import { uniqueNames } from '../helpers/env.js';
 import { HttpSession } from '../helpers/consoles.js';
 import { eventually } from '../helpers/eventually.js';

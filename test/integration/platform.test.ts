@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Client, Connection } from '@temporalio/client';
-import { reviewUpdate, stateQuery } from '../../workflows/onboarding.js';
+import { reviewUpdate, stateQuery } from '../../workflows/onboarding-types.js';
 import { freePort } from '../../runtime/ports.js';
 import { issueCertificate } from '../../lib/pki/dev-pki.js';
 import { loadConfig } from '../../lib/config.js';

@@ -15,14 +15,14 @@ import { provisioningWorkflowsPath } from '../../workers/provisioning.js';
 import {
   deprovisionUpdate,
   enableUpdate,
-  provisioning,
   registeredUpdate,
   rotateUpdate,
   stateQuery,
   suspendUpdate,
   syncScopesUpdate,
   type ProvisioningInput,
-} from '../../workflows/provisioning.js';
+} from '../../workflows/provisioning-types.js';
+import { provisioning } from '../../workflows/provisioning.js';
 import { startTestAuthServer, type TestAuthServer } from '../helpers/auth-server.js';
 import { clientCredentialsToken, tokenOutcome } from '../helpers/client-credentials.js';
 import { uniqueNames } from '../helpers/env.js';

@@ -5,11 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
 import type { Browser, Page } from 'playwright-core';
-import { lodgeOfbConsent } from '../../api/consents/lodge.js';
+import { lodgeOfbConsent } from '../../workflows/consent-client.js';
 import { DEMO_CUSTOMERS, seedDemoCustomers } from '../../auth/idp/demo-customers.js';
 import { loadConfig } from '../../lib/config.js';
 import { consentWorker } from '../../workers/consent.js';
-import { authoriseUpdate, stateQuery, type ConsentState } from '../../workflows/consent.js';
+import { authoriseUpdate, stateQuery, type ConsentState } from '../../workflows/consent-types.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { HttpSession, hiddenField, pageText, startConsoles } from '../helpers/consoles.js';
 import { uniqueNames } from '../helpers/env.js';

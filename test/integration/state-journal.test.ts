@@ -7,7 +7,7 @@ import { createConsentActivities } from '../../activities/consent.js';
 import { gatewayStateCaches } from '../../api/gateway/security/consent-state.js';
 import { clientIdFor } from '../../db/models/application.js';
 import { GENERATION_ID, slotId } from '../../db/models/state-change.js';
-import type { ConsentState } from '../../workflows/consent.js';
+import type { ConsentState } from '../../workflows/consent-types.js';
 import { eventually } from '../helpers/eventually.js';
 import { testDatabase } from '../helpers/platform.js';
 import { uniqueNames } from '../helpers/env.js';

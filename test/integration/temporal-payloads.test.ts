@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import type { Page } from 'playwright-core';
-import { lodgeOfbConsent } from '../../api/consents/lodge.js';
+import { lodgeOfbConsent } from '../../workflows/consent-client.js';
 import { seedDemoStaff } from '../../api/consent-admin/demo-staff.js';
 import { ENCRYPTED_ENCODING } from '../../lib/crypto/payload-codec.js';
 import { consentWorker } from '../../workers/consent.js';
@@ -17,7 +17,7 @@ import {
   revokeUpdate,
   stateQuery,
   type ConsentState,
-} from '../../workflows/consent.js';
+} from '../../workflows/consent-types.js';
 import { launchBrowser, withScreenshot } from '../helpers/browser.js';
 import { HttpSession, staffSession, startConsoles, TEST_TEMPORAL_UI } from '../helpers/consoles.js';
 import { testServers, uniqueNames } from '../helpers/env.js';

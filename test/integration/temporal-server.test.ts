@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import { lodgeOfbConsent } from '../../api/consents/lodge.js';
+import { lodgeOfbConsent } from '../../workflows/consent-client.js';
 import { ensureSearchAttributes } from '../../lib/temporal.js';
 import type { ManagedProcess } from '../../runtime/process.js';
 import { assertPortFree, freePort } from '../../runtime/ports.js';
@@ -25,7 +25,7 @@ import { dropTemporalDatabases, ensureTemporalSchemas } from '../../runtime/temp
 import { startTemporalUi } from '../../runtime/temporal-ui.js';
 import { resolveTool, TEMPORAL_SERVER, TEMPORAL_SQL_TOOL, TEMPORAL_UI_SERVER } from '../../runtime/tools.js';
 import { consentWorker } from '../../workers/consent.js';
-import { authoriseUpdate, type ConsentState } from '../../workflows/consent.js';
+import { authoriseUpdate, type ConsentState } from '../../workflows/consent-types.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../lib/temporal-search-attributes.js';
 import { uniqueNames } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';

@@ -5,7 +5,7 @@
 import { X509Certificate, createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import type { Pem } from '../../../lib/pki/dev-pki.js';
 import { issueCertificate, subjectDn } from '../../../lib/pki/dev-pki.js';
-import type { NewCredential } from '../../../workflows/provisioning.js';
+import type { NewCredential } from '../../../workflows/provisioning-types.js';
 
 export class CredentialError extends Error {
   override name = 'CredentialError';

@@ -3,29 +3,20 @@
 // first, then the workflow started and awaited until the registration has succeeded or failed; if
 // the start itself fails the record is removed, so nothing is left half-created.
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Pem } from '../../../lib/pki/dev-pki.js';
 import type { Models } from '../../../db/models/index.js';
 import { fieldErrors } from '../../../lib/http/problem.js';
 import {
-  deprovisionUpdate,
-  enableUpdate,
-  provisioning,
-  registeredUpdate,
-  retryUpdate,
-  rotateUpdate,
-  suspendUpdate,
-  type Actor,
-  type NewCredential,
-  type ProvisioningState,
-} from '../../../workflows/provisioning.js';
-import {
-  ApplicationId,
-  ClientStatusAttribute,
-  OrganizationId,
-  Standard,
-} from '../../../lib/temporal-search-attributes.js';
+  changeClient,
+  provisioningStarted,
+  provisioningWorkflowId,
+  rotateCredential,
+  startProvisioning,
+  type ClientLifecycle,
+} from '../../../workflows/provisioning-client.js';
+import type { Actor, NewCredential, ProvisioningState } from '../../../workflows/provisioning-types.js';
 import { MarketplaceError } from '../errors.js';
 import { approvedOrganization } from '../organization-guard.js';
 import {
@@ -81,16 +72,6 @@ export interface ApplicationDeps {
   workflow: { rotationOverlapMs: number; lifetimeMs?: number; stepTimeoutMs: number; stepAttempts: number };
 }
 
-export const provisioningWorkflowId = (applicationId: string) => `provisioning-${applicationId}`;
-
-type Lifecycle = 'suspend' | 'enable' | 'deprovision' | 'retry';
-const UPDATES = {
-  suspend: suspendUpdate,
-  enable: enableUpdate,
-  deprovision: deprovisionUpdate,
-  retry: retryUpdate,
-};
-
 export function applicationService(deps: ApplicationDeps) {
   const { Application, Organization } = deps.models;
 
@@ -127,7 +108,7 @@ export function applicationService(deps: ApplicationDeps) {
 
   async function lifecycle(
     applicationId: string,
-    action: Lifecycle | 'rotate',
+    action: ClientLifecycle | 'rotate',
     run: () => Promise<ProvisioningState>,
   ) {
     try {
@@ -183,29 +164,15 @@ export function applicationService(deps: ApplicationDeps) {
       });
       let state: ProvisioningState;
       try {
-        state = await deps.client.workflow.executeUpdateWithStart(registeredUpdate, {
-          startWorkflowOperation: new WithStartWorkflowOperation(provisioning, {
-            workflowId,
-            taskQueue: deps.taskQueue,
-            workflowIdConflictPolicy: 'FAIL',
-            args: [{ applicationId, organizationId: input.organizationId, ...deps.workflow }],
-            typedSearchAttributes: [
-              { key: ApplicationId, value: applicationId },
-              { key: OrganizationId, value: input.organizationId },
-              { key: Standard, value: [app.standard] },
-              { key: ClientStatusAttribute, value: 'PROVISIONING' },
-            ],
-          }),
-        });
+        state = await startProvisioning(
+          deps.client,
+          deps.taskQueue,
+          { applicationId, organizationId: input.organizationId, ...deps.workflow },
+          app.standard,
+        );
       } catch (err) {
         // The workflow never started: no client exists, so the record goes too.
-        const started = await deps.client.workflow
-          .getHandle(workflowId)
-          .describe()
-          .then(
-            () => true,
-            () => false,
-          );
+        const started = await provisioningStarted(deps.client, workflowId);
         if (!started) await Application.deleteOne({ _id: applicationId });
         throw err;
       }
@@ -213,12 +180,10 @@ export function applicationService(deps: ApplicationDeps) {
       return { application: record!, state, secrets };
     },
 
-    async act(applicationId: string, action: Lifecycle, actor: Actor) {
+    async act(applicationId: string, action: ClientLifecycle, actor: Actor) {
       const app = await Application.findById(applicationId).lean();
       if (!app) throw new MarketplaceError(404, 'Application not found');
-      return lifecycle(applicationId, action, () =>
-        deps.client.workflow.getHandle(app.workflowId).executeUpdate(UPDATES[action], { args: [actor] }),
-      );
+      return lifecycle(applicationId, action, () => changeClient(deps.client, app.workflowId, action, actor));
     },
 
     /** A new credential; the current ones keep working for the rotation overlap. */
@@ -235,9 +200,7 @@ export function applicationService(deps: ApplicationDeps) {
         `CN=${applicationId},O=${(org?.legalName ?? 'recipient').replace(/[,+=<>#;"\\]/g, ' ')}`,
       );
       const state = await lifecycle(applicationId, 'rotate', () =>
-        deps.client.workflow
-          .getHandle(app.workflowId)
-          .executeUpdate(rotateUpdate, { args: [{ ...actor, credential }] }),
+        rotateCredential(deps.client, app.workflowId, actor, credential),
       );
       return { state, secrets };
     },

@@ -5,19 +5,15 @@
 // rejected organization.
 import { randomUUID } from 'node:crypto';
 import { Router, json, type Request, type Response } from 'express';
-import {
-  WithStartWorkflowOperation,
-  WorkflowExecutionAlreadyStartedError,
-  type Client,
-} from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Models } from '../../../db/models/index.js';
 import type { Organization } from '../../../db/models/organization.js';
 import { fieldErrors } from '../../../lib/http/problem.js';
 import { MarketplaceError } from '../errors.js';
 import type { DeveloperAccess, DeveloperIdentity } from '../portal/access.js';
 import { apiHandler, jsonOnly } from '../portal/api-handler.js';
-import { enrolmentRecordedUpdate, onboarding, type OnboardingInput } from '../../../workflows/onboarding.js';
-import { OnboardingStatus, OrganizationId, Standard } from '../../../lib/temporal-search-attributes.js';
+import { startEnrolment } from '../../../workflows/onboarding-client.js';
+import type { OnboardingInput } from '../../../workflows/onboarding-types.js';
 import { enrolmentSchema } from '../enrolment-schema.js';
 
 export interface OrganizationsDeps {
@@ -43,10 +39,6 @@ export function organizationView(o: Organization & { _id: string }) {
       : {}),
     submittedAt: o.submittedAt,
   };
-}
-
-export function onboardingWorkflowId(taxIdType: string, taxId: string): string {
-  return `onboarding-${taxIdType.toLowerCase()}-${taxId}`;
 }
 
 /** Who enrols: a developer, with the organization they belong to now, if any. */
@@ -103,22 +95,8 @@ export function organizationEnrolment(deps: OrganizationsDeps) {
         'Membership changed',
         'Your organization changed meanwhile: try again.',
       );
-    const start = new WithStartWorkflowOperation(onboarding, {
-      workflowId: onboardingWorkflowId(enrolment.taxIdType, enrolment.taxId),
-      taskQueue: deps.taskQueue,
-      args: [{ organizationId, enrolment, ...deps.onboarding }],
-      workflowIdConflictPolicy: 'FAIL',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      typedSearchAttributes: [
-        { key: OrganizationId, value: organizationId },
-        { key: OnboardingStatus, value: 'PENDING_REVIEW' },
-        { key: Standard, value: enrolment.standards },
-      ],
-    });
     try {
-      await deps.client.workflow.executeUpdateWithStart(enrolmentRecordedUpdate, {
-        startWorkflowOperation: start,
-      });
+      await startEnrolment(deps.client, deps.taskQueue, { organizationId, enrolment, ...deps.onboarding });
     } catch (err) {
       await Developer.updateOne(
         { _id: developer.id, organizationId },

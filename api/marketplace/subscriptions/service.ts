@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { Models } from '../../../db/models/index.js';
 import { subscriptionId, type SubscriptionStatus } from '../../../db/models/subscription.js';
 import type { Logger } from '../../../lib/logger.js';
-import { syncScopesUpdate } from '../../../workflows/provisioning.js';
+import { syncClientScopes } from '../../../workflows/provisioning-client.js';
 import { findProduct } from '../../../lib/products.js';
 import { MarketplaceError } from '../errors.js';
 import { approvedOrganization } from '../organization-guard.js';
@@ -39,9 +39,7 @@ export function subscriptionService(deps: SubscriptionDeps) {
     await Promise.all(
       apps.map(async (app) => {
         try {
-          await deps.client.workflow
-            .getHandle(app.workflowId)
-            .executeUpdate(syncScopesUpdate, { args: [{ by }] });
+          await syncClientScopes(deps.client, app.workflowId, { by });
         } catch (err) {
           // The workflow records and reports a failed step itself; a refused update (client not
           // live any more) needs nothing.

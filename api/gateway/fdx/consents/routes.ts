@@ -3,7 +3,7 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { Models } from '../../../../db/models/index.js';
-import { ConsentRefused, type ConsentTransitions } from '../../../consents/transitions.js';
+import { ConsentRefused, type ConsentTransitions } from '../../../../workflows/consent-client.js';
 import { requireAccess, tokenOf, type AccessDeps } from '../../security/access-token.js';
 import { limited } from '../../traffic.js';
 import { fdxRefusal, invalidInput, sendFdxError } from '../errors.js';

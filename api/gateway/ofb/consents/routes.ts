@@ -4,10 +4,13 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Models } from '../../../../db/models/index.js';
 import type { Logger } from '../../../../lib/logger.js';
-import type { ConsentState } from '../../../../workflows/consent.js';
+import type { ConsentState } from '../../../../workflows/consent-types.js';
 import { expiryError } from '../../../../workflows/consent-rules.js';
-import type { OfbConsentRequest } from '../../../consents/lodge.js';
-import { ConsentRefused, type ConsentTransitions } from '../../../consents/transitions.js';
+import {
+  ConsentRefused,
+  type ConsentTransitions,
+  type OfbConsentRequest,
+} from '../../../../workflows/consent-client.js';
 import { interactionId } from '../../interaction-id.js';
 import { requireAccess, tokenOf, type AccessDeps } from '../../security/access-token.js';
 import { limited } from '../../traffic.js';

@@ -1,0 +1,2 @@
+// The workflows the `onboarding` task queue runs.
+export { onboarding } from './onboarding.js';

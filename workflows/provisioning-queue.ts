@@ -1,0 +1,2 @@
+// The workflows the `provisioning` task queue runs.
+export { provisioning } from './provisioning.js';
