@@ -2,7 +2,7 @@
 // activities and its callers: the input, the state, the lifecycle updates and the query, and the
 // workflow type by name. Callers start and drive the workflow through provisioning-client.ts.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ClientStatus } from '../db/models/application.js';
+import type { ClientStatus } from '../lib/client-status.js';
 
 /** One workflow per application (see provisioning-client.ts for its id). */
 export const PROVISIONING_WORKFLOW = 'provisioning';

@@ -17,7 +17,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ProvisioningActivities } from '../activities/provisioning.js';
-import type { ClientStatus } from '../db/models/application.js';
+import type { ClientStatus } from '../lib/client-status.js';
 import {
   deprovisionUpdate,
   enableUpdate,

@@ -4,16 +4,9 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 import { journalsStateChanges } from './state-change.js';
 import { STANDARDS } from './organization.js';
+import { CLIENT_STATUSES, type ClientStatus } from '../../lib/client-status.js';
 
-export const CLIENT_STATUSES = [
-  'PROVISIONING',
-  'ACTIVE',
-  'SUSPENDED',
-  'EXPIRED',
-  'DEPROVISIONED',
-  'FAILED',
-] as const;
-export type ClientStatus = (typeof CLIENT_STATUSES)[number];
+export { CLIENT_STATUSES, type ClientStatus };
 
 const credentialSchema = new Schema(
   {
