@@ -11,7 +11,7 @@ import { lockAcrossReplicasFrom } from '../../lib/replica-lock.js';
 import { connectClient, platformDataConverter } from '../../lib/temporal.js';
 import { tracedClientOptions } from '../../lib/tracing/temporal.js';
 import { TASK_QUEUES } from '../../workflows/task-queues.js';
-import { seedDemoStaff } from '../consent-admin/demo-staff.js';
+import { seedDemoStaff } from '../bank-console/demo-staff.js';
 import { ensureDevPki } from '../../auth/pki/dev-pki.js';
 import { createMarketplaceApp } from './app.js';
 

@@ -2,10 +2,10 @@
 // sees, from which accounts, since and until when; and one consent with the button to stop it.
 import { describePermissions } from '../../auth/interactions/permissions.js';
 import { html } from '../../lib/http/html.js';
-import { displayStatus } from '../consent-admin/display-status.js';
-import type { ConsentRecord } from '../consent-admin/search.js';
-import { fmt } from '../consent-admin/views.js';
-import { alerts, myPage, type Me } from './views.js';
+import { displayStatus } from '../bank-console/consents/display-status.js';
+import type { ConsentRecord } from '../bank-console/consents/search.js';
+import { fmt } from '../bank-console/frame-pages.js';
+import { alerts, myPage, type Me } from './frame-pages.js';
 
 export interface MyConsent {
   consent: ConsentRecord;

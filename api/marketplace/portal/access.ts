@@ -5,7 +5,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Models } from '../../../db/models/index.js';
 import { sendProblem } from '../../../lib/http/problem.js';
 import { MarketplaceError } from '../errors.js';
-import type { SessionStore } from '../../consent-admin/sessions.js';
+import type { SessionStore } from '../../../lib/web/sessions.js';
 
 export interface DeveloperIdentity {
   id: string;

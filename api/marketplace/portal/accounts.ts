@@ -7,7 +7,7 @@ import { hashPassword } from '../../../auth/idp/passwords.js';
 import type { Models } from '../../../db/models/index.js';
 import { randomToken } from '../../../lib/http/forms.js';
 import { fieldErrors } from '../../../lib/http/problem.js';
-import { checkWithThrottle, normaliseEmail } from '../../consent-admin/staff-auth.js';
+import { checkWithThrottle, normaliseEmail } from '../../bank-console/staff-auth.js';
 import { MarketplaceError } from '../errors.js';
 
 export const MIN_DEVELOPER_PASSWORD = 12;

@@ -21,13 +21,13 @@ import {
 } from '../../../lib/analytics/queries.js';
 import { html, type Html } from '../../../lib/http/html.js';
 import { sendProblem } from '../../../lib/http/problem.js';
-import { parseInsightsQuery } from '../../consent-admin/insights-routes.js';
-import { queryErrors, queryString } from '../../consent-admin/query.js';
+import { parseInsightsQuery } from '../../bank-console/insights/insights-routes.js';
+import { queryErrors, queryString } from '../../bank-console/consents/query.js';
 import { MarketplaceError } from '../errors.js';
 import { developerOf, type DeveloperAccess, type DeveloperIdentity } from './access.js';
 import { apiHandler, organizationOf } from './api-handler.js';
 import { ownApplication } from './app-routes.js';
-import { sendAppNotFound, sendMessage, sendPage } from './views.js';
+import { sendAppNotFound, sendMessage, sendPage } from './frame-pages.js';
 
 export interface InsightsRouteDeps {
   models: Pick<Models, 'Organization' | 'Subscription' | 'Application' | 'AnalyticsRollup'>;

@@ -2,12 +2,12 @@
 // approve and reject forms, subscriptions with the bank's decisions, applications with their
 // OAuth clients, credentials and the Discovery Agent's step history. Forms only for ADMIN.
 import type { z } from 'zod';
-import { ONBOARDING_STATUSES } from '../../db/models/organization.js';
-import { SUBSCRIPTION_STATUSES } from '../../db/models/subscription.js';
-import { CLIENT_STATUSES } from '../../db/models/application.js';
-import { html, type Html } from '../../lib/http/html.js';
-import { row, table } from '../../lib/http/table.js';
-import type { Staff } from './access.js';
+import { ONBOARDING_STATUSES } from '../../../db/models/organization.js';
+import { SUBSCRIPTION_STATUSES } from '../../../db/models/subscription.js';
+import { CLIENT_STATUSES } from '../../../db/models/application.js';
+import { html, type Html } from '../../../lib/http/html.js';
+import { row, table } from '../../../lib/http/table.js';
+import type { Staff } from '../access.js';
 import {
   ALL,
   MAX_PAGE_SIZE,
@@ -18,8 +18,8 @@ import {
   type ProvisioningHistory,
   type SubscriptionRecord,
 } from './marketplace-data.js';
-import { queryErrors } from './query.js';
-import { banner, consolePage, fmt } from './views.js';
+import { queryErrors } from '../consents/query.js';
+import { banner, consolePage, fmt } from '../frame-pages.js';
 
 export const VIEW_ONLY = 'Your role (VIEW) can read these pages but not act on them.';
 

@@ -6,19 +6,19 @@
 // the endpoints a limit. A bad value is a 400 naming the field.
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { floorTo, GRANULARITIES, GRANULARITY_MS, type Granularity } from '../../lib/analytics/buckets.js';
+import { floorTo, GRANULARITIES, GRANULARITY_MS, type Granularity } from '../../../lib/analytics/buckets.js';
 import {
   alignRange,
   analyticsQueries,
   MAX_BUCKETS,
   type AnalyticsRange,
   type AnalyticsScope,
-} from '../../lib/analytics/queries.js';
-import { sendProblem } from '../../lib/http/problem.js';
-import { staffOf, type StaffAccess } from './access.js';
-import type { ConsentAdminDeps } from './config.js';
-import { insightsPage } from './insights-page.js';
-import { queryErrors } from './query.js';
+} from '../../../lib/analytics/queries.js';
+import { sendProblem } from '../../../lib/http/problem.js';
+import { staffOf, type StaffAccess } from '../access.js';
+import type { ConsentAdminDeps } from '../config.js';
+import { insightsPage } from './insights-pages.js';
+import { queryErrors } from '../consents/query.js';
 
 /** How many buckets a range spans when `from` is not given. */
 export const DEFAULT_BUCKETS: Record<Granularity, number> = { minute: 60, hour: 24, day: 30 };

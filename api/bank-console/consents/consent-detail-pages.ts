@@ -1,13 +1,13 @@
 // One consent: its terms, its audit trail, a link to its workflow in the Temporal UI, and for
 // ADMIN staff the forms that hold, release or revoke it, or revoke every consent of its customer.
-import { describePermissions } from '../../auth/interactions/permissions.js';
-import type { FdxConsentTerms } from '../../workflows/consent.js';
-import { mayHold, mayRevoke } from '../../workflows/consent-rules.js';
-import { html, type Html } from '../../lib/http/html.js';
-import type { Staff } from './access.js';
+import { describePermissions } from '../../../auth/interactions/permissions.js';
+import type { FdxConsentTerms } from '../../../workflows/consent.js';
+import { mayHold, mayRevoke } from '../../../workflows/consent-rules.js';
+import { html, type Html } from '../../../lib/http/html.js';
+import type { Staff } from '../access.js';
 import { displayStatus } from './display-status.js';
 import type { ConsentRecord } from './search.js';
-import { banner, consolePage, fmt } from './views.js';
+import { banner, consolePage, fmt } from '../frame-pages.js';
 
 export interface DetailView {
   staff: Staff;

@@ -2,14 +2,14 @@
 // customer. ADMIN only (VIEW gets 403), with the session's CSRF token; the staff member is the
 // actor in the workflow's audit trail. A refusal shows the workflow's reason on the page.
 import { Router, type RequestHandler, type Response } from 'express';
-import { formBody, sameToken } from '../../lib/http/forms.js';
-import { actorOf, staffOf, type StaffAccess } from './access.js';
+import { formBody, sameToken } from '../../../lib/http/forms.js';
+import { actorOf, staffOf, type StaffAccess } from '../access.js';
 import { isStaffAction, reasonError, revokeAllConsentsOf, staffAction } from './actions.js';
-import { NOTICES, temporalWorkflowUrl, type ConsentAdminDeps } from './config.js';
-import { detailPage } from './detail-page.js';
+import { NOTICES, temporalWorkflowUrl, type ConsentAdminDeps } from '../config.js';
+import { detailPage } from './consent-detail-pages.js';
 import { clientNames } from './recipients.js';
 import type { ConsentRecord } from './search.js';
-import { messagePage } from './views.js';
+import { messagePage } from '../frame-pages.js';
 
 export function consentActionsRouter(deps: ConsentAdminDeps, access: StaffAccess): Router {
   const router = Router();

@@ -12,10 +12,10 @@
 //   POST /admin/api/applications/:id/{suspend|enable|deprovision|retry}   {reason}
 import { Router, json, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { fieldErrors, sendProblem } from '../../lib/http/problem.js';
-import { MarketplaceError, sendMarketplaceError } from '../marketplace/errors.js';
-import { actorOf, staffOf, type StaffAccess } from './access.js';
-import { temporalWorkflowUrl, type ConsentAdminDeps, type MarketplaceAdminDeps } from './config.js';
+import { fieldErrors, sendProblem } from '../../../lib/http/problem.js';
+import { MarketplaceError, sendMarketplaceError } from '../../marketplace/errors.js';
+import { actorOf, staffOf, type StaffAccess } from '../access.js';
+import { temporalWorkflowUrl, type ConsentAdminDeps, type MarketplaceAdminDeps } from '../config.js';
 import {
   applicationAdminView,
   applicationQuerySchema,
@@ -36,7 +36,7 @@ import {
   type SubscriptionRecord,
 } from './marketplace-data.js';
 import { VIEW_ONLY } from './marketplace-pages.js';
-import { queryErrors } from './query.js';
+import { queryErrors } from '../consents/query.js';
 
 const reason = z
   .string({ error: 'a text of at most 500 characters' })

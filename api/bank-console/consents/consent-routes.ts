@@ -2,16 +2,16 @@
 // consent's detail. Every page needs a staff session; VIEW and ADMIN alike may read.
 import { once } from 'node:events';
 import { Router } from 'express';
-import { sendProblem } from '../../lib/http/problem.js';
-import { staffOf, type StaffAccess } from './access.js';
-import { temporalWorkflowUrl, type ConsentAdminDeps } from './config.js';
+import { sendProblem } from '../../../lib/http/problem.js';
+import { staffOf, type StaffAccess } from '../access.js';
+import { temporalWorkflowUrl, type ConsentAdminDeps } from '../config.js';
 import { consentCsvLine, csvLine, CSV_HEADER } from './csv.js';
-import { detailPage } from './detail-page.js';
-import { listPage } from './list-page.js';
+import { detailPage } from './consent-detail-pages.js';
+import { listPage } from './consent-list-pages.js';
 import { givenFilters, parseConsentQuery, queryErrors } from './query.js';
 import { clientNames } from './recipients.js';
 import { searchConsents, streamConsents, type ConsentRecord } from './search.js';
-import { messagePage } from './views.js';
+import { messagePage } from '../frame-pages.js';
 
 export function consentPagesRouter(deps: ConsentAdminDeps, access: StaffAccess): Router {
   const router = Router();

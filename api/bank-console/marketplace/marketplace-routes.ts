@@ -6,12 +6,12 @@
 // marketplace-api.ts.
 import { Router, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
-import { formBody, sameToken } from '../../lib/http/forms.js';
-import { MarketplaceError } from '../marketplace/errors.js';
-import { actorOf, staffOf, type StaffAccess } from './access.js';
-import { reasonError } from './actions.js';
-import { temporalWorkflowUrl, type ConsentAdminDeps, type MarketplaceAdminDeps } from './config.js';
-import { marketplaceApiRouter } from './marketplace-api.js';
+import { formBody, sameToken } from '../../../lib/http/forms.js';
+import { MarketplaceError } from '../../marketplace/errors.js';
+import { actorOf, staffOf, type StaffAccess } from '../access.js';
+import { reasonError } from '../consents/actions.js';
+import { temporalWorkflowUrl, type ConsentAdminDeps, type MarketplaceAdminDeps } from '../config.js';
+import { marketplaceApiRouter } from './marketplace-api-routes.js';
 import {
   givenQuery,
   listApplications,
@@ -38,7 +38,7 @@ import {
   VIEW_ONLY,
   type ListView,
 } from './marketplace-pages.js';
-import { messagePage } from './views.js';
+import { messagePage } from '../frame-pages.js';
 
 const SUBSCRIPTION_ACTIONS = {
   approve: 'APPROVE',

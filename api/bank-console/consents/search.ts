@@ -1,6 +1,6 @@
 // One page of consents for a query, newest first, with the total for pagination.
-import type { Consent } from '../../db/models/consent.js';
-import type { Models } from '../../db/models/index.js';
+import type { Consent } from '../../../db/models/consent.js';
+import type { Models } from '../../../db/models/index.js';
 import { displayStatus } from './display-status.js';
 import { CONSENT_SORT, consentFilter, type ConsentQuery } from './query.js';
 

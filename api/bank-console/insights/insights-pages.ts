@@ -1,12 +1,12 @@
 // The bank's business-insights dashboard: a form for the period, granularity and client, the
 // charts (chart.js, drawn by a local script) and the same numbers as tables, which need no script.
 import type { z } from 'zod';
-import { insightsBody, textField } from '../../lib/analytics/insights-page.js';
-import type { InsightsReport } from '../../lib/analytics/queries.js';
-import { html } from '../../lib/http/html.js';
-import type { Staff } from './access.js';
-import { queryErrors, queryString } from './query.js';
-import { consolePage } from './views.js';
+import { insightsBody, textField } from '../../../lib/analytics/insights-page.js';
+import type { InsightsReport } from '../../../lib/analytics/queries.js';
+import { html } from '../../../lib/http/html.js';
+import type { Staff } from '../access.js';
+import { queryErrors, queryString } from '../consents/query.js';
+import { consolePage } from '../frame-pages.js';
 
 export interface InsightsPageView {
   staff: Staff;

@@ -2,12 +2,12 @@
 // revoke every consent of one customer. A refusal comes back as an outcome carrying the workflow's
 // own reason (its update validators), for a 409 or an error banner.
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import type { ConsentState, Revocation } from '../../workflows/consent.js';
+import type { ConsentState, Revocation } from '../../../workflows/consent.js';
 import {
   revokeCustomerConsents,
   type RevokeCustomerConsentsInput,
-} from '../../workflows/customer-consents.js';
-import { ConsentRefused, consentTransitions } from '../consents/transitions.js';
+} from '../../../workflows/customer-consents.js';
+import { ConsentRefused, consentTransitions } from '../../consents/transitions.js';
 
 export const STAFF_ACTIONS = ['hold', 'resume', 'revoke'] as const;
 export type StaffAction = (typeof STAFF_ACTIONS)[number];

@@ -1,6 +1,6 @@
 // Recipients' names as they registered them: the authorization server keeps each client as an
 // OidcRecord `Client:<client_id>` whose payload is a JSON string with client_name.
-import type { Models } from '../../db/models/index.js';
+import type { Models } from '../../../db/models/index.js';
 
 export async function clientNames(
   models: Pick<Models, 'OidcRecord'>,

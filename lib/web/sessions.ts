@@ -7,8 +7,8 @@
 import { createHash, hkdfSync } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { WebSessionModel } from '../../db/models/web-sessions.js';
-import { open, seal } from '../../lib/crypto/secret-box.js';
-import { clearCookie, randomToken, readCookie, setCookie, type CookieScope } from '../../lib/http/forms.js';
+import { open, seal } from '../crypto/secret-box.js';
+import { clearCookie, randomToken, readCookie, setCookie, type CookieScope } from '../http/forms.js';
 
 /** However active, a session ends this long after log-in. */
 export const MAX_SESSION_MS = 12 * 3600_000;

@@ -6,9 +6,9 @@ import { auditWindow } from '../../auth/idp/throttle.js';
 import { doubleSubmitCsrf, formBody, formField, sameToken } from '../../lib/http/forms.js';
 import { html } from '../../lib/http/html.js';
 import type { StaffAccess } from './access.js';
-import type { SessionStore } from './sessions.js';
+import type { SessionStore } from '../../lib/web/sessions.js';
 import { checkStaffPassword } from './staff-auth.js';
-import { banner, consolePage, emailLoginForm, messagePage } from './views.js';
+import { banner, consolePage, emailLoginForm, messagePage } from './frame-pages.js';
 
 export interface LoginDeps {
   models: Pick<Models, 'StaffUser'>;

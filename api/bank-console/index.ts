@@ -2,14 +2,14 @@
 // API under /admin/api. Nothing here is cached by browsers or proxies.
 import { Router } from 'express';
 import { staffAccess } from './access.js';
-import { consentActionsRouter } from './action-routes.js';
-import { consentApiRouter } from './api-routes.js';
+import { consentActionsRouter } from './consents/consent-action-routes.js';
+import { consentApiRouter } from './consents/consent-api-routes.js';
 import type { ConsentAdminDeps } from './config.js';
-import { insightsRouter } from './insights-routes.js';
+import { insightsRouter } from './insights/insights-routes.js';
 import { adminLoginRouter } from './login-routes.js';
-import { marketplaceAdminRouter } from './marketplace-routes.js';
-import { consentPagesRouter } from './page-routes.js';
-import { sessionStore } from './sessions.js';
+import { marketplaceAdminRouter } from './marketplace/marketplace-routes.js';
+import { consentPagesRouter } from './consents/consent-routes.js';
+import { sessionStore } from '../../lib/web/sessions.js';
 import { temporalCodecRouter } from './temporal-codec-routes.js';
 
 export type { ConsentAdminDeps } from './config.js';

@@ -3,10 +3,10 @@
 // be application/json, which no other site can send with the session cookie (no CORS here), so
 // the API needs no CSRF token.
 import { Router, json, type RequestHandler } from 'express';
-import { sendProblem } from '../../lib/http/problem.js';
-import { actorOf, staffOf, type StaffAccess } from './access.js';
+import { sendProblem } from '../../../lib/http/problem.js';
+import { actorOf, staffOf, type StaffAccess } from '../access.js';
 import { isStaffAction, reasonError, revokeAllConsentsOf, staffAction } from './actions.js';
-import { temporalWorkflowUrl, type ConsentAdminDeps } from './config.js';
+import { temporalWorkflowUrl, type ConsentAdminDeps } from '../config.js';
 import { parseConsentQuery, queryErrors } from './query.js';
 import { consentView, searchConsents, type ConsentRecord } from './search.js';
 

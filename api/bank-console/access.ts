@@ -5,8 +5,8 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Models } from '../../db/models/index.js';
 import type { StaffRole } from '../../db/models/staff-user.js';
 import { sendProblem } from '../../lib/http/problem.js';
-import type { SessionStore } from './sessions.js';
-import { messagePage } from './views.js';
+import type { SessionStore } from '../../lib/web/sessions.js';
+import { messagePage } from './frame-pages.js';
 
 export interface Staff {
   email: string;

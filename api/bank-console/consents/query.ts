@@ -1,7 +1,7 @@
 // The console's consent search, shared by the page, the JSON API and the CSV export: one schema
 // for the query string (400 naming the field when a value is wrong) and one database filter.
 import { z } from 'zod';
-import type { FieldError } from '../../lib/http/problem.js';
+import type { FieldError } from '../../../lib/http/problem.js';
 import { EXPIRY_CODES } from './display-status.js';
 
 /** OFB statuses (all standards), then the FDX names (FDX consents only). */

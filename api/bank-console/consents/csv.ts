@@ -1,7 +1,7 @@
 // CSV export of consents (RFC 4180: CRLF, quotes doubled). A cell a spreadsheet would run as a
 // formula (=, +, -, @, or a tab or carriage return first) is prefixed with ' so it stays text:
 // client ids, customer ids and revocation reasons come from outside the bank.
-import type { Consent } from '../../db/models/consent.js';
+import type { Consent } from '../../../db/models/consent.js';
 import { displayStatus } from './display-status.js';
 
 const FORMULA_START = /^[=+\-@\t\r]/;

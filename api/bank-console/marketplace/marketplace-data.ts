@@ -4,15 +4,15 @@
 // history, and the bank's review of an enrolment through the `onboarding` workflow.
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import type { Models } from '../../db/models/index.js';
-import { CLIENT_STATUSES } from '../../db/models/application.js';
-import type { Application } from '../../db/models/application.js';
-import { ONBOARDING_STATUSES, STANDARDS, type Organization } from '../../db/models/organization.js';
-import { SUBSCRIPTION_STATUSES, type Subscription } from '../../db/models/subscription.js';
-import { reviewUpdate, type ReviewDecision } from '../../workflows/onboarding.js';
-import { stateQuery, type ProvisioningState } from '../../workflows/provisioning.js';
-import { findProduct } from '../marketplace/catalog/products.js';
-import type { Outcome } from './actions.js';
+import type { Models } from '../../../db/models/index.js';
+import { CLIENT_STATUSES } from '../../../db/models/application.js';
+import type { Application } from '../../../db/models/application.js';
+import { ONBOARDING_STATUSES, STANDARDS, type Organization } from '../../../db/models/organization.js';
+import { SUBSCRIPTION_STATUSES, type Subscription } from '../../../db/models/subscription.js';
+import { reviewUpdate, type ReviewDecision } from '../../../workflows/onboarding.js';
+import { stateQuery, type ProvisioningState } from '../../../workflows/provisioning.js';
+import { findProduct } from '../../marketplace/catalog/products.js';
+import type { Outcome } from '../consents/actions.js';
 
 export type MarketplaceModels = Pick<Models, 'Organization' | 'Subscription' | 'Application'>;
 export type OrganizationRecord = Organization & { _id: string; createdAt?: Date; updatedAt?: Date };
