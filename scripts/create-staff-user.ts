@@ -4,13 +4,14 @@
 // replaces an existing user's role, name and password and lifts a lockout.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { MIN_STAFF_PASSWORD, normaliseEmail, saveStaffUser } from '../api/bank-console/staff-auth.js';
+import { MIN_STAFF_PASSWORD, saveStaffUser } from '../api/bank-console/staff-auth.js';
 import { connectDatabase } from '../db/connection.js';
 import { STAFF_ROLES, type StaffRole } from '../db/models/staff-user.js';
 import { loadConfig } from '../lib/config.js';
 import { StartupError } from '../lib/errors.js';
 import { createLogger } from '../lib/logger.js';
 import { runMain } from '../lib/main.js';
+import { normaliseEmail } from '../lib/web/email.js';
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) return '';

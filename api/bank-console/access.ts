@@ -7,14 +7,7 @@ import type { StaffRole } from '../../db/models/staff-user.js';
 import { sendProblem } from '../../lib/http/problem.js';
 import type { SessionStore } from '../../lib/web/sessions.js';
 import { messagePage } from './frame-pages.js';
-
-export interface Staff {
-  email: string;
-  name: string;
-  role: StaffRole;
-  /** The CSRF token of this session's forms. */
-  csrf: string;
-}
+import type { Staff } from './staff.js';
 
 export const staffOf = (res: Response) => res.locals.staff as Staff;
 /** How the workflow audit trail names a staff member. */

@@ -8,7 +8,8 @@ import { html } from '../../lib/http/html.js';
 import type { StaffAccess } from './access.js';
 import type { SessionStore } from '../../lib/web/sessions.js';
 import { checkStaffPassword } from './staff-auth.js';
-import { banner, consolePage, emailLoginForm, messagePage } from './frame-pages.js';
+import { banner, emailLoginForm } from '../../lib/web/fragments.js';
+import { consolePage, messagePage } from './frame-pages.js';
 
 export interface LoginDeps {
   models: Pick<Models, 'StaffUser'>;

@@ -4,8 +4,8 @@ import { describePermissions } from '../../auth/interactions/permissions.js';
 import { html } from '../../lib/http/html.js';
 import { displayStatus } from '../bank-console/consents/display-status.js';
 import type { ConsentRecord } from '../bank-console/consents/search.js';
-import { fmt } from '../bank-console/frame-pages.js';
-import { alerts, myPage, type Me } from './frame-pages.js';
+import { banner, fmt } from '../../lib/web/fragments.js';
+import { myPage, type Me } from './frame-pages.js';
 
 export interface MyConsent {
   consent: ConsentRecord;
@@ -97,7 +97,7 @@ export function myConsentPage(me: Me, item: MyConsent, o: { notice?: string; err
   return myPage(
     `Consent for ${item.recipient}`,
     html`<h1>Your consent for ${item.recipient}</h1>
-      ${alerts(o)}
+      ${banner(o)}
       <dl>
         <dt>Status</dt>
         <dd>${displayStatus(c)} — ${inWords(c, item.recipient)}</dd>

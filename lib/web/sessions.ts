@@ -1,4 +1,5 @@
-// Server-side log-in sessions of the marketplace's pages (the consent console and self-service).
+// Server-side log-in sessions of the marketplace server's pages: the bank console, the developer
+// portal and self-service.
 // The cookie carries a random 256-bit token; the database keeps only its SHA-256, the subject, the
 // CSRF token of the session's forms and the expiry. Log-out and a change of role or password take
 // effect at once, every replica sees the same sessions, and there is no signing key to manage.

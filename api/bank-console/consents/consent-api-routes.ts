@@ -4,10 +4,11 @@
 // the API needs no CSRF token.
 import { Router, json, type RequestHandler } from 'express';
 import { sendProblem } from '../../../lib/http/problem.js';
+import { queryErrors } from '../../../lib/web/query.js';
 import { actorOf, staffOf, type StaffAccess } from '../access.js';
 import { isStaffAction, reasonError, revokeAllConsentsOf, staffAction } from './actions.js';
 import { temporalWorkflowUrl, type ConsentAdminDeps } from '../config.js';
-import { parseConsentQuery, queryErrors } from './query.js';
+import { parseConsentQuery } from './query.js';
 import { consentView, searchConsents, type ConsentRecord } from './search.js';
 
 const jsonOnly: RequestHandler = (req, res, next) =>

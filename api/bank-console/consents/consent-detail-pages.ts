@@ -4,10 +4,11 @@ import { describePermissions } from '../../../auth/interactions/permissions.js';
 import type { FdxConsentTerms } from '../../../workflows/consent.js';
 import { mayHold, mayRevoke } from '../../../workflows/consent-rules.js';
 import { html, type Html } from '../../../lib/http/html.js';
-import type { Staff } from '../access.js';
+import { banner, fmt } from '../../../lib/web/fragments.js';
+import { consolePage } from '../frame-pages.js';
+import type { Staff } from '../staff.js';
 import { displayStatus } from './display-status.js';
 import type { ConsentRecord } from './search.js';
-import { banner, consolePage, fmt } from '../frame-pages.js';
 
 export interface DetailView {
   staff: Staff;

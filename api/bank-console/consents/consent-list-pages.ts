@@ -1,11 +1,13 @@
 // The consent list: the filter form, one page of results, pagination and the CSV link.
 import type { z } from 'zod';
 import { html } from '../../../lib/http/html.js';
-import type { Staff } from '../access.js';
+import { banner, fmt } from '../../../lib/web/fragments.js';
+import { queryErrors, queryString } from '../../../lib/web/query.js';
+import { consolePage } from '../frame-pages.js';
+import type { Staff } from '../staff.js';
 import { displayStatus } from './display-status.js';
-import { MAX_PAGE_SIZE, queryErrors, queryString, STATUS_FILTERS, type givenFilters } from './query.js';
+import { MAX_PAGE_SIZE, STATUS_FILTERS, type givenFilters } from './query.js';
 import type { ConsentRecord } from './search.js';
-import { banner, consolePage, fmt } from '../frame-pages.js';
 
 export interface ListView {
   staff: Staff;

@@ -3,12 +3,14 @@
 import { once } from 'node:events';
 import { Router } from 'express';
 import { sendProblem } from '../../../lib/http/problem.js';
+import { csvLine } from '../../../lib/web/csv.js';
+import { queryErrors } from '../../../lib/web/query.js';
 import { staffOf, type StaffAccess } from '../access.js';
 import { temporalWorkflowUrl, type ConsentAdminDeps } from '../config.js';
-import { consentCsvLine, csvLine, CSV_HEADER } from './csv.js';
+import { consentCsvLine, CSV_HEADER } from './csv.js';
 import { detailPage } from './consent-detail-pages.js';
 import { listPage } from './consent-list-pages.js';
-import { givenFilters, parseConsentQuery, queryErrors } from './query.js';
+import { givenFilters, parseConsentQuery } from './query.js';
 import { clientNames } from './recipients.js';
 import { searchConsents, streamConsents, type ConsentRecord } from './search.js';
 import { messagePage } from '../frame-pages.js';

@@ -1,7 +1,6 @@
 // The console's consent search, shared by the page, the JSON API and the CSV export: one schema
 // for the query string (400 naming the field when a value is wrong) and one database filter.
 import { z } from 'zod';
-import type { FieldError } from '../../../lib/http/problem.js';
 import { EXPIRY_CODES } from './display-status.js';
 
 /** OFB statuses (all standards), then the FDX names (FDX consents only). */
@@ -120,23 +119,4 @@ export function givenFilters(query: unknown): Partial<Record<(typeof FILTER_KEYS
   return Object.fromEntries(
     FILTER_KEYS.flatMap((k) => (typeof q[k] === 'string' && q[k] !== '' ? [[k, q[k]]] : [])),
   );
-}
-
-export function queryString(
-  filters: Record<string, string | undefined>,
-  over: Record<string, string | number> = {},
-) {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries({ ...filters, ...over })) if (v !== undefined) params.set(k, String(v));
-  const s = params.toString();
-  return s ? `?${s}` : '';
-}
-
-/** A refused query as problem details: one entry per field, and a sentence naming them all. */
-export function queryErrors(issues: z.core.$ZodIssue[]): { detail: string; errors: FieldError[] } {
-  const errors = issues.map((i) => ({
-    field: String(i.path[0] ?? '(query)'),
-    message: `must be ${i.message}`,
-  }));
-  return { detail: errors.map((e) => `${e.field} ${e.message}`).join('; '), errors };
 }

@@ -4,8 +4,8 @@ import type { z } from 'zod';
 import { insightsBody, textField } from '../../../lib/analytics/insights-page.js';
 import type { InsightsReport } from '../../../lib/analytics/queries.js';
 import { html } from '../../../lib/http/html.js';
-import type { Staff } from '../access.js';
-import { queryErrors, queryString } from '../consents/query.js';
+import { queryErrors, queryString } from '../../../lib/web/query.js';
+import type { Staff } from '../staff.js';
 import { consolePage } from '../frame-pages.js';
 
 export interface InsightsPageView {

@@ -13,6 +13,7 @@
 import { Router, json, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { fieldErrors, sendProblem } from '../../../lib/http/problem.js';
+import { queryErrors } from '../../../lib/web/query.js';
 import { MarketplaceError, sendMarketplaceError } from '../../marketplace/errors.js';
 import { actorOf, staffOf, type StaffAccess } from '../access.js';
 import { temporalWorkflowUrl, type ConsentAdminDeps, type MarketplaceAdminDeps } from '../config.js';
@@ -36,7 +37,6 @@ import {
   type SubscriptionRecord,
 } from './marketplace-data.js';
 import { VIEW_ONLY } from './marketplace-pages.js';
-import { queryErrors } from '../consents/query.js';
 
 const reason = z
   .string({ error: 'a text of at most 500 characters' })

@@ -7,7 +7,9 @@ import { SUBSCRIPTION_STATUSES } from '../../../db/models/subscription.js';
 import { CLIENT_STATUSES } from '../../../db/models/application.js';
 import { html, type Html } from '../../../lib/http/html.js';
 import { row, table } from '../../../lib/http/table.js';
-import type { Staff } from '../access.js';
+import { banner, fmt } from '../../../lib/web/fragments.js';
+import { queryErrors } from '../../../lib/web/query.js';
+import type { Staff } from '../staff.js';
 import {
   ALL,
   MAX_PAGE_SIZE,
@@ -18,8 +20,7 @@ import {
   type ProvisioningHistory,
   type SubscriptionRecord,
 } from './marketplace-data.js';
-import { queryErrors } from '../consents/query.js';
-import { banner, consolePage, fmt } from '../frame-pages.js';
+import { consolePage } from '../frame-pages.js';
 
 export const VIEW_ONLY = 'Your role (VIEW) can read these pages but not act on them.';
 

@@ -6,7 +6,7 @@ import { auditWindow } from '../../../auth/idp/throttle.js';
 import { doubleSubmitCsrf, formBody, formField, sameToken } from '../../../lib/http/forms.js';
 import { html } from '../../../lib/http/html.js';
 import type { SessionStore } from '../../../lib/web/sessions.js';
-import { emailLoginForm, fmt } from '../../bank-console/frame-pages.js';
+import { emailLoginForm, fmt } from '../../../lib/web/fragments.js';
 import { MarketplaceError } from '../errors.js';
 import type { DeveloperAccess } from './access.js';
 import { MIN_DEVELOPER_PASSWORD, type DeveloperAccounts } from './accounts.js';

@@ -10,7 +10,7 @@ import type { Models } from '../../../db/models/index.js';
 import type { Application } from '../../../db/models/application.js';
 import { formBody, sameToken } from '../../../lib/http/forms.js';
 import { html, type Html } from '../../../lib/http/html.js';
-import { fmt } from '../../bank-console/frame-pages.js';
+import { fmt } from '../../../lib/web/fragments.js';
 import type { ApplicationService } from '../applications/service.js';
 import type { GeneratedSecrets } from '../applications/credentials.js';
 import { PRODUCTS, findProduct } from '../catalog/products.js';

@@ -4,7 +4,7 @@
 import type { Response } from 'express';
 import { html, logoutForm, page, type Html } from '../../../lib/http/html.js';
 import type { FieldError } from '../../../lib/http/problem.js';
-import { banner } from '../../bank-console/frame-pages.js';
+import { banner } from '../../../lib/web/fragments.js';
 import { MarketplaceError } from '../errors.js';
 import type { DeveloperIdentity } from './access.js';
 

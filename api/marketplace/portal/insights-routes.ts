@@ -13,6 +13,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Models } from '../../../db/models/index.js';
 import { insightsBody } from '../../../lib/analytics/insights-page.js';
+import { parseInsightsQuery } from '../../../lib/analytics/insights-query.js';
 import {
   analyticsQueries,
   type AnalyticsRange,
@@ -21,8 +22,7 @@ import {
 } from '../../../lib/analytics/queries.js';
 import { html, type Html } from '../../../lib/http/html.js';
 import { sendProblem } from '../../../lib/http/problem.js';
-import { parseInsightsQuery } from '../../bank-console/insights/insights-routes.js';
-import { queryErrors, queryString } from '../../bank-console/consents/query.js';
+import { queryErrors, queryString } from '../../../lib/web/query.js';
 import { MarketplaceError } from '../errors.js';
 import { developerOf, type DeveloperAccess, type DeveloperIdentity } from './access.js';
 import { apiHandler, organizationOf } from './api-handler.js';
