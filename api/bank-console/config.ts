@@ -1,10 +1,10 @@
-// What the consent console needs from the platform.
+// What the bank console needs from the platform.
 import type { Client } from '@temporalio/client';
 import type { Models } from '../../db/models/index.js';
 import type { ApplicationService } from '../marketplace/applications/service.js';
 import type { SubscriptionService } from '../marketplace/subscriptions/service.js';
 
-export interface ConsentAdminDeps {
+export interface BankConsoleDeps {
   client: Client;
   models: Pick<Models, 'Consent' | 'StaffUser' | 'StaffSession' | 'OidcRecord' | 'AnalyticsRollup'> &
     Pick<Models, 'Organization' | 'Subscription' | 'Application'>;
@@ -28,7 +28,7 @@ export interface MarketplaceAdminDeps {
 }
 
 /** The consent's workflow in the Temporal UI (workflow id = consent id). */
-export const temporalWorkflowUrl = (deps: Pick<ConsentAdminDeps, 'client' | 'temporalUiUrl'>, id: string) =>
+export const temporalWorkflowUrl = (deps: Pick<BankConsoleDeps, 'client' | 'temporalUiUrl'>, id: string) =>
   `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.client.options.namespace)}/workflows/${encodeURIComponent(id)}`;
 
 /** Messages after a successful action, kept in the session for the page the redirect leads to. */

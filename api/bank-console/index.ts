@@ -1,20 +1,21 @@
-// The bank's consent console at /admin: staff log-in, the consent pages and forms, and the JSON
-// API under /admin/api. Nothing here is cached by browsers or proxies.
+// The bank console at /admin: staff log-in, the consent pages, forms and JSON API (consents/), the
+// marketplace administration (marketplace/), the business insights (insights/) and the Temporal
+// UI's codec endpoint. Nothing here is cached by browsers or proxies.
 import { Router } from 'express';
+import { sessionStore } from '../../lib/web/sessions.js';
 import { staffAccess } from './access.js';
+import type { BankConsoleDeps } from './config.js';
 import { consentActionsRouter } from './consents/consent-action-routes.js';
 import { consentApiRouter } from './consents/consent-api-routes.js';
-import type { ConsentAdminDeps } from './config.js';
+import { consentPagesRouter } from './consents/consent-routes.js';
 import { insightsRouter } from './insights/insights-routes.js';
 import { adminLoginRouter } from './login-routes.js';
 import { marketplaceAdminRouter } from './marketplace/marketplace-routes.js';
-import { consentPagesRouter } from './consents/consent-routes.js';
-import { sessionStore } from '../../lib/web/sessions.js';
 import { temporalCodecRouter } from './temporal-codec-routes.js';
 
-export type { ConsentAdminDeps } from './config.js';
+export type { BankConsoleDeps } from './config.js';
 
-export function consentAdminRouter(deps: ConsentAdminDeps): Router {
+export function bankConsoleRouter(deps: BankConsoleDeps): Router {
   const sessions = sessionStore({
     model: deps.models.StaffSession,
     cookie: { name: 'obp_admin_session', path: '/admin', secure: deps.secureCookies },

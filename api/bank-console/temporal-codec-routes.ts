@@ -5,7 +5,7 @@
 import { Router } from 'express';
 import { codecServerRouter } from '../../lib/http/codec-server.js';
 import { staffOf, type StaffAccess } from './access.js';
-import type { ConsentAdminDeps } from './config.js';
+import type { BankConsoleDeps } from './config.js';
 
 export const TEMPORAL_CODEC_PATH = '/admin/temporal-codec';
 
@@ -21,7 +21,7 @@ export function temporalUiOrigins(temporalUiUrl: string): string[] {
 }
 
 export function temporalCodecRouter(
-  deps: Pick<ConsentAdminDeps, 'client' | 'temporalUiUrl'>,
+  deps: Pick<BankConsoleDeps, 'client' | 'temporalUiUrl'>,
   access: StaffAccess,
 ): Router {
   const router = Router();

@@ -15,7 +15,7 @@ import { createMetrics } from '../../lib/http/metrics.js';
 import { createComponentApp } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/logger.js';
 import { insightsAssetsRouter } from '../../lib/analytics/insights-view.js';
-import { consentAdminRouter } from '../bank-console/index.js';
+import { bankConsoleRouter } from '../bank-console/index.js';
 import { selfServiceRouter } from '../self-service/index.js';
 import type { Pem } from '../../auth/pki/dev-pki.js';
 import { TASK_QUEUES } from '../../workflows/task-queues.js';
@@ -159,7 +159,7 @@ export function createMarketplaceApp(deps: MarketplaceDeps): Express {
     const { client } = deps;
     const models = deps.db.models;
     app.use(
-      consentAdminRouter({
+      bankConsoleRouter({
         client,
         models,
         consentTaskQueue: consoles.consentTaskQueue,

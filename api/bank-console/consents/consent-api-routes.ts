@@ -7,7 +7,7 @@ import { sendProblem } from '../../../lib/http/problem.js';
 import { queryErrors } from '../../../lib/web/query.js';
 import { actorOf, staffOf, type StaffAccess } from '../access.js';
 import { isStaffAction, reasonError, revokeAllConsentsOf, staffAction } from './actions.js';
-import { temporalWorkflowUrl, type ConsentAdminDeps } from '../config.js';
+import { temporalWorkflowUrl, type BankConsoleDeps } from '../config.js';
 import { parseConsentQuery } from './query.js';
 import { consentView, searchConsents, type ConsentRecord } from './search.js';
 
@@ -16,7 +16,7 @@ const jsonOnly: RequestHandler = (req, res, next) =>
     ? next()
     : sendProblem(res, 415, 'Unsupported media type', 'Send the body as application/json.');
 
-export function consentApiRouter(deps: ConsentAdminDeps, access: StaffAccess): Router {
+export function consentApiRouter(deps: BankConsoleDeps, access: StaffAccess): Router {
   const router = Router();
   const { Consent } = deps.models;
   const acting = [access.api, access.adminApi, jsonOnly, json({ limit: '8kb' })];

@@ -6,7 +6,7 @@ import { sendProblem } from '../../../lib/http/problem.js';
 import { csvLine } from '../../../lib/web/csv.js';
 import { queryErrors } from '../../../lib/web/query.js';
 import { staffOf, type StaffAccess } from '../access.js';
-import { temporalWorkflowUrl, type ConsentAdminDeps } from '../config.js';
+import { temporalWorkflowUrl, type BankConsoleDeps } from '../config.js';
 import { consentCsvLine, CSV_HEADER } from './csv.js';
 import { detailPage } from './consent-detail-pages.js';
 import { listPage } from './consent-list-pages.js';
@@ -15,7 +15,7 @@ import { clientNames } from './recipients.js';
 import { searchConsents, streamConsents, type ConsentRecord } from './search.js';
 import { messagePage } from '../frame-pages.js';
 
-export function consentPagesRouter(deps: ConsentAdminDeps, access: StaffAccess): Router {
+export function consentPagesRouter(deps: BankConsoleDeps, access: StaffAccess): Router {
   const router = Router();
   const { Consent } = deps.models;
 

@@ -12,7 +12,7 @@ import { alignRange, analyticsQueries } from '../../../lib/analytics/queries.js'
 import { sendProblem } from '../../../lib/http/problem.js';
 import { queryErrors } from '../../../lib/web/query.js';
 import { staffOf, type StaffAccess } from '../access.js';
-import type { ConsentAdminDeps } from '../config.js';
+import type { BankConsoleDeps } from '../config.js';
 import { insightsPage } from './insights-pages.js';
 
 const rangeView = (q: InsightsQuery) => {
@@ -26,7 +26,7 @@ const rangeView = (q: InsightsQuery) => {
 };
 
 export function insightsRouter(
-  deps: Pick<ConsentAdminDeps, 'models'>,
+  deps: Pick<BankConsoleDeps, 'models'>,
   access: StaffAccess,
   o: { now?: () => number } = {},
 ): Router {

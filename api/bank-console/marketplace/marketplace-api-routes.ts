@@ -16,7 +16,7 @@ import { fieldErrors, sendProblem } from '../../../lib/http/problem.js';
 import { queryErrors } from '../../../lib/web/query.js';
 import { MarketplaceError, sendMarketplaceError } from '../../marketplace/errors.js';
 import { actorOf, staffOf, type StaffAccess } from '../access.js';
-import { temporalWorkflowUrl, type ConsentAdminDeps, type MarketplaceAdminDeps } from '../config.js';
+import { temporalWorkflowUrl, type BankConsoleDeps, type MarketplaceAdminDeps } from '../config.js';
 import {
   applicationAdminView,
   applicationQuerySchema,
@@ -95,7 +95,7 @@ const meta = (q: { page: number; pageSize: number }, page: Page<unknown>) => ({
 });
 
 export function marketplaceApiRouter(
-  deps: ConsentAdminDeps,
+  deps: BankConsoleDeps,
   marketplace: MarketplaceAdminDeps,
   access: StaffAccess,
 ): Router {

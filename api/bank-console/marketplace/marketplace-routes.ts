@@ -10,7 +10,7 @@ import { formBody, sameToken } from '../../../lib/http/forms.js';
 import { MarketplaceError } from '../../marketplace/errors.js';
 import { actorOf, staffOf, type StaffAccess } from '../access.js';
 import { reasonError } from '../consents/actions.js';
-import { temporalWorkflowUrl, type ConsentAdminDeps, type MarketplaceAdminDeps } from '../config.js';
+import { temporalWorkflowUrl, type BankConsoleDeps, type MarketplaceAdminDeps } from '../config.js';
 import { marketplaceApiRouter } from './marketplace-api-routes.js';
 import {
   givenQuery,
@@ -60,7 +60,7 @@ const reasonFor = (action: string, body: Record<string, unknown>) => {
 const notDone = (why: string) => `Not done: ${why.replace(/\.+$/, '')}.`;
 
 export function marketplaceAdminRouter(
-  deps: ConsentAdminDeps,
+  deps: BankConsoleDeps,
   marketplace: MarketplaceAdminDeps,
   access: StaffAccess,
 ): Router {
