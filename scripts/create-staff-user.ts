@@ -1,5 +1,5 @@
 // `npm run admin:create-staff -- --email ana@bank.example --role ADMIN [--name "Ana Souza"] [--reset]`:
-// a bank staff user of the consent console. The password is read from stdin when one is piped in
+// a bank staff user of the bank console. The password is read from stdin when one is piped in
 // (`printf %s "$PW" | npm run …`); otherwise a strong one is generated and printed once. --reset
 // replaces an existing user's role, name and password and lifts a lockout.
 import { randomBytes } from 'node:crypto';

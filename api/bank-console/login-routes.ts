@@ -1,4 +1,4 @@
-// Staff log-in and log-out of the consent console. The log-in form is protected by a
+// Staff log-in and log-out of the bank console. The log-in form is protected by a
 // double-submit token (there is no session yet); log-out by the session's CSRF token.
 import { Router, type Request, type Response } from 'express';
 import type { Models } from '../../db/models/index.js';

@@ -27,7 +27,7 @@ import { organizationEnrolment, type OrganizationsDeps } from './routes/organiza
 import { subscriptionService } from './subscriptions/service.js';
 import { marketplaceTraffic, type MarketplaceTrafficDeps } from './traffic.js';
 
-/** The bank's consent console (/admin) and the customers' self-service (/my). */
+/** The bank's bank console (/admin) and the customers' self-service (/my). */
 export interface ConsolesOptions {
   /** The consent task queue, where `revokeCustomerConsents` runs. */
   consentTaskQueue: string;
