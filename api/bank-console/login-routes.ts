@@ -5,11 +5,11 @@ import type { Models } from '../../db/models/index.js';
 import { auditWindow } from '../../auth/idp/throttle.js';
 import { doubleSubmitCsrf, formBody, formField, sameToken } from '../../lib/http/forms.js';
 import { html } from '../../lib/http/html.js';
-import type { StaffAccess } from './access.js';
-import type { SessionStore } from '../../lib/web/sessions.js';
-import { checkStaffPassword } from './staff-auth.js';
 import { banner, emailLoginForm } from '../../lib/web/fragments.js';
+import type { SessionStore } from '../../lib/web/sessions.js';
+import type { StaffAccess } from './access.js';
 import { consolePage, messagePage } from './frame-pages.js';
+import { checkStaffPassword } from './staff-auth.js';
 
 export interface LoginDeps {
   models: Pick<Models, 'StaffUser'>;

@@ -2,9 +2,9 @@
 // sees, from which accounts, since and until when; and one consent with the button to stop it.
 import { describePermissions } from '../../auth/interactions/permissions.js';
 import { html } from '../../lib/http/html.js';
+import { banner, fmt } from '../../lib/web/fragments.js';
 import { displayStatus } from '../bank-console/consents/display-status.js';
 import type { ConsentRecord } from '../bank-console/consents/search.js';
-import { banner, fmt } from '../../lib/web/fragments.js';
 import { myPage, type Me } from './frame-pages.js';
 
 export interface MyConsent {

@@ -4,12 +4,12 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import { formBody, sameToken } from '../../../lib/http/forms.js';
 import { actorOf, staffOf, type StaffAccess } from '../access.js';
-import { isStaffAction, reasonError, revokeAllConsentsOf, staffAction } from './actions.js';
 import { NOTICES, temporalWorkflowUrl, type BankConsoleDeps } from '../config.js';
+import { messagePage } from '../frame-pages.js';
+import { isStaffAction, reasonError, revokeAllConsentsOf, staffAction } from './actions.js';
 import { detailPage } from './consent-detail-pages.js';
 import { clientNames } from './recipients.js';
 import type { ConsentRecord } from './search.js';
-import { messagePage } from '../frame-pages.js';
 
 export function consentActionsRouter(deps: BankConsoleDeps, access: StaffAccess): Router {
   const router = Router();

@@ -7,13 +7,13 @@ import { csvLine } from '../../../lib/web/csv.js';
 import { queryErrors } from '../../../lib/web/query.js';
 import { staffOf, type StaffAccess } from '../access.js';
 import { temporalWorkflowUrl, type BankConsoleDeps } from '../config.js';
+import { messagePage } from '../frame-pages.js';
 import { consentCsvLine, CSV_HEADER } from './csv.js';
 import { detailPage } from './consent-detail-pages.js';
 import { listPage } from './consent-list-pages.js';
 import { givenFilters, parseConsentQuery } from './query.js';
 import { clientNames } from './recipients.js';
 import { searchConsents, streamConsents, type ConsentRecord } from './search.js';
-import { messagePage } from '../frame-pages.js';
 
 export function consentPagesRouter(deps: BankConsoleDeps, access: StaffAccess): Router {
   const router = Router();
