@@ -33,7 +33,7 @@ export function temporalChild(cfg: Config, binary: string | undefined, paths: Pa
           binary,
           port: cfg.temporal.devServer.port,
           uiPort: cfg.temporal.devServer.uiPort,
-          // The bank console's codec server (api/consent-admin/temporal-codec-routes.ts).
+          // The bank console's codec server (api/bank-console/temporal-codec-routes.ts).
           uiCodecEndpoint: `${cfg.marketplace.url}/admin/temporal-codec`,
           dbFile: cfg.temporal.devServer.dbFile,
           namespace: cfg.temporal.namespace,

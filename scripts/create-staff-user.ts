@@ -1,16 +1,17 @@
 // `npm run admin:create-staff -- --email ana@bank.example --role ADMIN [--name "Ana Souza"] [--reset]`:
-// a bank staff user of the consent console. The password is read from stdin when one is piped in
+// a bank staff user of the bank console. The password is read from stdin when one is piped in
 // (`printf %s "$PW" | npm run …`); otherwise a strong one is generated and printed once. --reset
 // replaces an existing user's role, name and password and lifts a lockout.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { MIN_STAFF_PASSWORD, normaliseEmail, saveStaffUser } from '../api/consent-admin/staff-auth.js';
+import { MIN_STAFF_PASSWORD, saveStaffUser } from '../api/bank-console/staff-auth.js';
 import { connectDatabase } from '../db/connection.js';
 import { STAFF_ROLES, type StaffRole } from '../db/models/staff-user.js';
 import { loadConfig } from '../lib/config.js';
 import { StartupError } from '../lib/errors.js';
 import { createLogger } from '../lib/logger.js';
 import { runMain } from '../lib/main.js';
+import { normaliseEmail } from '../lib/web/email.js';
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) return '';

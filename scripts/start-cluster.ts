@@ -153,7 +153,7 @@ runMain('cluster', async () => {
         temporalAddress,
         port: cfg.temporal.devServer.uiPort,
         namespace: cfg.temporal.namespace,
-        // The bank console's codec server (api/consent-admin/temporal-codec-routes.ts).
+        // The bank console's codec server (api/bank-console/temporal-codec-routes.ts).
         codecEndpoint: `${cfg.marketplace.url}/admin/temporal-codec`,
         configDir: path.join(configDir, 'temporal-ui'),
         logFile: path.join(logDir, 'temporal-ui.log'),

@@ -44,7 +44,7 @@ export interface ProvisioningState {
 }
 
 export interface Actor {
-  /** `staff:<email>` for the bank (see api/consent-admin/access.ts), the developer's email otherwise. */
+  /** `staff:<email>` for the bank (see api/bank-console/access.ts), the developer's email otherwise. */
   by: string;
   reason?: string;
 }

@@ -16,7 +16,7 @@ import { createMetrics, type Metrics } from '../../lib/http/metrics.js';
 import { createComponentApp } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/logger.js';
 import { insightsAssetsRouter } from '../../lib/analytics/insights-view.js';
-import { consentAdminRouter } from '../consent-admin/index.js';
+import { bankConsoleRouter } from '../bank-console/index.js';
 import { selfServiceRouter } from '../self-service/index.js';
 import type { Pem } from '../../lib/pki/dev-pki.js';
 import { TASK_QUEUES } from '../../workflows/task-queues.js';
@@ -28,7 +28,7 @@ import { organizationEnrolment, type OrganizationsDeps } from './routes/organiza
 import { subscriptionService } from './subscriptions/service.js';
 import { marketplaceTraffic, type MarketplaceTrafficDeps } from './traffic.js';
 
-/** The bank's consent console (/admin) and the customers' self-service (/my). */
+/** The bank's bank console (/admin) and the customers' self-service (/my). */
 export interface ConsolesOptions {
   /** The consent task queue, where `revokeCustomerConsents` runs. */
   consentTaskQueue: string;
@@ -164,7 +164,7 @@ export function createMarketplaceApp(deps: MarketplaceDeps): Express {
     const { client } = deps;
     const models = deps.db.models;
     app.use(
-      consentAdminRouter({
+      bankConsoleRouter({
         client,
         models,
         consentTaskQueue: consoles.consentTaskQueue,

@@ -1,4 +1,4 @@
-// Marketplace process: the developer marketplace, the bank's consent console (/admin) and the
+// Marketplace process: the developer marketplace, the bank's bank console (/admin) and the
 // customers' self-service pages (/my) on MARKETPLACE_PORT.
 import { Client } from '@temporalio/client';
 import { readerFromConfig } from '../../connectors/index.js';
@@ -13,7 +13,7 @@ import { lockAcrossReplicasFrom } from '../../lib/replica-lock.js';
 import { connectClient, platformDataConverter } from '../../lib/temporal.js';
 import { tracedClientOptions } from '../../lib/tracing/temporal.js';
 import { TASK_QUEUES } from '../../workflows/task-queues.js';
-import { seedDemoStaff } from '../consent-admin/demo-staff.js';
+import { seedDemoStaff } from '../bank-console/demo-staff.js';
 import { ensureDevPki } from '../../lib/pki/dev-pki.js';
 import { createMarketplaceApp } from './app.js';
 
@@ -66,7 +66,7 @@ runMain('marketplace', async () => {
       ? { traffic: { store: counters, limits: cfg.traffic.limits, trustedProxies: cfg.mtls.trustedProxies } }
       : {}),
   });
-  // Development: demo staff for the consent console (the README lists them). Production: none.
+  // Development: demo staff for the bank console (the README lists them). Production: none.
   if (cfg.env !== 'production') await seedDemoStaff(db.models);
   const server = await listen(app, cfg.http.marketplacePort, cfg.host, 'MARKETPLACE_PORT');
   const url = `http://${cfg.host}:${cfg.http.marketplacePort}`;

@@ -1,8 +1,8 @@
 // The customer behind the self-service session cookie; pages without one redirect to log-in.
 import type { Request, RequestHandler, Response } from 'express';
-import type { SessionStore } from '../consent-admin/sessions.js';
+import type { SessionStore } from '../../lib/web/sessions.js';
 import type { SelfServiceDeps } from './config.js';
-import type { Me } from './views.js';
+import type { Me } from './frame-pages.js';
 
 export const meOf = (res: Response) => res.locals.me as Me;
 

@@ -2,10 +2,10 @@
 // sees, from which accounts, since and until when; and one consent with the button to stop it.
 import { describePermissions } from '../../auth/interactions/permissions.js';
 import { html } from '../../lib/http/html.js';
-import { displayStatus } from '../consent-admin/display-status.js';
-import type { ConsentRecord } from '../consent-admin/search.js';
-import { fmt } from '../consent-admin/views.js';
-import { alerts, myPage, type Me } from './views.js';
+import { banner, fmt } from '../../lib/web/fragments.js';
+import { displayStatus } from '../bank-console/consents/display-status.js';
+import type { ConsentRecord } from '../bank-console/consents/search.js';
+import { myPage, type Me } from './frame-pages.js';
 
 export interface MyConsent {
   consent: ConsentRecord;
@@ -97,7 +97,7 @@ export function myConsentPage(me: Me, item: MyConsent, o: { notice?: string; err
   return myPage(
     `Consent for ${item.recipient}`,
     html`<h1>Your consent for ${item.recipient}</h1>
-      ${alerts(o)}
+      ${banner(o)}
       <dl>
         <dt>Status</dt>
         <dd>${displayStatus(c)} — ${inWords(c, item.recipient)}</dd>

@@ -5,14 +5,14 @@ import { Router, type Response } from 'express';
 import { customerResources } from '../../connectors/customer-resources.js';
 import { BankDataUnavailable } from '../../connectors/reads.js';
 import { formBody, sameToken } from '../../lib/http/forms.js';
-import { revokeConsent } from '../consent-admin/actions.js';
-import { CONSENT_SORT } from '../consent-admin/query.js';
-import { clientNames } from '../consent-admin/recipients.js';
-import type { ConsentRecord } from '../consent-admin/search.js';
+import { revokeConsent } from '../bank-console/consents/actions.js';
+import { CONSENT_SORT } from '../bank-console/consents/query.js';
+import { clientNames } from '../bank-console/consents/recipients.js';
+import type { ConsentRecord } from '../bank-console/consents/search.js';
 import { meOf, type MyAccess } from './access.js';
 import type { SelfServiceDeps } from './config.js';
 import { myConsentPage, myConsentsPage, type MyConsent } from './consent-pages.js';
-import { messagePage } from './views.js';
+import { messagePage } from './frame-pages.js';
 
 export function myConsentsRouter(deps: SelfServiceDeps, access: MyAccess): Router {
   const router = Router();

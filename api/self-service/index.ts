@@ -1,7 +1,7 @@
 // Customers' self-service at /my: log in with the bank's two factors, see every consent given
 // through the platform, grouped by recipient, and stop any of them. Not cached anywhere.
 import { Router } from 'express';
-import { sessionStore } from '../consent-admin/sessions.js';
+import { sessionStore } from '../../lib/web/sessions.js';
 import { myAccess } from './access.js';
 import type { SelfServiceDeps } from './config.js';
 import { myConsentsRouter } from './consent-routes.js';

@@ -18,10 +18,11 @@ import {
   sameToken,
   setCookie,
 } from '../../lib/http/forms.js';
-import type { SessionStore } from '../consent-admin/sessions.js';
+import type { SessionStore } from '../../lib/web/sessions.js';
 import type { SelfServiceDeps } from './config.js';
 import type { MyAccess } from './access.js';
-import { messagePage, myCodePage, myLoginPage } from './views.js';
+import { messagePage } from './frame-pages.js';
+import { myCodePage, myLoginPage } from './login-pages.js';
 
 const NOT_CORRECT =
   'The CPF or password is not correct. After several failed attempts, wait a few minutes before trying again.';

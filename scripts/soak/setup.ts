@@ -5,7 +5,7 @@
 // configuration for those credentials.
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { DEMO_STAFF } from '../../api/consent-admin/demo-staff.js';
+import { DEMO_STAFF } from '../../api/bank-console/demo-staff.js';
 import {
   parseCredentials,
   type RecipientConfig,

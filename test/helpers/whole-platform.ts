@@ -4,7 +4,7 @@
 // the developer portal, the bank's console and the customers' self-service. Built from the
 // existing stacks: startOfbStack (database, AS, consent worker, demo customers),
 // startTestGateway, and startMarketplaceStack sharing the first one's database and AS.
-import { seedDemoStaff } from '../../api/consent-admin/demo-staff.js';
+import { seedDemoStaff } from '../../api/bank-console/demo-staff.js';
 import { TEST_TEMPORAL_UI } from './consoles.js';
 import { testServers, type uniqueNames } from './env.js';
 import { startTestGateway } from './gateway.js';

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
 import { createAnalyticsActivities } from '../../activities/analytics.js';
-import { DEMO_STAFF, seedDemoStaff } from '../../api/consent-admin/demo-staff.js';
+import { DEMO_STAFF, seedDemoStaff } from '../../api/bank-console/demo-staff.js';
 import { INSIGHTS_ASSETS } from '../../lib/analytics/insights-view.js';
 import { analyticsQueries, type AnalyticsRange, type AnalyticsScope } from '../../lib/analytics/queries.js';
 import { loadConfig } from '../../lib/config.js';

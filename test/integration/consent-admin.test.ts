@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
 import { lodgeFdxConsent, lodgeOfbConsent, type OfbConsentRequest } from '../../workflows/consent-client.js';
-import { DEMO_STAFF, seedDemoStaff } from '../../api/consent-admin/demo-staff.js';
-import { saveStaffUser } from '../../api/consent-admin/staff-auth.js';
+import { DEMO_STAFF, seedDemoStaff } from '../../api/bank-console/demo-staff.js';
+import { saveStaffUser } from '../../api/bank-console/staff-auth.js';
 import { consentWorker } from '../../workers/consent.js';
 import {
   authoriseUpdate,

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
 import { lodgeFdxConsent, lodgeOfbConsent } from '../../workflows/consent-client.js';
-import { seedDemoStaff } from '../../api/consent-admin/demo-staff.js';
+import { seedDemoStaff } from '../../api/bank-console/demo-staff.js';
 import {
   authoriseUpdate,
   revokeUpdate,

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Express } from 'express';
 import * as oidc from 'openid-client';
-import { DEMO_STAFF, seedDemoStaff } from '../../api/consent-admin/demo-staff.js';
+import { DEMO_STAFF, seedDemoStaff } from '../../api/bank-console/demo-staff.js';
 import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
 import { createCoreBankingApp } from '../../connectors/mock-core-banking/app.js';
 import { coreModels } from '../../connectors/mock-core-banking/models.js';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as oidc from 'openid-client';
-import { revokeConsent } from '../../api/consent-admin/actions.js';
+import { revokeConsent } from '../../api/bank-console/consents/actions.js';
 import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';

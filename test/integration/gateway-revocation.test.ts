@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import * as oidc from 'openid-client';
-import { revokeConsent } from '../../api/consent-admin/actions.js';
+import { revokeConsent } from '../../api/bank-console/consents/actions.js';
 import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
 import { loadConfig } from '../../lib/config.js';
 import { eventually } from '../helpers/eventually.js';

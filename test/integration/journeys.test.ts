@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { DEMO_STAFF } from '../../api/consent-admin/demo-staff.js';
+import { DEMO_STAFF } from '../../api/bank-console/demo-staff.js';
 import { DEMO_CUSTOMERS } from '../../auth/idp/demo-customers.js';
 import { startRecipientApp } from '../../examples/recipient-app/app.js';
 import { loadConfig, type Standard } from '../../examples/recipient-app/config.js';

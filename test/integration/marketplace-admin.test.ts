@@ -12,8 +12,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
 import { createProvisioningActivities } from '../../activities/provisioning.js';
-import { DEMO_STAFF, seedDemoStaff } from '../../api/consent-admin/demo-staff.js';
-import { consentAdminRouter } from '../../api/consent-admin/index.js';
+import { DEMO_STAFF, seedDemoStaff } from '../../api/bank-console/demo-staff.js';
+import { bankConsoleRouter } from '../../api/bank-console/index.js';
 import type { GeneratedSecrets } from '../../api/marketplace/applications/credentials.js';
 import { applicationService } from '../../api/marketplace/applications/service.js';
 import { organizationEnrolment } from '../../api/marketplace/routes/organizations.js';
@@ -140,7 +140,7 @@ beforeAll(async () => {
   });
   const app = createComponentApp({ logger: quietLogger, readiness: [] });
   app.use(
-    consentAdminRouter({
+    bankConsoleRouter({
       client,
       models: db.models,
       consentTaskQueue: names.taskQueue,

@@ -5,7 +5,7 @@
 // developer rotates the key and the old one stops working once the overlap ends.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { DEMO_STAFF, seedDemoStaff } from '../../api/consent-admin/demo-staff.js';
+import { DEMO_STAFF, seedDemoStaff } from '../../api/bank-console/demo-staff.js';
 import type { GeneratedSecrets } from '../../api/marketplace/applications/credentials.js';
 import { launchBrowser, withScreenshot } from '../helpers/browser.js';
 import { clientCredentialsToken, tokenOutcome } from '../helpers/client-credentials.js';

@@ -8,7 +8,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import type { Page } from 'playwright-core';
 import { lodgeOfbConsent } from '../../workflows/consent-client.js';
-import { seedDemoStaff } from '../../api/consent-admin/demo-staff.js';
+import { seedDemoStaff } from '../../api/bank-console/demo-staff.js';
 import { ENCRYPTED_ENCODING } from '../../lib/crypto/payload-codec.js';
 import { consentWorker } from '../../workers/consent.js';
 import {

@@ -4,8 +4,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Models } from '../../../db/models/index.js';
 import { sendProblem } from '../../../lib/http/problem.js';
+import type { SessionStore } from '../../../lib/web/sessions.js';
 import { MarketplaceError } from '../errors.js';
-import type { SessionStore } from '../../consent-admin/sessions.js';
 
 export interface DeveloperIdentity {
   id: string;

@@ -5,12 +5,12 @@ import type { Models } from '../../../db/models/index.js';
 import { auditWindow } from '../../../auth/idp/throttle.js';
 import { doubleSubmitCsrf, formBody, formField, sameToken } from '../../../lib/http/forms.js';
 import { html } from '../../../lib/http/html.js';
-import type { SessionStore } from '../../consent-admin/sessions.js';
-import { emailLoginForm, fmt } from '../../consent-admin/views.js';
+import { emailLoginForm, fmt } from '../../../lib/web/fragments.js';
+import type { SessionStore } from '../../../lib/web/sessions.js';
 import { MarketplaceError } from '../errors.js';
 import type { DeveloperAccess } from './access.js';
 import { MIN_DEVELOPER_PASSWORD, type DeveloperAccounts } from './accounts.js';
-import { formProblems, sendMessage, sendPage, type FormProblems } from './views.js';
+import { formProblems, sendMessage, sendPage, type FormProblems } from './frame-pages.js';
 
 export interface AccountRouteDeps {
   accounts: DeveloperAccounts;

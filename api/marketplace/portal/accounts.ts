@@ -3,11 +3,12 @@
 // Mail goes to the notifications outbox, which the development mailbox page shows.
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { checkWithThrottle } from '../../../auth/idp/password-check.js';
 import { hashPassword } from '../../../auth/idp/passwords.js';
 import type { Models } from '../../../db/models/index.js';
 import { randomToken } from '../../../lib/http/forms.js';
 import { fieldErrors } from '../../../lib/http/problem.js';
-import { checkWithThrottle, normaliseEmail } from '../../consent-admin/staff-auth.js';
+import { normaliseEmail } from '../../../lib/web/email.js';
 import { MarketplaceError } from '../errors.js';
 
 export const MIN_DEVELOPER_PASSWORD = 12;

@@ -3,7 +3,7 @@
 import { Router } from 'express';
 import type { Models } from '../../../db/models/index.js';
 import { html } from '../../../lib/http/html.js';
-import { sessionStore } from '../../consent-admin/sessions.js';
+import { sessionStore } from '../../../lib/web/sessions.js';
 import type { ApplicationService } from '../applications/service.js';
 import { organizationsRouter, type organizationEnrolment } from '../routes/organizations.js';
 import type { SubscriptionService } from '../subscriptions/service.js';
@@ -14,7 +14,7 @@ import { developerApiRouter } from './api-routes.js';
 import { appRouter } from './app-routes.js';
 import { developerInsightsRouter } from './insights-routes.js';
 import { organizationRouter } from './organization-routes.js';
-import { portalPage } from './views.js';
+import { portalPage } from './frame-pages.js';
 
 export interface PortalDeps {
   models: Models;

@@ -13,6 +13,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Models } from '../../../db/models/index.js';
 import { insightsBody } from '../../../lib/analytics/insights-page.js';
+import { parseInsightsQuery } from '../../../lib/analytics/insights-query.js';
 import {
   analyticsQueries,
   type AnalyticsRange,
@@ -21,13 +22,12 @@ import {
 } from '../../../lib/analytics/queries.js';
 import { html, type Html } from '../../../lib/http/html.js';
 import { sendProblem } from '../../../lib/http/problem.js';
-import { parseInsightsQuery } from '../../consent-admin/insights-routes.js';
-import { queryErrors, queryString } from '../../consent-admin/query.js';
+import { queryErrors, queryString } from '../../../lib/web/query.js';
 import { MarketplaceError } from '../errors.js';
 import { developerOf, type DeveloperAccess, type DeveloperIdentity } from './access.js';
 import { apiHandler, organizationOf } from './api-handler.js';
 import { ownApplication } from './apps/deps.js';
-import { sendAppNotFound, sendMessage, sendPage } from './views.js';
+import { sendAppNotFound, sendMessage, sendPage } from './frame-pages.js';
 
 export interface InsightsRouteDeps {
   models: Pick<Models, 'Organization' | 'Subscription' | 'Application' | 'AnalyticsRollup'>;

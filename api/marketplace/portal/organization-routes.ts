@@ -6,12 +6,12 @@ import { z } from 'zod';
 import type { Models } from '../../../db/models/index.js';
 import { formBody, randomToken, sameToken } from '../../../lib/http/forms.js';
 import { html } from '../../../lib/http/html.js';
-import { fmt } from '../../consent-admin/views.js';
-import { normaliseEmail } from '../../consent-admin/staff-auth.js';
+import { normaliseEmail } from '../../../lib/web/email.js';
+import { fmt } from '../../../lib/web/fragments.js';
 import type { organizationEnrolment } from '../routes/organizations.js';
 import { developerOf, type DeveloperAccess, type DeveloperIdentity } from './access.js';
 import { row, table } from '../../../lib/http/table.js';
-import { csrfField, formProblems, refusal, sendMessage, sendPage, type FormState } from './views.js';
+import { csrfField, formProblems, refusal, sendMessage, sendPage, type FormState } from './frame-pages.js';
 
 const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 const digest = (token: string) => createHash('sha256').update(token).digest('base64url');

@@ -5,7 +5,7 @@
 // Each application is then the sample recipient app's client (examples/recipient-app), discovered
 // at the authorization server with its certificate.
 import { randomBytes } from 'node:crypto';
-import { DEMO_STAFF } from '../../../api/consent-admin/demo-staff.js';
+import { DEMO_STAFF } from '../../../api/bank-console/demo-staff.js';
 import type { GeneratedSecrets } from '../../../api/marketplace/applications/credentials.js';
 import type { RecipientConfig, Standard } from '../../../examples/recipient-app/config.js';
 import { discoverClient, type RecipientClient } from '../../../examples/recipient-app/oidc-client.js';

@@ -3,10 +3,10 @@
 import type { Response } from 'express';
 import { html } from '../../../../lib/http/html.js';
 import { row, table } from '../../../../lib/http/table.js';
-import { fmt } from '../../../consent-admin/views.js';
+import { fmt } from '../../../../lib/web/fragments.js';
 import type { GeneratedSecrets } from '../../applications/credentials.js';
 import type { DeveloperIdentity } from '../access.js';
-import { csrfField, formProblems, sendPage } from '../views.js';
+import { csrfField, formProblems, sendPage } from '../frame-pages.js';
 import type { AppRecord, AppRouteDeps } from './deps.js';
 import { secretsBlock } from './secrets.js';
 

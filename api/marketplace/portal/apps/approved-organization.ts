@@ -1,7 +1,7 @@
 // Subscriptions and applications open once the bank approves the developer's organization.
 import type { Response } from 'express';
 import type { DeveloperIdentity } from '../access.js';
-import { sendMessage } from '../views.js';
+import { sendMessage } from '../frame-pages.js';
 import type { AppRouteDeps } from './deps.js';
 
 /** The developer's organization when approved; otherwise answers 409 and gives undefined. */

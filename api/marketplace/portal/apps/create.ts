@@ -4,7 +4,7 @@ import type { RequestHandler } from 'express';
 import { sameToken } from '../../../../lib/http/forms.js';
 import { MarketplaceError } from '../../errors.js';
 import { developerOf } from '../access.js';
-import { refusal } from '../views.js';
+import { refusal } from '../frame-pages.js';
 import { needsApprovedOrg } from './approved-organization.js';
 import type { AppRecord, AppRouteDeps } from './deps.js';
 import { FORM_ID, newAppPage } from './new.js';

@@ -4,7 +4,7 @@ import type { RequestHandler } from 'express';
 import { sameToken } from '../../../../lib/http/forms.js';
 import { MarketplaceError } from '../../errors.js';
 import { developerOf, requireOrgAdmin } from '../access.js';
-import { sendAppNotFound } from '../views.js';
+import { sendAppNotFound } from '../frame-pages.js';
 import { ACTIONS, appPage } from './app-page.js';
 import { ownApplication, type AppRecord, type AppRouteDeps } from './deps.js';
 import { keepSecrets } from './secrets.js';

@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 import { html } from '../../../../lib/http/html.js';
 import { row, table } from '../../../../lib/http/table.js';
 import { developerOf } from '../access.js';
-import { formProblems, sendPage } from '../views.js';
+import { formProblems, sendPage } from '../frame-pages.js';
 import { needsApprovedOrg } from './approved-organization.js';
 import type { AppRouteDeps } from './deps.js';
 

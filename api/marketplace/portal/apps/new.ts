@@ -5,7 +5,7 @@ import type { RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { html } from '../../../../lib/http/html.js';
 import { developerOf, type DeveloperIdentity } from '../access.js';
-import { csrfField, formProblems, sendPage, type FormState } from '../views.js';
+import { csrfField, formProblems, sendPage, type FormState } from '../frame-pages.js';
 import { needsApprovedOrg } from './approved-organization.js';
 import type { AppRouteDeps } from './deps.js';
 

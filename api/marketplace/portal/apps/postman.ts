@@ -5,7 +5,7 @@ import { findProduct } from '../../../../lib/products.js';
 import { MarketplaceError } from '../../errors.js';
 import { postmanCollection, postmanEnvironment } from '../../postman/collection.js';
 import { developerOf } from '../access.js';
-import { sendAppNotFound } from '../views.js';
+import { sendAppNotFound } from '../frame-pages.js';
 import { ownApplication, type AppRecord, type AppRouteDeps } from './deps.js';
 
 /** The Postman collection and environment for one application's client. */

@@ -2,7 +2,7 @@
 import type { RequestHandler } from 'express';
 import { MarketplaceError } from '../../errors.js';
 import { developerOf } from '../access.js';
-import { sendAppNotFound } from '../views.js';
+import { sendAppNotFound } from '../frame-pages.js';
 import { appPage } from './app-page.js';
 import { ownApplication, type AppRouteDeps } from './deps.js';
 import { takeSecrets } from './secrets.js';

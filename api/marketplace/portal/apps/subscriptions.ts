@@ -6,7 +6,7 @@ import { html } from '../../../../lib/http/html.js';
 import { table } from '../../../../lib/http/table.js';
 import { PRODUCTS, findProduct } from '../../../../lib/products.js';
 import { developerOf, type DeveloperIdentity, requireOrgAdmin } from '../access.js';
-import { csrfField, formProblems, refusal, sendPage, type FormProblems } from '../views.js';
+import { csrfField, formProblems, refusal, sendPage, type FormProblems } from '../frame-pages.js';
 import { needsApprovedOrg } from './approved-organization.js';
 import type { AppRouteDeps } from './deps.js';
 
