@@ -99,9 +99,9 @@ button{background:var(--brand)}button.secondary{color:var(--text)}
 footer{margin-top:2.5rem;border-top:1px solid #bbb;padding-top:.6rem;font-size:.85rem;color:#444}
 footer ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;margin:.3rem 0}
 .choices{display:grid;grid-template-columns:1fr 1fr;gap:1rem}.choices button{width:100%}
+.choices form{display:flex}.choices form button{flex:1}
 button.choice{background:#fff;color:var(--brand);border:2px solid var(--brand);font-weight:600}
-dl.parties{display:grid;grid-template-columns:max-content 1fr;gap:.4rem 1rem}dl.parties dt{font-weight:600}
-dl.parties dd{margin:0}img.logo{display:block;height:2.5rem;width:auto;max-width:8rem;margin-bottom:.3rem}
+dl.parties dt{font-weight:600}dl.parties dd{margin:0 0 .6rem}#recipient-cnpj{white-space:nowrap}img.logo{display:block;height:2.5rem;width:auto;max-width:8rem;margin-bottom:.3rem}
 details.group{border:1px solid #bbb;border-radius:4px;padding:.4rem .8rem;margin:.5rem 0}
 details.group summary{font-weight:600;cursor:pointer}.notice{color:var(--brand);font-weight:600}
 `;
