@@ -39,13 +39,14 @@ export interface AuthAppDeps {
 }
 
 export function createAuthApp(deps: AuthAppDeps): Express {
+  const branding = deps.branding ?? DEFAULT_BRANDING;
   const app = createComponentApp({
     logger: deps.logger,
     metrics: deps.metrics ?? createMetrics('auth'),
     readiness: [{ name: 'database', check: () => checkDatabaseReads(deps.db.connection) }],
     budget: {
       budgetMs: deps.requestBudgetMs ?? 10_000,
-      onExpired: (req, res) => sendAuthUnavailable(req, res, 504),
+      onExpired: (req, res) => sendAuthUnavailable(req, res, 504, branding),
     },
     // Browsers apply form-action to the redirects that follow a form post: the consent form ends
     // at the recipient's (https) redirect URI.
@@ -53,9 +54,8 @@ export function createAuthApp(deps: AuthAppDeps): Express {
     csp: { 'form-action': ["'self'", 'https:'], 'img-src': ["'self'", 'data:', 'https:'] },
   });
   const { provider, db, logger } = deps;
-  const branding = deps.branding ?? DEFAULT_BRANDING;
   // Counted before anything else is done for the request.
-  if (deps.traffic) app.use(authTraffic(deps.traffic));
+  if (deps.traffic) app.use(authTraffic({ ...deps.traffic, branding }));
   const recordEvent = deps.events ? authEventRecorder(deps.events) : undefined;
   if (recordEvent) recordTokenEvents(provider, recordEvent);
   app.use(
@@ -84,7 +84,7 @@ export function createAuthApp(deps: AuthAppDeps): Express {
   answerUnknownRoutes(provider, branding);
   showReturning(provider, branding, provider.issuer);
   app.use(provider.callback());
-  app.use(authDependencyErrorHandler);
+  app.use(authDependencyErrorHandler(branding));
   app.use(authErrorHandler(branding));
   return app;
 }

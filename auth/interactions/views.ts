@@ -103,6 +103,22 @@ export function messagePage(title: string, message: string, c: PageContext = pla
   );
 }
 
+/** The page for a request the bank could not answer now: a system away (503) or out of time (504). */
+export function unavailablePage(status: 503 | 504, c: PageContext = plainContext()): string {
+  return status === 503
+    ? messagePage(c.t('message.unavailableTitle'), c.t('message.unavailable'), c)
+    : messagePage(c.t('message.tooSlowTitle'), c.t('message.tooSlow'), c);
+}
+
+/** The page for an address over its limit of log-in attempts (auth/traffic.ts). */
+export function tooManyPage(retryAfterS: number, c: PageContext = plainContext()): string {
+  const text =
+    retryAfterS >= 120
+      ? c.t('message.tooManyMinutes', { count: Math.ceil(retryAfterS / 60) })
+      : c.t('message.tooManySeconds', { count: retryAfterS });
+  return messagePage(c.t('message.tooManyTitle'), text, c);
+}
+
 /** The recipient as the consent page presents it (the marketplace's organization, when known). */
 export interface RecipientView {
   /** The application's name, as the customer knows it. */

@@ -6,6 +6,8 @@ import type { Request, Response } from 'express';
 import { LANGUAGES, locale, negotiateLanguage, type Language } from '../../../auth/i18n.js';
 import { chooseLanguage, journeyOf, pageLanguage } from '../../../auth/interactions/language.js';
 import { describePermissions, ofbDataGroups } from '../../../auth/interactions/permissions.js';
+import { tooManyPage, unavailablePage } from '../../../auth/interactions/views.js';
+import { DEFAULT_BRANDING } from '../../../lib/config.js';
 import en from '../../../auth/locales/en.json' with { type: 'json' };
 import ptBR from '../../../auth/locales/pt-BR.json' with { type: 'json' };
 
@@ -130,5 +132,16 @@ describe('the catalogues', () => {
       'Your account balances',
       'something new',
     ]);
+  });
+});
+
+describe('the error pages', () => {
+  it('speak the page language: unavailable, too slow, too many attempts', () => {
+    const pt = { ...locale('pt-BR'), branding: DEFAULT_BRANDING };
+    expect(unavailablePage(503, pt)).toContain('Temporariamente indisponível');
+    expect(unavailablePage(503, pt)).toContain('<html lang="pt-BR">');
+    expect(unavailablePage(504)).toContain('This took too long');
+    expect(tooManyPage(30, pt)).toContain('Tente de novo em 30 segundos.');
+    expect(tooManyPage(300)).toContain('Please try again in 5 minutes.');
   });
 });
