@@ -19,7 +19,6 @@ import { describePermission, ofbDataGroups } from './permissions.js';
 import { wantedKinds, type ListShareable } from '../shareable-resources.js';
 import { csrfTokens, formBody, interactionOrExpired, refuseForm } from './forms.js';
 import { pageContext } from './frame.js';
-import { journeyOf } from './language.js';
 import { recipientOf } from './recipient.js';
 import { consentPage } from './views.js';
 
@@ -126,7 +125,7 @@ export function consentRouter(deps: ConsentInteractionDeps): Router {
     const ofb = consent.standard === 'OFB';
     const c = pageContext(req, res, {
       branding: deps.branding,
-      journey: consent.standard === 'FDX' ? 'FDX' : (journeyOf(details.params) ?? 'OFB'),
+      journey: ofb ? 'OFB' : 'FDX',
       here: `/interaction/${details.uid}`,
     });
     const recipient = await recipientOf(deps.provider, deps.models, consent.clientId);
