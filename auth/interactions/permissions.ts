@@ -33,11 +33,17 @@ const GROUPS: [key: string, claims: (p: string) => boolean][] = [
   ['accounts', (p) => p.startsWith('ACCOUNTS_')],
   ['creditCards', (p) => p.startsWith('CREDIT_CARDS_')],
   ['creditOperations', (p) => CREDIT.test(p)],
+  [
+    'investments',
+    (p) => /^(BANK_FIXED_INCOMES|CREDIT_FIXED_INCOMES|FUNDS|VARIABLE_INCOMES|TREASURE_TITLES)_READ$/.test(p),
+  ],
+  ['exchanges', (p) => p === 'EXCHANGES_READ'],
 ];
 
 /**
  * OFB permissions in the guide's groups ("Dados cadastrais", "Informações complementares",
- * "Contas", "Cartão de crédito", "Operações de crédito"), any other in a last group. RESOURCES_READ
+ * "Contas", "Cartão de crédito", "Operações de crédito", then "Investimentos" and "Câmbio"), any
+ * other in a last group. RESOURCES_READ
  * goes with every group (it lists the products shared), so it is not shown on its own unless alone.
  */
 export function ofbDataGroups(permissions: string[], t: TFunction): DataGroup[] {

@@ -106,6 +106,8 @@ describe('the catalogues', () => {
   it("put OFB permissions in the guide's groups, in its order, in the customer's words", () => {
     const all = [
       'RESOURCES_READ',
+      'EXCHANGES_READ',
+      'FUNDS_READ',
       'LOANS_READ',
       'LOANS_WARRANTIES_READ',
       'CREDIT_CARDS_ACCOUNTS_READ',
@@ -121,7 +123,10 @@ describe('the catalogues', () => {
       'Contas',
       'Cartão de crédito',
       'Operações de crédito',
+      'Investimentos',
+      'Câmbio',
     ]);
+    expect(groups[6]!.items).toEqual(['Suas operações de câmbio']);
     expect(groups[2]!.items).toEqual(['Dados da conta: tipo, agência e número', 'Saldos']);
     expect(groups[4]!.items).toEqual(['Empréstimos: dados do contrato', 'Empréstimos: garantias']);
     expect(ofbDataGroups(['ACCOUNTS_READ'], locale('en').t)).toEqual([
