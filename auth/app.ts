@@ -6,11 +6,13 @@ import type { Database } from '../db/connection.js';
 import { checkDatabaseReads } from '../lib/mongo/connection.js';
 import { authDependencyErrorHandler, sendAuthUnavailable } from './unavailable.js';
 import { answerUnknownRoutes, authErrorHandler } from './client-errors.js';
+import { DEFAULT_BRANDING, type Branding } from '../lib/config.js';
 import { createMetrics, type Metrics } from '../lib/http/metrics.js';
 import { createComponentApp } from '../lib/http/server.js';
 import type { Logger } from '../lib/logger.js';
 import { consentRouter, type ConsentDecisions } from './interactions/consent.js';
 import { loginRouter } from './interactions/login.js';
+import { showReturning } from './interactions/returning.js';
 import type { ListShareable } from './shareable-resources.js';
 import type { EventBuffer } from '../lib/analytics/event-buffer.js';
 import { authEventRecorder, recordTokenEvents, type AuthEvent } from './analytics.js';
@@ -32,24 +34,28 @@ export interface AuthAppDeps {
   metrics?: Metrics;
   /** Traffic limits on its endpoints and pages (traffic.ts); without them, none. */
   traffic?: AuthTrafficDeps;
+  /** The bank's brand on the customer's pages (BANK_* settings); the defaults without it. */
+  branding?: Branding;
 }
 
 export function createAuthApp(deps: AuthAppDeps): Express {
+  const branding = deps.branding ?? DEFAULT_BRANDING;
   const app = createComponentApp({
     logger: deps.logger,
     metrics: deps.metrics ?? createMetrics('auth'),
     readiness: [{ name: 'database', check: () => checkDatabaseReads(deps.db.connection) }],
     budget: {
       budgetMs: deps.requestBudgetMs ?? 10_000,
-      onExpired: (req, res) => sendAuthUnavailable(req, res, 504),
+      onExpired: (req, res) => sendAuthUnavailable(req, res, 504, branding),
     },
     // Browsers apply form-action to the redirects that follow a form post: the consent form ends
     // at the recipient's (https) redirect URI.
-    csp: { 'form-action': ["'self'", 'https:'] },
+    // The recipient's logo comes from its (https) logo URI; the bank's may be one too.
+    csp: { 'form-action': ["'self'", 'https:'], 'img-src': ["'self'", 'data:', 'https:'] },
   });
   const { provider, db, logger } = deps;
   // Counted before anything else is done for the request.
-  if (deps.traffic) app.use(authTraffic(deps.traffic));
+  if (deps.traffic) app.use(authTraffic({ ...deps.traffic, branding }));
   const recordEvent = deps.events ? authEventRecorder(deps.events) : undefined;
   if (recordEvent) recordTokenEvents(provider, recordEvent);
   app.use(
@@ -57,6 +63,7 @@ export function createAuthApp(deps: AuthAppDeps): Express {
       provider,
       models: db.models,
       csrfSecret: provider.csrfSecret,
+      branding,
       logger,
       ...(recordEvent ? { recordEvent } : {}),
     }),
@@ -67,15 +74,17 @@ export function createAuthApp(deps: AuthAppDeps): Express {
       models: db.models,
       decisions: deps.decisions,
       csrfSecret: provider.csrfSecret,
+      branding,
       logger,
       maxConsentsPerRecipient: deps.maxConsentsPerRecipient ?? 10,
       listShareable: deps.listShareable,
     }),
   );
   // No body parser in front: oidc-provider reads the raw request itself.
-  answerUnknownRoutes(provider);
+  answerUnknownRoutes(provider, branding);
+  showReturning(provider, branding, provider.issuer);
   app.use(provider.callback());
-  app.use(authDependencyErrorHandler);
-  app.use(authErrorHandler);
+  app.use(authDependencyErrorHandler(branding));
+  app.use(authErrorHandler(branding));
   return app;
 }

@@ -6,51 +6,53 @@
 import type { Server } from 'node:http';
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import type Provider from 'oidc-provider';
+import type { Branding } from '../lib/config.js';
 import { answerUnparsableRequests, clientError, type ClientError } from '../lib/http/client-errors.js';
 import { budgetAnswered, wantsHtml } from '../lib/http/deadline.js';
 import { ENDPOINTS } from './endpoints.js';
+import { locale, negotiateLanguage } from './i18n.js';
+import { pageContext, type PageContext } from './interactions/frame.js';
 import { messagePage } from './interactions/views.js';
 
 const oauthError = (error: string, description: string) => ({ error, error_description: description });
 
+// Catalogue keys of the pages' titles.
 const PAGE_TITLES: Record<number, string> = {
-  400: 'Request not understood',
-  404: 'Page not found',
-  413: 'Form too large',
-  415: 'Form not understood',
+  400: 'message.notUnderstoodTitle',
+  404: 'message.notFoundTitle',
+  413: 'message.tooLargeTitle',
+  415: 'message.unsupportedTitle',
 };
 
 /** The bank's pages (login, consent) answer with pages; everything else as an OAuth endpoint. */
 const isPage = (req: Request) => req.path.startsWith('/interaction/') || wantsHtml(req);
 
-function sendClientError(req: Request, res: Response, error: ClientError): void {
+function sendClientError(c: PageContext, req: Request, res: Response, error: ClientError): void {
   if (isPage(req))
     res
       .status(error.status)
       .type('html')
-      .send(
-        messagePage(
-          PAGE_TITLES[error.status] ?? 'Request not understood',
-          'The bank could not read this request. Go back to the application and start again.',
-        ),
-      );
+      .send(messagePage(c.t(PAGE_TITLES[error.status] ?? PAGE_TITLES[400]!), c.t('message.unreadable'), c));
   else res.status(error.status).json(oauthError('invalid_request', error.reason));
 }
 
 /** Last Express handler: after the dependency handler (auth/unavailable.ts). */
-export const authErrorHandler: ErrorRequestHandler = (err: unknown, req, res, next) => {
-  if (budgetAnswered(res)) return;
-  if (res.headersSent) return next(err);
-  const unreadable = clientError(err);
-  if (unreadable) return sendClientError(req, res, unreadable);
-  req.log?.error({ err }, 'request failed');
-  if (isPage(req))
-    res
-      .status(500)
-      .type('html')
-      .send(messagePage('Something went wrong', 'The bank could not complete this step. Please try again.'));
-  else res.status(500).json(oauthError('server_error', 'the request could not be completed; try again'));
-};
+export function authErrorHandler(branding: Branding): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (budgetAnswered(res)) return;
+    if (res.headersSent) return next(err);
+    const c = pageContext(req, res, { branding });
+    const unreadable = clientError(err);
+    if (unreadable) return sendClientError(c, req, res, unreadable);
+    req.log?.error({ err }, 'request failed');
+    if (isPage(req))
+      res
+        .status(500)
+        .type('html')
+        .send(messagePage(c.t('message.failedTitle'), c.t('message.failed'), c));
+    else res.status(500).json(oauthError('server_error', 'the request could not be completed; try again'));
+  };
+}
 
 // The methods of each OAuth endpoint (auth/configuration.ts enables them): another method is a 405.
 const METHODS: [RegExp, string[]][] = [
@@ -74,6 +76,7 @@ type KoaContext = {
   method: string;
   path: string;
   accepts(...types: string[]): string | false;
+  get(field: string): string;
   set(field: string, value: string): void;
 };
 
@@ -81,7 +84,7 @@ type KoaContext = {
  * For oidc-provider's side: a path it has no route for, or a method an endpoint does not take,
  * answered as OAuth errors (404, or 405 with `Allow`) instead of Koa's plain-text "Not Found".
  */
-export function answerUnknownRoutes(provider: Provider): void {
+export function answerUnknownRoutes(provider: Provider, branding: Branding): void {
   provider.use(async (raw, next) => {
     await next();
     const ctx = raw as unknown as KoaContext;
@@ -96,7 +99,8 @@ export function answerUnknownRoutes(provider: Provider): void {
     ctx.status = 404;
     if (ctx.accepts('json', 'html') === 'html') {
       ctx.type = 'html';
-      ctx.body = messagePage(PAGE_TITLES[404]!, 'There is no page at this address.');
+      const c = { ...locale(negotiateLanguage(ctx.get('accept-language'), 'pt-BR')), branding };
+      ctx.body = messagePage(c.t(PAGE_TITLES[404]!), c.t('message.notFound'), c);
     } else ctx.body = oauthError('invalid_request', 'no such endpoint');
   });
 }

@@ -115,6 +115,7 @@ runMain('auth', async () => {
     logger,
     requestBudgetMs: cfg.http.requestBudgetMs,
     metrics,
+    branding: cfg.branding,
     ...(cfg.traffic.enabled
       ? { traffic: { store: counters, limits: cfg.traffic.limits, certificates: cfg.mtls } }
       : {}),

@@ -5,18 +5,24 @@
 //   organizationIdentifier), else the certificate's subject, else the caller's address; 429 with
 //   OAuth's `temporarily_unavailable` (RFC 6749's "temporary overloading");
 // - the bank's log-in and one-time-code pages per minute per address (password spraying across
-//   accounts; each account is also throttled on its own, auth/idp/throttle.ts); 429 with a page.
+//   accounts; each account is also throttled on its own, auth/idp/throttle.ts), and requests for a
+//   new code; 429 with a page in the customer's language.
 // The gateway's introspection (`/token/introspection`) is not limited: it is the platform's own.
 import type { Request, RequestHandler } from 'express';
+import { DEFAULT_BRANDING, type Branding } from '../lib/config.js';
 import { presentedCertificate, type ClientCertificateSource } from '../lib/http/client-certificate.js';
 import type { CounterStore } from '../lib/traffic/counters.js';
-import { clientAddress, limitRequests, tooManyPage, type RequestLimit } from '../lib/traffic/http.js';
+import { clientAddress, limitRequests, type RequestLimit } from '../lib/traffic/http.js';
 import { AUTH_ENDPOINT_CLASSES, type TrafficLimits } from '../lib/traffic/limits.js';
+import { pageContext } from './interactions/frame.js';
+import { tooManyPage } from './interactions/views.js';
 
 export interface AuthTrafficDeps {
   store: CounterStore;
   limits: TrafficLimits;
   certificates: ClientCertificateSource;
+  /** The brand of the 429 page (in the customer's language); the default without it. */
+  branding?: Branding;
 }
 
 const pattern = (template: string) =>
@@ -32,7 +38,7 @@ function originOf(req: Request, certificates: ClientCertificateSource): string {
 }
 
 export function authTraffic(deps: AuthTrafficDeps): RequestHandler[] {
-  const { store, limits, certificates } = deps;
+  const { store, limits, certificates, branding } = deps;
   const endpoints: RequestLimit[] = Object.entries(AUTH_ENDPOINT_CLASSES).map(([endpoint, cls]) => {
     const [method, template] = endpoint.split(' ') as [string, string];
     return {
@@ -58,6 +64,14 @@ export function authTraffic(deps: AuthTrafficDeps): RequestHandler[] {
       points: limits.perAddress.codesPerMinute,
       window: 'minute',
     },
+    {
+      // Each new code is an email: the address's count too, beside the login's own limit.
+      name: 'code resend',
+      method: 'POST',
+      path: pattern('/interaction/:uid/code/resend'),
+      points: limits.perAddress.codesPerMinute,
+      window: 'minute',
+    },
   ];
   return [
     limitRequests(store, endpoints, {
@@ -70,7 +84,11 @@ export function authTraffic(deps: AuthTrafficDeps): RequestHandler[] {
     }),
     limitRequests(store, pages, {
       origin: (req) => clientAddress(req, certificates.trustedProxies),
-      refuse: (_req, res, retryAfterS) => res.status(429).type('html').send(tooManyPage(retryAfterS)),
+      refuse: (req, res, retryAfterS) =>
+        res
+          .status(429)
+          .type('html')
+          .send(tooManyPage(retryAfterS, pageContext(req, res, { branding: branding ?? DEFAULT_BRANDING }))),
     }),
   ];
 }

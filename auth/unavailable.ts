@@ -3,13 +3,12 @@
 // never oidc-provider's `server_error` 500, never a hang.
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import type Provider from 'oidc-provider';
-import {
-  budgetAnswered,
-  isDependencyFailure,
-  sendUnavailablePage,
-  unavailablePage,
-  wantsHtml,
-} from '../lib/http/deadline.js';
+import { DEFAULT_BRANDING, type Branding } from '../lib/config.js';
+import { budgetAnswered, isDependencyFailure, wantsHtml } from '../lib/http/deadline.js';
+import { locale } from './i18n.js';
+import { pageContext } from './interactions/frame.js';
+import { chooseLanguage } from './interactions/language.js';
+import { unavailablePage } from './interactions/views.js';
 
 const DESCRIPTION = {
   503: 'the authorization server cannot reach a system it depends on; try again later',
@@ -22,20 +21,32 @@ const oauthBody = (status: 503 | 504) => ({
 });
 
 /**
- * For the express side (the login and consent pages, and the budget): a page for a browser, the
- * OAuth error otherwise. OAuth clients get 503 either way: `temporarily_unavailable` is its status.
+ * For the express side (the login and consent pages, and the budget): a page for a browser, in
+ * the customer's language and the bank's brand, the OAuth error otherwise. OAuth clients get 503
+ * either way: `temporarily_unavailable` is its status.
  */
-export function sendAuthUnavailable(req: Request, res: Response, status: 503 | 504): void {
-  if (wantsHtml(req)) return sendUnavailablePage(res, status);
+export function sendAuthUnavailable(
+  req: Request,
+  res: Response,
+  status: 503 | 504,
+  branding: Branding = DEFAULT_BRANDING,
+): void {
+  if (wantsHtml(req))
+    return void res
+      .status(status)
+      .type('html')
+      .send(unavailablePage(status, pageContext(req, res, { branding })));
   res.status(503).json(oauthBody(status));
 }
 
-export const authDependencyErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
-  if (budgetAnswered(res)) return;
-  if (res.headersSent || !isDependencyFailure(err)) return next(err);
-  req.log?.warn({ err }, 'request failed: a dependency is unavailable');
-  sendAuthUnavailable(req, res, 503);
-};
+export function authDependencyErrorHandler(branding: Branding): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (budgetAnswered(res)) return;
+    if (res.headersSent || !isDependencyFailure(err)) return next(err);
+    req.log?.warn({ err }, 'request failed: a dependency is unavailable');
+    sendAuthUnavailable(req, res, 503, branding);
+  };
+}
 
 const FAILED = Symbol('a dependency failed');
 type KoaContext = {
@@ -44,6 +55,7 @@ type KoaContext = {
   body: unknown;
   type: string;
   accepts(...types: string[]): string | false;
+  get(field: string): string;
   response: { get(field: string): string };
   set(field: string, value: string): void;
 };
@@ -77,7 +89,13 @@ export function answerUnavailable(provider: Provider): void {
     ctx.status = 503;
     if (ctx.accepts('json', 'html') === 'html') {
       ctx.type = 'html';
-      ctx.body = unavailablePage(503);
+      // The provider knows no brand (it is built before the app): the default one, in the
+      // customer's language.
+      const language = chooseLanguage({
+        cookieHeader: ctx.get('cookie'),
+        acceptLanguage: ctx.get('accept-language'),
+      });
+      ctx.body = unavailablePage(503, { ...locale(language), branding: DEFAULT_BRANDING });
     } else {
       ctx.body = oauthBody(503);
     }

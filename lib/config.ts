@@ -58,6 +58,12 @@ const SECRET = new Set([
   'POSTGRES_URL',
 ]);
 
+const colour = (fallback: string) =>
+  z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, { error: 'a colour as #rrggbb' })
+    .default(fallback);
+
 const perWindow = (fallback: number, unit: string) =>
   z.coerce
     .number({ error: `a whole number of calls per ${unit} (at least 1)` })
@@ -288,6 +294,18 @@ const envSchema = z
     BANK_SUPPORT_WEBSITE: z
       .url({ error: 'an http(s) URL' })
       .default('https://developers.bank.example/support'),
+    // The bank's brand on the pages customers see (the authorization server's login and consent).
+    BANK_LOGO_URL: z
+      .url({ protocol: /^(https|data)$/, error: "an https (or data:) URL of the bank's logo" })
+      .optional(),
+    BANK_COLOR_PRIMARY: colour('#0b5394'),
+    BANK_COLOR_ACCENT: colour('#f1a208'),
+    BANK_COLOR_TEXT: colour('#1b1b1b'),
+    BANK_CUSTOMER_SUPPORT_PHONE: z.string().min(1).default('0800 000 0000'),
+    BANK_CUSTOMER_SUPPORT_EMAIL: z.email({ error: 'an email address' }).default('atendimento@bank.example'),
+    BANK_CUSTOMER_SUPPORT_URL: z.url({ error: 'an http(s) URL' }).default('https://bank.example/atendimento'),
+    BANK_PRIVACY_URL: z.url({ error: 'an http(s) URL' }).default('https://bank.example/privacidade'),
+    BANK_TERMS_URL: z.url({ error: 'an http(s) URL' }).default('https://bank.example/termos'),
     DISCOVERY_AGENT_TOKEN: z
       .string()
       .min(20, { error: "the AS's initial access token for the Discovery Agent" })
@@ -430,6 +448,16 @@ export interface MongoConfig {
   devServer: { port: number; dataDir: string; stateDir: string; binaryPath?: string };
 }
 
+/** The bank's brand on its customer pages: one theme (lib/http/html.ts), set by BANK_* variables. */
+export interface Branding {
+  name: string;
+  /** Undefined: the pages show a monogram of the name. */
+  logoUrl?: string;
+  colors: { primary: string; accent: string; text: string };
+  support: { phone: string; email: string; url: string };
+  legal: { privacyUrl: string; termsUrl: string };
+}
+
 export interface Config {
   env: Env['NODE_ENV'];
   log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
@@ -498,6 +526,7 @@ export interface Config {
     bankRoutingNumber: string;
     maxPerRecipient: number;
   };
+  branding: Branding;
   onboarding: { bankAdminsEmail: string; reminderIntervalMs: number; reviewTimeoutMs: number };
   /** The developer marketplace and its Discovery Agent (the `provisioning` workflow). */
   marketplace: {
@@ -560,6 +589,23 @@ function describe(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string {
 }
 
 /** Parse and validate the environment. Throws ConfigError with one line naming every bad variable. */
+function brandingFrom(e: Env): Branding {
+  return {
+    name: e.BANK_NAME,
+    ...(e.BANK_LOGO_URL ? { logoUrl: e.BANK_LOGO_URL } : {}),
+    colors: { primary: e.BANK_COLOR_PRIMARY, accent: e.BANK_COLOR_ACCENT, text: e.BANK_COLOR_TEXT },
+    support: {
+      phone: e.BANK_CUSTOMER_SUPPORT_PHONE,
+      email: e.BANK_CUSTOMER_SUPPORT_EMAIL,
+      url: e.BANK_CUSTOMER_SUPPORT_URL,
+    },
+    legal: { privacyUrl: e.BANK_PRIVACY_URL, termsUrl: e.BANK_TERMS_URL },
+  };
+}
+
+/** The brand with every BANK_* variable at its default (tests, and pages given no configuration). */
+export const DEFAULT_BRANDING: Branding = brandingFrom(envSchema.parse({}));
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings are treated as unset so `FOO= npm start` falls back to the default.
   const env = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== '')) as NodeJS.ProcessEnv;
@@ -686,6 +732,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       bankRoutingNumber: e.BANK_ROUTING_NUMBER,
       maxPerRecipient: e.CONSENT_MAX_PER_RECIPIENT,
     },
+    branding: brandingFrom(e),
     onboarding: {
       bankAdminsEmail: e.ONBOARDING_ADMIN_EMAIL,
       reminderIntervalMs: e.ONBOARDING_REMINDER_INTERVAL * 1000,

@@ -82,6 +82,35 @@ export async function sendOneTimeCode(
   });
 }
 
+/** A new code on the customer's request: not sooner than 30 s after the last, at most 3 in a login. */
+export const RESEND = { minIntervalMs: 30_000, maxCodes: 3 } as const;
+
+export type Resend =
+  | { ok: true }
+  | { ok: false; reason: 'too_soon'; retryAfterSeconds: number }
+  | { ok: false; reason: 'no_more' | 'expired' };
+
+/**
+ * Send the customer of this login a new code, replacing the last, within RESEND's limits. The
+ * codes sent are the login's `otp/<uid>/…` notifications. One at a time with the code checks, so
+ * a burst of requests sends one code.
+ */
+export function resendOneTimeCode(models: IdpModels, uid: string, now = new Date()): Promise<Resend> {
+  return oneChallengeAtATime(uid, async () => {
+    const challenge = await models.LoginChallenge.findById(uid).lean();
+    if (!challenge || challenge.expiresAt <= now) return { ok: false, reason: 'expired' };
+    const wait = challenge.expiresAt.getTime() - ONE_TIME_CODE.ttlMs + RESEND.minIntervalMs - now.getTime();
+    if (wait > 0) return { ok: false, reason: 'too_soon', retryAfterSeconds: Math.ceil(wait / 1000) };
+    const prefix = `otp/${uid}/`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const sent = await models.Notification.countDocuments({ _id: { $regex: `^${prefix}` } });
+    if (sent >= RESEND.maxCodes) return { ok: false, reason: 'no_more' };
+    const customer = await models.Customer.findById(challenge.customerId).lean<CustomerRecord>();
+    if (!customer) return { ok: false, reason: 'expired' };
+    await sendOneTimeCode(models, uid, customer, now);
+    return { ok: true };
+  });
+}
+
 export type CodeCheck =
   { ok: true; customerId: string } | { ok: false; reason: 'invalid' | 'expired'; window?: ThrottleWindow };
 

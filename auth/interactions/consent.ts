@@ -1,9 +1,13 @@
 // The consent step: the logged-in customer reviews what a recipient asks for, picks accounts, and
 // authorises or rejects. The decision goes to the consent's workflow first; only then does the
-// OAuth grant — whose id is the consent id — come into being.
+// OAuth grant — whose id is the consent id — come into being. The OFB page follows the Open
+// Finance Brasil customer-experience guide (who receives the data, the data in the guide's groups,
+// the purpose and the deadline, no account pre-selected, confirm and cancel alike); FDX's keeps
+// FDX's data clusters.
 import { Router, type Request, type Response } from 'express';
 import type Provider from 'oidc-provider';
 import type { Models } from '../../db/models/index.js';
+import type { Branding } from '../../lib/config.js';
 import type { Logger } from '../../lib/logger.js';
 import type {
   Authorisation,
@@ -15,9 +19,12 @@ import { secondsToExpiry } from '../../workflows/consent-rules.js';
 import { consentIdsIn } from '../consent-scope.js';
 import { unmetIdentityClaim } from '../identity-claims.js';
 import { pushedConsentKey } from '../provider.js';
-import { describePermissions } from './permissions.js';
+import type { Locale } from '../i18n.js';
+import { describePermission, ofbDataGroups } from './permissions.js';
 import { wantedKinds, type ListShareable } from '../shareable-resources.js';
 import { csrfTokens, formBody, interactionOrExpired, refuseForm } from './forms.js';
+import { pageContext } from './frame.js';
+import { recipientOf } from './recipient.js';
 import { consentPage } from './views.js';
 
 /** What the consent page asks of the consent workflows. */
@@ -29,9 +36,10 @@ export interface ConsentDecisions {
 
 export interface ConsentInteractionDeps {
   provider: Provider;
-  models: Pick<Models, 'Consent' | 'Customer' | 'OidcRecord'>;
+  models: Pick<Models, 'Consent' | 'Customer' | 'OidcRecord' | 'Application' | 'Organization'>;
   decisions: ConsentDecisions;
   csrfSecret: string;
+  branding: Branding;
   /** The bank's limit of authorised consents per customer and recipient. */
   maxConsentsPerRecipient: number;
   /** The accounts and cards the customer may choose from, read from the bank's core. */
@@ -45,7 +53,7 @@ export function consentRouter(deps: ConsentInteractionDeps): Router {
 
   /** The interaction, its consent and customer, or an answer already sent. */
   async function load(req: Request, res: Response) {
-    const details = await interactionOrExpired(deps.provider, req, res);
+    const details = await interactionOrExpired(deps.provider, req, res, deps.branding);
     if (!details) return undefined;
     if (details.prompt.name !== 'consent') return { details };
     // OFB names its consent in the scope; an FDX consent was lodged at PAR, found by the PAR's id.
@@ -109,33 +117,51 @@ export function consentRouter(deps: ConsentInteractionDeps): Router {
     };
   }
 
-  const render = (
+  /** The consent page; `error` is a catalogue key (with its count). */
+  const render = async (
+    req: Request,
     res: Response,
-    uid: string,
     loaded: NonNullable<Awaited<ReturnType<typeof load>>>,
     status = 200,
-    error?: string,
-  ) =>
+    error?: { key: string; count?: number },
+  ) => {
+    const { details } = loaded;
+    const consent = loaded.consent!;
+    const ofb = consent.standard === 'OFB';
+    const c = pageContext(req, res, {
+      branding: deps.branding,
+      journey: ofb ? 'OFB' : 'FDX',
+      here: `/interaction/${details.uid}`,
+    });
+    const recipient = await recipientOf(deps.provider, deps.models, consent.clientId);
     res
       .status(status)
       .type('html')
       .send(
-        consentPage({
-          action: `/interaction/${uid}/consent`,
-          csrf: csrf.token(uid),
-          client: String(loaded.client?.clientName ?? loaded.client?.clientId),
-          permissions: describePermissions(loaded.consent!.permissions),
-          duration: describeDuration(loaded.consent!),
-          accounts: loaded.accounts!,
-          error,
-        }),
+        consentPage(
+          {
+            action: `/interaction/${details.uid}/consent`,
+            csrf: csrf.token(details.uid),
+            recipient,
+            data: ofb
+              ? ofbDataGroups(consent.permissions, c.t)
+              : [{ title: '', items: consent.permissions.map((p) => describePermission(p, c.t)) }],
+            ...(ofb ? { purpose: c.t('consent.purposeText', { client: recipient.client }) } : {}),
+            duration: describeDuration(consent, c),
+            accounts: loaded.accounts!,
+            preselect: !ofb,
+            ...(error ? { error: c.t(error.key, { count: error.count ?? 0 }) } : {}),
+          },
+          c,
+        ),
       );
+  };
 
   router.get('/interaction/:uid', async (req, res, next) => {
     const loaded = await load(req, res);
     if (!loaded) return;
     if (loaded.details.prompt.name !== 'consent') return next();
-    render(res, loaded.details.uid, loaded);
+    await render(req, res, loaded);
   });
 
   router.post('/interaction/:uid/consent', formBody, async (req, res) => {
@@ -143,7 +169,7 @@ export function consentRouter(deps: ConsentInteractionDeps): Router {
     if (!loaded) return;
     const { details, consent, customer, accounts } = loaded;
     if (!consent || !customer || !accounts || !csrf.valid(req, details.uid)) {
-      return refuseForm(res);
+      return refuseForm(req, res, deps.branding);
     }
     const body = req.body as Record<string, string | string[] | undefined>;
     const actor = `customer:${customer._id}`;
@@ -166,19 +192,13 @@ export function consentRouter(deps: ConsentInteractionDeps): Router {
       status: 'AUTHORISED',
     });
     if (active >= deps.maxConsentsPerRecipient) {
-      return render(
-        res,
-        details.uid,
-        loaded,
-        409,
-        `You already share data with this application through ${active} consent${active === 1 ? '' : 's'}, the most this bank allows. Revoke one of them first, or choose not to share.`,
-      );
+      return render(req, res, loaded, 409, { key: 'consent.tooMany', count: active });
     }
     const chosen = [body.accountIds ?? []].flat();
     const own = new Set(accounts.map((a) => a.accountId));
     const needsAccounts = wantedKinds(consent).size > 0;
     if (chosen.some((id) => !own.has(id)) || (needsAccounts && chosen.length === 0)) {
-      return render(res, details.uid, loaded, 400, 'Choose at least one of your accounts to share.');
+      return render(req, res, loaded, 400, { key: 'consent.chooseAccount' });
     }
     const authorised = await deps.decisions.authorise(consent._id, {
       customerId: customer._id,
@@ -220,13 +240,14 @@ export function consentRouter(deps: ConsentInteractionDeps): Router {
   return router;
 }
 
-/** "For how long", in the customer's words. */
-function describeDuration(consent: { expirationDateTime?: Date | null; fdx?: unknown }): string {
+/** "For how long", in the customer's words and the day in their language's form. */
+function describeDuration(
+  consent: { expirationDateTime?: Date | null; fdx?: unknown },
+  { t, date }: Locale,
+): string {
   const fdx = consent.fdx as FdxConsentTerms | undefined;
-  if (fdx?.durationType === 'TIME_BOUND')
-    return `For ${fdx.durationPeriod} days from today, unless you revoke it earlier.`;
-  if (fdx?.durationType === 'ONE_TIME') return 'For this one time only.';
-  if (consent.expirationDateTime)
-    return `Until ${consent.expirationDateTime.toISOString().slice(0, 10)}, unless you revoke it earlier.`;
-  return 'Until you revoke it.';
+  if (fdx?.durationType === 'TIME_BOUND') return t('consent.forDays', { count: Number(fdx.durationPeriod) });
+  if (fdx?.durationType === 'ONE_TIME') return t('consent.once');
+  if (consent.expirationDateTime) return t('consent.until', { date: date(consent.expirationDateTime) });
+  return t('consent.untilRevoked');
 }

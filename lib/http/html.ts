@@ -1,6 +1,8 @@
 // Server-rendered pages: an escaping `html` tagged template and one plain layout, shared by the
 // bank's login and consent pages, the consent console and the customers' self-service pages.
 // Nothing is loaded from outside the server: no CDN, no scripts, one inline style sheet.
+import type { Branding } from '../config.js';
+
 export type Html = { __html: string };
 
 const ESCAPES: Record<string, string> = {
@@ -73,12 +75,42 @@ export interface LayoutOptions {
   header?: Html;
   /** The wider console layout, for tables. */
   wide?: boolean;
+  /** The page's language (`<html lang>`); English unless said. */
+  lang?: string;
+  /** The bank's brand: its colours over the plain style (brandTheme). */
+  theme?: Branding;
+}
+
+/**
+ * The bank's colours as one style sheet over the plain one, for any page that shows the brand:
+ * buttons and links in the primary colour, the focus ring in the accent, text in the text colour.
+ * The values are validated #rrggbb colours (lib/config.ts), safe inside a style element.
+ */
+export function brandTheme(b: Branding): string {
+  const { primary, accent, text } = b.colors;
+  return `
+:root{--brand:${primary};--accent:${accent};--text:${text}}
+body{color:var(--text)}a{color:var(--brand)}
+button{background:var(--brand)}button.secondary{color:var(--text)}
+:focus-visible{outline-color:var(--accent)}
+.brand{display:flex;align-items:center;gap:.6rem;border-bottom:3px solid var(--brand);padding-bottom:.6rem}
+.brand img,.brand svg{height:2.5rem;width:auto;max-width:8rem}.brand strong{font-size:1.1rem}
+.languages{margin-left:auto;font-size:.9rem}
+footer{margin-top:2.5rem;border-top:1px solid #bbb;padding-top:.6rem;font-size:.85rem;color:#444}
+footer ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;margin:.3rem 0}
+.choices{display:grid;grid-template-columns:1fr 1fr;gap:1rem}.choices button{width:100%}
+.choices form{display:flex}.choices form button{flex:1}
+button.choice{background:#fff;color:var(--brand);border:2px solid var(--brand);font-weight:600}
+dl.parties dt{font-weight:600}dl.parties dd{margin:0 0 .6rem}#recipient-cnpj{white-space:nowrap}img.logo{display:block;height:2.5rem;width:auto;max-width:8rem;margin-bottom:.3rem}
+details.group{border:1px solid #bbb;border-radius:4px;padding:.4rem .8rem;margin:.5rem 0}
+details.group summary{font-weight:600;cursor:pointer}.notice{color:var(--brand);font-weight:600}
+`;
 }
 
 export function page(title: string, body: Html, o: LayoutOptions = {}): string {
-  const style = o.wide ? STYLE + WIDE_STYLE : STYLE;
+  const style = (o.wide ? STYLE + WIDE_STYLE : STYLE) + (o.theme ? brandTheme(o.theme) : '');
   return `<!doctype html>${
-    html`<html lang="en">
+    html`<html lang="${o.lang ?? 'en'}">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

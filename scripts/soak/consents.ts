@@ -129,7 +129,7 @@ export async function authoriseAtBank(
   for (let i = 0; i < 8; i++) {
     if (next.startsWith(redirectUri)) return new URL(next);
     const res = await agent.request(next);
-    if (res.status === 200 && res.text.includes('Share your data')) {
+    if (res.status === 200 && res.text.includes('name="decision"')) {
       const action = /<form method="post" action="([^"]+)"/.exec(res.text)?.[1];
       const accountIds = [...res.text.matchAll(/name="accountIds"\s+value="([^"]+)"/g)].map((m) => m[1]!);
       if (!action) throw new Error('the consent page has no form');

@@ -6,7 +6,11 @@ export class UserAgent {
   private cookies = new Map<string, string>();
   private dispatcher: Agent;
 
-  constructor(ca: string) {
+  /** `language`: the Accept-Language sent (the bank's pages speak pt-BR or en; none: its default). */
+  constructor(
+    ca: string,
+    private readonly options: { language?: string } = {},
+  ) {
     this.dispatcher = new Agent({ connect: { ca } });
   }
 
@@ -17,6 +21,7 @@ export class UserAgent {
       dispatcher: this.dispatcher,
       headers: {
         cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...(this.options.language ? { 'accept-language': this.options.language } : {}),
         ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       },
       ...(init.form ? { body: new URLSearchParams(init.form).toString() } : {}),

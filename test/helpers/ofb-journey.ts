@@ -99,7 +99,8 @@ export async function customerJourney(
     accountIds: 'acc-ana-checking',
   }),
 ) {
-  const agent = new UserAgent(as.pki.ca.cert);
+  // In English: the callers assert the consent page's English text.
+  const agent = new UserAgent(as.pki.ca.cert, { language: 'en' });
   const loginUrl = (await agent.request(authorizationUrl.href)).location!;
   const csrf = hiddenField((await agent.request(loginUrl)).text, 'csrf');
   await agent.request(`${loginUrl}/login`, {
@@ -113,7 +114,7 @@ export async function customerJourney(
   let consentPage = '';
   for (let i = 0; i < 6 && !next.startsWith(REDIRECT); i++) {
     const res = await agent.request(next);
-    if (res.status === 200 && res.text.includes('Share your data')) {
+    if (res.status === 200 && res.text.includes('name="decision"')) {
       consentPage = res.text;
       const decided = await agent.request(`${next}/consent`, {
         form: { csrf: hiddenField(res.text, 'csrf'), ...decide(res.text) },

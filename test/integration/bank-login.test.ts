@@ -70,7 +70,7 @@ async function latestCode(): Promise<string> {
 
 describe('bank login', () => {
   it('logs the customer in with password and one-time code at LoA3, then asks for consent', async () => {
-    const agent = new UserAgent(as.pki.ca.cert);
+    const agent = new UserAgent(as.pki.ca.cert, { language: 'en' });
     const loginUrl = await startAuthorization(agent);
     const page = await agent.request(loginUrl);
     expect(page.status).toBe(200);
@@ -140,7 +140,7 @@ describe('bank login', () => {
 
   /** A login page of a fresh authorization, and a password attempt on it. */
   async function loginForm() {
-    const agent = new UserAgent(as.pki.ca.cert);
+    const agent = new UserAgent(as.pki.ca.cert, { language: 'en' });
     const loginUrl = await startAuthorization(agent);
     const csrf = hiddenField((await agent.request(loginUrl)).text, 'csrf');
     return (password: string, username = ana!.username) =>
@@ -197,7 +197,7 @@ describe('bank login', () => {
   });
 
   it('compares at most five of 40 one-time codes sent at once on one login', async () => {
-    const agent = new UserAgent(as.pki.ca.cert);
+    const agent = new UserAgent(as.pki.ca.cert, { language: 'en' });
     const loginUrl = await startAuthorization(agent);
     const csrf = hiddenField((await agent.request(loginUrl)).text, 'csrf');
     const ok = await agent.request(`${loginUrl}/login`, {
@@ -223,7 +223,7 @@ describe('bank login', () => {
   });
 
   it('refuses a form without its CSRF token, and an unknown CPF the same way as a wrong password', async () => {
-    const agent = new UserAgent(as.pki.ca.cert);
+    const agent = new UserAgent(as.pki.ca.cert, { language: 'en' });
     const loginUrl = await startAuthorization(agent);
     const csrf = hiddenField((await agent.request(loginUrl)).text, 'csrf');
     expect(
@@ -241,7 +241,7 @@ describe('bank login', () => {
   });
 
   it('refuses an authorization request that skips PAR', async () => {
-    const agent = new UserAgent(as.pki.ca.cert);
+    const agent = new UserAgent(as.pki.ca.cert, { language: 'en' });
     const direct = new URL(`${as.issuer}/auth`);
     direct.search = new URLSearchParams({
       client_id: config.clientMetadata().client_id,

@@ -292,7 +292,8 @@ async function walk(j: Journey) {
   await step(customer, '4-select-accounts', async () => {
     await customer.getByRole('button', { name: 'Log in' }).click();
     await customer.getByRole('heading', { name: `Share your data with ${j.appName}?` }).waitFor();
-    // Only the checking account.
+    // Only the checking account (OFB ticks none for the customer; FDX ticks them all).
+    await customer.getByLabel('Checking 0001 / ****-1234').check();
     await customer.getByLabel('Savings 0001 / ****-5678').uncheck();
     await expect(customer.getByLabel('Checking 0001 / ****-1234').isChecked()).resolves.toBe(true);
   });

@@ -215,7 +215,11 @@ describe("the authorization server's pages", () => {
     const res = await as.request({
       method: 'POST',
       path: `${loginPath}/login`,
-      headers: { cookie: cookies, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        cookie: cookies,
+        'content-type': 'application/x-www-form-urlencoded',
+        'accept-language': 'en',
+      },
       body: `csrf=${csrf}&username=1&username=2&password=x`,
     });
     expectHtmlError(res, 401);

@@ -70,13 +70,15 @@ describe('OFB journey in a browser', () => {
     });
 
     await withScreenshot(page, 'ofb-consent', async () => {
+      // The data in the guide's groups, each opened to its permissions.
+      await page.getByText('Accounts', { exact: true }).click();
       await expect(page.getByText('Your account transactions').isVisible()).resolves.toBe(true);
       await expect(
         page.getByText('Until 2027-06-30, unless you revoke it earlier.').isVisible(),
       ).resolves.toBe(true);
-      // Share only the checking account.
-      await page.getByLabel('Savings 0001 / ****-5678').uncheck();
-      await expect(page.getByLabel('Checking 0001 / ****-1234').isChecked()).resolves.toBe(true);
+      // Share only the checking account: none is ticked for the customer.
+      await expect(page.getByLabel('Savings 0001 / ****-5678').isChecked()).resolves.toBe(false);
+      await page.getByLabel('Checking 0001 / ****-1234').check();
       await page.getByRole('button', { name: 'Share', exact: true }).click();
       await page.waitForURL((u) => u.href.startsWith(REDIRECT));
     });

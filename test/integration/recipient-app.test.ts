@@ -134,7 +134,11 @@ async function atTheBank(page: Page, name: string, opts: { onlyChecking?: boolea
   });
   await withScreenshot(page, `${name}-bank-consent`, async () => {
     await page.getByRole('heading', { name: `Share your data with ${name}?` }).waitFor();
-    if (opts.onlyChecking) await page.getByLabel('Savings 0001 / ****-5678').uncheck();
+    if (opts.share !== false) {
+      // OFB ticks no account for the customer (its experience guide); FDX ticks them all.
+      await page.getByLabel('Checking 0001 / ****-1234').check();
+      await page.getByLabel('Savings 0001 / ****-5678').setChecked(!opts.onlyChecking);
+    }
     await page
       .getByRole('button', { name: opts.share === false ? 'Do not share' : 'Share', exact: true })
       .click();

@@ -251,7 +251,11 @@ describe('the authorization server', () => {
       for (let i = 0; i < 5; i++) {
         const res = await tlsFetch({ ca: as.pki.ca.cert })(`${as.issuer}/interaction/${randomUUID()}/login`, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            accept: 'text/html',
+            'accept-language': 'en',
+          },
           body: `username=user${i}&password=guess`,
         });
         tries.push({

@@ -202,7 +202,7 @@ export class ConsentMaker {
       for (let i = 0; i < 8; i++) {
         if (next.startsWith(REDIRECT_URI)) return new URL(next);
         const res = await agent.request(next);
-        if (res.status === 200 && res.text.includes('Share your data')) {
+        if (res.status === 200 && res.text.includes('name="decision"')) {
           const form = new URLSearchParams({ csrf: hiddenField(res.text, 'csrf'), decision: 'authorise' });
           for (const [, id] of res.text.matchAll(/name="accountIds"\s+value="([^"]+)"/g))
             form.append('accountIds', id!);
