@@ -7,7 +7,7 @@ import * as oidc from 'openid-client';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { DEMO_CUSTOMERS } from '../../../auth/idp/demo-customers.js';
 import { ONE_TIME_CODE } from '../../../auth/idp/authenticate.js';
-import { issueCertificate } from '../../../auth/pki/dev-pki.js';
+import { issueCertificate } from '../../../lib/pki/dev-pki.js';
 import { DEFAULT_BRANDING } from '../../../lib/config.js';
 import { launchBrowser, withScreenshot } from '../../helpers/browser.js';
 import {
