@@ -9,7 +9,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import mongoose from 'mongoose';
-import * as oidc from 'openid-client';
 import { pino } from 'pino';
 import type { GatewayCallEvent } from '../../../api/gateway/analytics.js';
 import { DEMO_CUSTOMERS } from '../../../auth/idp/demo-customers.js';
@@ -19,12 +18,7 @@ import { startEventBuffer } from '../../../lib/analytics/write-events.js';
 import { startOwnFerretDb, type OwnFerretDb } from '../../helpers/ferretdb.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { eventually } from '../../helpers/eventually.js';
-import {
-  customerJourney,
-  pushAuthorization,
-  startOfbStack,
-  type OfbStack,
-} from '../../helpers/ofb-journey.js';
+import { authorisedConsent, startOfbStack, type OfbStack } from '../../helpers/ofb-journey.js';
 
 const BALANCES = '/open-banking/accounts/v2/accounts/acc-ana-checking/balances';
 const CALLERS = 4;
@@ -84,12 +78,8 @@ afterAll(async () => {
 });
 
 async function authorisedToken() {
-  const consent = await stack.lodge({
-    permissions: ['ACCOUNTS_READ', 'ACCOUNTS_BALANCES_READ', 'RESOURCES_READ'],
-  });
-  const { url, checks } = await pushAuthorization(stack.rp, consent.consentId);
-  const { callback } = await customerJourney(stack.as, stack.db, url, DEMO_CUSTOMERS[0]!);
-  return (await oidc.authorizationCodeGrant(stack.rp.config, callback, checks)).access_token;
+  const request = { permissions: ['ACCOUNTS_READ', 'ACCOUNTS_BALANCES_READ', 'RESOURCES_READ'] };
+  return (await authorisedConsent(stack, { customer: DEMO_CUSTOMERS[0]!, request })).token;
 }
 
 /** Wait at least `minMs`, then until `done()` holds; fail naming `what` after the ceiling. */

@@ -11,8 +11,7 @@ import { DEMO_CUSTOMERS } from '../../../auth/idp/demo-customers.js';
 import { eventually } from '../../helpers/eventually.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import {
-  customerJourney,
-  pushAuthorization,
+  authorisedConsent,
   registerFdxRecipient,
   startOfbStack,
   type OfbStack,
@@ -48,10 +47,11 @@ async function callEvents(filter: Record<string, unknown>) {
 describe('a recipient whose consent was revoked', () => {
   it('sees its refused calls counted as its own', async () => {
     const clientId = stack.rp.config.clientMetadata().client_id;
-    const consent = await stack.lodge({ permissions: ['ACCOUNTS_READ', 'RESOURCES_READ'] });
-    const { url, checks } = await pushAuthorization(stack.rp, consent.consentId);
-    const { callback } = await customerJourney(stack.as, stack.db, url, ana!);
-    const token = (await oidc.authorizationCodeGrant(stack.rp.config, callback, checks)).access_token;
+    const consent = await authorisedConsent(stack, {
+      customer: ana!,
+      request: { permissions: ['ACCOUNTS_READ', 'RESOURCES_READ'] },
+    });
+    const { token } = consent;
     const read = async (via: TestGateway, headers: Record<string, string>) => {
       const res = await via.fetcher(stack.rp.cert)(`${via.url}${ACCOUNTS}`, {
         headers: { 'x-fapi-interaction-id': randomUUID(), ...headers },

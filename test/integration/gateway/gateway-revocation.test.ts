@@ -4,18 +4,12 @@
 // go on undisturbed.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import * as oidc from 'openid-client';
 import { revokeConsent } from '../../../api/consent-admin/actions.js';
 import { DEMO_CUSTOMERS } from '../../../auth/idp/demo-customers.js';
 import { loadConfig } from '../../../lib/config.js';
 import { eventually } from '../../helpers/eventually.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
-import {
-  customerJourney,
-  pushAuthorization,
-  startOfbStack,
-  type OfbStack,
-} from '../../helpers/ofb-journey.js';
+import { authorisedConsent, startOfbStack, type OfbStack } from '../../helpers/ofb-journey.js';
 
 const [ana] = DEMO_CUSTOMERS;
 const STATE_CACHE_MS = loadConfig({}).gateway.stateCacheMs;
@@ -40,15 +34,18 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function authorisedConsent() {
-  const consent = await stack.lodge({
-    permissions: ['ACCOUNTS_READ', 'ACCOUNTS_BALANCES_READ', 'ACCOUNTS_TRANSACTIONS_READ', 'RESOURCES_READ'],
+const authorised = () =>
+  authorisedConsent(stack, {
+    customer: ana!,
+    request: {
+      permissions: [
+        'ACCOUNTS_READ',
+        'ACCOUNTS_BALANCES_READ',
+        'ACCOUNTS_TRANSACTIONS_READ',
+        'RESOURCES_READ',
+      ],
+    },
   });
-  const { url, checks } = await pushAuthorization(stack.rp, consent.consentId);
-  const { callback } = await customerJourney(stack.as, stack.db, url, ana!);
-  const tokens = await oidc.authorizationCodeGrant(stack.rp.config, callback, checks);
-  return { consentId: consent.consentId, token: tokens.access_token };
-}
 
 interface Call {
   status: number;
@@ -82,8 +79,8 @@ function workload(token: string, callers: number, stop: { now: boolean }) {
 
 it('refuses a revoked consent’s token within 1 s of the revocation, while the reads go on', async () => {
   expect(STATE_CACHE_MS).toBeGreaterThan(0);
-  const revoked = await authorisedConsent();
-  const other = await authorisedConsent();
+  const revoked = await authorised();
+  const other = await authorised();
   const stop = { now: false };
   const onRevoked = workload(revoked.token, 3, stop);
   const onOther = workload(other.token, 2, stop);

@@ -5,16 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import * as oidc from 'openid-client';
 import { DEMO_CUSTOMERS } from '../../../auth/idp/demo-customers.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { loadOpenApi } from '../../helpers/openapi.js';
-import {
-  authorizationParams,
-  customerJourney,
-  startOfbStack,
-  type OfbStack,
-} from '../../helpers/ofb-journey.js';
+import { authorisedConsent, startOfbStack, type OfbStack } from '../../helpers/ofb-journey.js';
 
 const SPEC = loadOpenApi(
   path.resolve(new URL('../../../specs/ofb/credit-cards/2.3.1.yml', import.meta.url).pathname),
@@ -58,19 +52,13 @@ const BILLS = [
 const ALL = [...new Set([...LIMITS, ...TRANSACTIONS, ...BILLS])];
 
 /** A consent Ana authorises for `accountIds` (the consent page's choice), and its access token. */
-async function authorisedConsent(permissions: string[], accountIds = 'card-ana-visa') {
-  const consent = await stack.lodge({ permissions });
-  const { params, checks } = await authorizationParams(consent.consentId);
-  params.scope = `openid credit-cards-accounts accounts resources consent:${consent.consentId}`;
-  const { searchParams } = await oidc.buildAuthorizationUrlWithJAR(stack.rp.config, params, stack.rp.key);
-  const url = await oidc.buildAuthorizationUrlWithPAR(stack.rp.config, searchParams);
-  const { callback, consentPage } = await customerJourney(stack.as, stack.db, url, ana!, () => ({
-    decision: 'authorise',
+const authorised = (permissions: string[], accountIds = 'card-ana-visa') =>
+  authorisedConsent(stack, {
+    customer: ana!,
+    request: { permissions },
+    scopes: 'credit-cards-accounts accounts resources',
     accountIds,
-  }));
-  const tokens = await oidc.authorizationCodeGrant(stack.rp.config, callback, checks);
-  return { consentPage, token: tokens.access_token };
-}
+  });
 
 /** The body with its links under the published origin, after checking they point at this gateway. */
 function published(body: unknown): unknown {
@@ -101,7 +89,7 @@ const BILL_TX = `${ACCOUNT}/bills/{billId}/transactions`;
 
 describe('OFB credit cards', () => {
   it('serves the selected card, its limits, bills, bill transactions and recent transactions', async () => {
-    const { token, consentPage } = await authorisedConsent(ALL);
+    const { token, consentPage } = await authorised(ALL);
     // Credit-card permissions only: the consent page offered the card, not the deposit accounts.
     expect(consentPage).toContain('card-ana-visa');
     expect(consentPage).not.toContain('acc-ana-checking');
@@ -220,7 +208,7 @@ describe('OFB credit cards', () => {
   });
 
   it('pages transactions by transaction date with pagination-key, each transaction once', async () => {
-    const { token } = await authorisedConsent(TRANSACTIONS);
+    const { token } = await authorised(TRANSACTIONS);
     const to = isoDay(Date.now());
     const from = isoDay(Date.now() - 60 * DAY);
     const seen: string[] = [];
@@ -253,7 +241,7 @@ describe('OFB credit cards', () => {
   });
 
   it('refuses bad dates and filters (400, 422), a card not selected (404) and a missing permission (403)', async () => {
-    const { token } = await authorisedConsent(ALL);
+    const { token } = await authorised(ALL);
     const tx = '/accounts/card-ana-visa/transactions';
     const status = async (route: string, template: string) => (await get(token, route, template)).status;
     const today = isoDay(Date.now());
@@ -283,7 +271,7 @@ describe('OFB credit cards', () => {
     expect(narrowed.body.links.self).toContain('fromDueDate=');
 
     // Ana chose her checking account only: her card is as unknown as any other.
-    const { token: accountOnly } = await authorisedConsent(
+    const { token: accountOnly } = await authorised(
       [...LIMITS, 'ACCOUNTS_READ', 'ACCOUNTS_BALANCES_READ'],
       'acc-ana-checking',
     );
@@ -294,7 +282,7 @@ describe('OFB credit cards', () => {
     expect((await get(accountOnly, '/accounts/card-ana-visa/limits', `${ACCOUNT}/limits`)).status).toBe(404);
 
     // Limits only: no transactions, no bills.
-    const { token: limitsOnly } = await authorisedConsent(LIMITS);
+    const { token: limitsOnly } = await authorised(LIMITS);
     expect((await get(limitsOnly, '/accounts/card-ana-visa/limits', `${ACCOUNT}/limits`)).status).toBe(200);
     const refused = await get(limitsOnly, tx, TX);
     expect(refused.status).toBe(403);

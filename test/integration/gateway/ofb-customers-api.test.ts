@@ -5,17 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import * as oidc from 'openid-client';
 import type { OfbConsentRequest } from '../../../api/consents/lodge.js';
 import { DEMO_CUSTOMERS } from '../../../auth/idp/demo-customers.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { loadOpenApi } from '../../helpers/openapi.js';
-import {
-  authorizationParams,
-  customerJourney,
-  startOfbStack,
-  type OfbStack,
-} from '../../helpers/ofb-journey.js';
+import { authorisedConsent, startOfbStack, type OfbStack } from '../../helpers/ofb-journey.js';
 
 const SPEC = loadOpenApi(
   path.resolve(new URL('../../../specs/ofb/customers/2.2.1.yml', import.meta.url).pathname),
@@ -49,22 +43,13 @@ const BUSINESS = [
 const ACCOUNTS = ['ACCOUNTS_READ', 'ACCOUNTS_BALANCES_READ'];
 
 /** A consent the customer authorises, sharing `accountIds` when it asks for accounts. */
-async function authorisedConsent(
+async function authorised(
   customer: (typeof DEMO_CUSTOMERS)[number],
   request: Partial<OfbConsentRequest>,
   accountIds?: string,
 ) {
-  const consent = await stack.lodge({ loggedUserDocument: customer.cpf, ...request });
-  const { params, checks } = await authorizationParams(consent.consentId);
-  params.scope = `openid customers accounts resources consent:${consent.consentId}`;
-  const { searchParams } = await oidc.buildAuthorizationUrlWithJAR(stack.rp.config, params, stack.rp.key);
-  const url = await oidc.buildAuthorizationUrlWithPAR(stack.rp.config, searchParams);
-  const { callback } = await customerJourney(stack.as, stack.db, url, customer, () => ({
-    decision: 'authorise',
-    ...(accountIds ? { accountIds } : {}),
-  }));
-  const tokens = await oidc.authorizationCodeGrant(stack.rp.config, callback, checks);
-  return tokens.access_token;
+  const asked = { customer, request, scopes: 'customers accounts resources', accountIds: accountIds ?? null };
+  return (await authorisedConsent(stack, asked)).token;
 }
 
 async function get(token: string, route: string, template = route.split('?')[0]!) {
@@ -80,11 +65,7 @@ async function get(token: string, route: string, template = route.split('?')[0]!
 
 describe('OFB customers', () => {
   it("serves a natural person's identification, qualification and financial relations", async () => {
-    const token = await authorisedConsent(
-      ana!,
-      { permissions: [...PERSONAL, ...ACCOUNTS] },
-      'acc-ana-checking',
-    );
+    const token = await authorised(ana!, { permissions: [...PERSONAL, ...ACCOUNTS] }, 'acc-ana-checking');
 
     const ids = await get(token, '/personal/identifications');
     expect(ids.status).toBe(200);
@@ -148,7 +129,7 @@ describe('OFB customers', () => {
   });
 
   it("serves a company's identification, qualification and financial relations", async () => {
-    const token = await authorisedConsent(
+    const token = await authorised(
       bruno!,
       { permissions: [...BUSINESS, ...ACCOUNTS], businessEntityDocument: bruno!.cnpj },
       'acc-bruno-business',
@@ -211,7 +192,7 @@ describe('OFB customers', () => {
 
   it("answers 404 for the other kind of customer's endpoints, whatever the permissions", async () => {
     // Bruno may consent as himself, without his company; the bank knows him only as the company.
-    const token = await authorisedConsent(bruno!, { permissions: PERSONAL });
+    const token = await authorised(bruno!, { permissions: PERSONAL });
     for (const route of [
       '/personal/identifications',
       '/personal/qualifications',
@@ -224,7 +205,7 @@ describe('OFB customers', () => {
   });
 
   it('refuses a missing permission (403) and bad paging (400, 422)', async () => {
-    const token = await authorisedConsent(ana!, {
+    const token = await authorised(ana!, {
       permissions: ['CUSTOMERS_PERSONAL_IDENTIFICATIONS_READ', 'RESOURCES_READ'],
     });
     expect((await get(token, '/personal/identifications')).status).toBe(200);

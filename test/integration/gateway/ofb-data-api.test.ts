@@ -4,18 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import * as oidc from 'openid-client';
 import { DEMO_CUSTOMERS } from '../../../auth/idp/demo-customers.js';
 import { issueCertificate } from '../../../auth/pki/dev-pki.js';
 import { eventually } from '../../helpers/eventually.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { loadOpenApi } from '../../helpers/openapi.js';
-import {
-  customerJourney,
-  pushAuthorization,
-  startOfbStack,
-  type OfbStack,
-} from '../../helpers/ofb-journey.js';
+import { authorisedConsent, startOfbStack, type OfbStack } from '../../helpers/ofb-journey.js';
 
 const SPEC = loadOpenApi(
   path.resolve(new URL('../../../specs/ofb/accounts/2.4.2.yml', import.meta.url).pathname),
@@ -40,16 +34,8 @@ afterAll(async () => {
 });
 
 /** A consent authorised by Ana for her checking account only, and its access token. */
-async function authorisedConsent(permissions: string[]) {
-  const consent = await stack.lodge({ permissions });
-  const { url, checks } = await pushAuthorization(stack.rp, consent.consentId);
-  const { callback, refusal } = await customerJourney(stack.as, stack.db, url, ana!);
-  // Say why when the bank answered the decision with a page instead of the redirect.
-  if (refusal)
-    throw new Error(`the consent decision was answered ${refusal.status}: ${refusal.text.slice(0, 500)}`);
-  const tokens = await oidc.authorizationCodeGrant(stack.rp.config, callback, checks);
-  return { consentId: consent.consentId, token: tokens.access_token };
-}
+const authorised = (permissions: string[]) =>
+  authorisedConsent(stack, { customer: ana!, request: { permissions } });
 
 async function get(token: string, route: string, template: string, cert = stack.rp.cert) {
   const res = await gw.fetcher(cert)(`${gw.url}${BASE}${route}`, {
@@ -71,7 +57,7 @@ const ALL = [
 
 describe('OFB accounts', () => {
   it('serves the selected account, its balances, limits and transactions, and nothing else', async () => {
-    const { consentId, token } = await authorisedConsent(ALL);
+    const { consentId, token } = await authorised(ALL);
     const list = await get(token, '/accounts', '/accounts');
     expect(list.status).toBe(200);
     expect(list.body.data.map((a: { accountId: string }) => a.accountId)).toEqual(['acc-ana-checking']);
@@ -127,7 +113,7 @@ describe('OFB accounts', () => {
   });
 
   it('pages transactions by booking date with pagination-key, each transaction once', async () => {
-    const { token } = await authorisedConsent(ALL);
+    const { token } = await authorised(ALL);
     const to = new Date().toISOString().slice(0, 10);
     const from = new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10);
     const seen = new Set<string>();
@@ -188,7 +174,7 @@ describe('OFB accounts', () => {
   });
 
   it('refuses a missing permission (403), a token bound to another certificate (401) and a revoked consent (401)', async () => {
-    const { consentId, token } = await authorisedConsent([
+    const { consentId, token } = await authorised([
       'ACCOUNTS_READ',
       'ACCOUNTS_BALANCES_READ',
       'RESOURCES_READ',
@@ -223,7 +209,7 @@ describe('OFB accounts', () => {
   });
 
   it("lists the consent's resources (resources 3.1.0), and refuses a consent without RESOURCES_READ", async () => {
-    const { token } = await authorisedConsent(ALL);
+    const { token } = await authorised(ALL);
     const res = await gw.fetcher(stack.rp.cert)(`${gw.url}/open-banking/resources/v3/resources`, {
       headers: { authorization: `Bearer ${token}`, 'x-fapi-interaction-id': randomUUID() },
     });
@@ -232,7 +218,7 @@ describe('OFB accounts', () => {
     expect(res.headers.get('x-v')).toBe('3.1.0');
     expect(body.data).toEqual([{ resourceId: 'acc-ana-checking', type: 'ACCOUNT', status: 'AVAILABLE' }]);
 
-    const { token: narrow } = await authorisedConsent(['ACCOUNTS_READ', 'ACCOUNTS_BALANCES_READ']);
+    const { token: narrow } = await authorised(['ACCOUNTS_READ', 'ACCOUNTS_BALANCES_READ']);
     const refused = await gw.fetcher(stack.rp.cert)(`${gw.url}/open-banking/resources/v3/resources`, {
       headers: { authorization: `Bearer ${narrow}`, 'x-fapi-interaction-id': randomUUID() },
     });

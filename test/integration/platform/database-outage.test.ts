@@ -29,12 +29,7 @@ import { workerReadiness } from '../../../workers/readiness.js';
 import { HttpSession, hiddenField, staffSession, startConsoles } from '../../helpers/consoles.js';
 import { eventually } from '../../helpers/eventually.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
-import {
-  customerJourney,
-  pushAuthorization,
-  startOfbStack,
-  type OfbStack,
-} from '../../helpers/ofb-journey.js';
+import { authorisedConsent, startOfbStack, type OfbStack } from '../../helpers/ofb-journey.js';
 import { quietLogger } from '../../helpers/platform.js';
 import { tlsFetch } from '../../helpers/tls-client.js';
 
@@ -163,10 +158,7 @@ beforeAll(async () => {
 
   // Before the outage: an authorised consent and its token, a client-credentials token, a staff
   // member's console session and a customer's self-service session.
-  const { consentId } = await stack.lodge();
-  const { url, checks } = await pushAuthorization(stack.rp, consentId);
-  const { callback } = await customerJourney(stack.as, stack.db, url, ana);
-  accessToken = (await oidc.authorizationCodeGrant(stack.rp.config, callback, checks)).access_token;
+  accessToken = (await authorisedConsent(stack, { customer: ana })).token;
   ccToken = (await oidc.clientCredentialsGrant(stack.rp.config, { scope: 'consents' })).access_token;
   staff = await staffSession(consoles.baseUrl, DEMO_STAFF[0]!);
   customer = new HttpSession(consoles.baseUrl);

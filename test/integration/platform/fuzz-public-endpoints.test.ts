@@ -13,6 +13,7 @@ import * as oidc from 'openid-client';
 import { DEMO_CUSTOMERS } from '../../../auth/idp/demo-customers.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import {
+  authorisedConsent,
   customerJourney,
   pushAuthorization,
   pushFdxAuthorization,
@@ -64,13 +65,19 @@ beforeAll(async () => {
     await oidc.clientCredentialsGrant(stack.rp.config, { scope: 'consents' })
   ).access_token;
   known.fdxClientToken = (await oidc.clientCredentialsGrant(fdx.config, {})).access_token;
-  const lodged = await stack.lodge({
-    permissions: ['ACCOUNTS_READ', 'ACCOUNTS_BALANCES_READ', 'ACCOUNTS_TRANSACTIONS_READ', 'RESOURCES_READ'],
-  });
-  const ofbAuth = await pushAuthorization(stack.rp, lodged.consentId);
-  const ofbJourney = await customerJourney(stack.as, stack.db, ofbAuth.url, ana!);
-  const ofbTokens = await oidc.authorizationCodeGrant(stack.rp.config, ofbJourney.callback, ofbAuth.checks);
-  known.ofbDataToken = ofbTokens.access_token;
+  known.ofbDataToken = (
+    await authorisedConsent(stack, {
+      customer: ana!,
+      request: {
+        permissions: [
+          'ACCOUNTS_READ',
+          'ACCOUNTS_BALANCES_READ',
+          'ACCOUNTS_TRANSACTIONS_READ',
+          'RESOURCES_READ',
+        ],
+      },
+    })
+  ).token;
   known.ofbConsentId = (await stack.lodge()).consentId;
 
   const fdxAuth = await pushFdxAuthorization(fdx, [
