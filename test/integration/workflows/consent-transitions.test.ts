@@ -1,7 +1,7 @@
 // The `consent` workflow's transitions with its activities mocked, on the test Temporal server:
 // the authorisation window closing, the expiry at expirationDateTime, revocation before and after
-// authorisation, the transitions refused, and the grant's tokens revoked whatever ended it. Every
-// duration is an input of a few seconds.
+// authorisation, the transitions refused, the grant's tokens revoked whatever ended it, and the
+// bank's revocation of all of a customer's consents. Every duration is an input of a few seconds.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
@@ -17,14 +17,17 @@ import {
   stateQuery,
   type ConsentState,
 } from '../../../workflows/consent.js';
+import { revokeCustomerConsents } from '../../../workflows/customer-consents.js';
 import { uniqueNames } from '../../helpers/env.js';
 import { callNames, recordedActivities } from '../../helpers/mocked-activities.js';
 import { startTestWorker, testClient } from '../../helpers/platform.js';
 
 const names = uniqueNames(import.meta.url);
+/** The consents the projection lists as the customer's authorised ones. */
+let authorisedOfCustomer: string[] = [];
 const mocked: ConsentActivities = {
   recordConsent: async () => undefined,
-  listAuthorisedConsents: async () => [],
+  listAuthorisedConsents: async () => authorisedOfCustomer,
   revokeGrantTokens: async () => 1,
 };
 const { activities, calls } = recordedActivities(mocked);
@@ -49,6 +52,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   calls.length = 0;
+  authorisedOfCustomer = [];
 });
 
 const ANA = { customerId: 'cust-ana', accountIds: ['acc-ana-checking'], actor: 'customer:cust-ana' };
@@ -150,9 +154,9 @@ describe('authorised', () => {
   });
 
   it('waits for the new expiry after a renewal', async () => {
-    const handle = await lodge({ expirationDateTime: inSeconds(2) });
+    const handle = await lodge({ expirationDateTime: inSeconds(4) });
     await handle.executeUpdate(authoriseUpdate, { args: [ANA] });
-    const later = inSeconds(4);
+    const later = inSeconds(6);
     await handle.executeUpdate(extendUpdate, {
       args: [
         {
@@ -198,5 +202,27 @@ describe('authorised', () => {
       'recordConsent',
       'revokeGrantTokens',
     ]);
+  });
+});
+
+describe("revoking all of a customer's consents", () => {
+  it("has each consent the projection lists revoked by its own workflow, in the bank's name", async () => {
+    const consents = [await lodge(), await lodge()];
+    for (const handle of consents) await handle.executeUpdate(authoriseUpdate, { args: [ANA] });
+    authorisedOfCustomer = consents.map((h) => h.workflowId);
+    const result = await client.workflow.execute(revokeCustomerConsents, {
+      taskQueue: names.taskQueue,
+      workflowId: `${names.prefix}-revoke-all-${randomUUID()}`,
+      args: [
+        { customerId: 'cust-ana', actor: 'staff:ops', code: 'INTERNAL_SECURITY_REASON', reason: 'fraud' },
+      ],
+    });
+    expect(result).toEqual({ revoked: authorisedOfCustomer });
+    expect(calls.find((c) => c.name === 'listAuthorisedConsents')!.input).toBe('cust-ana');
+    for (const handle of consents)
+      expect(await handle.result()).toMatchObject({
+        status: 'REJECTED',
+        rejection: { rejectedBy: 'ASPSP', code: 'INTERNAL_SECURITY_REASON', additionalInformation: 'fraud' },
+      });
   });
 });

@@ -166,7 +166,7 @@ describe('the client lifecycle', () => {
   });
 
   it("retires the old credentials when a rotation's overlap ends, and refuses a rotation within it", async () => {
-    const handle = await start({ rotationOverlapMs: 1500 });
+    const handle = await start({ rotationOverlapMs: 3000 });
     await handle.executeUpdate(registeredUpdate);
     const credential = { id: 'key-2', jwk: '{"kty":"EC"}' };
     const rotated = await handle.executeUpdate(rotateUpdate, { args: [{ ...DEVELOPER, credential }] });
