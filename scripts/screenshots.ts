@@ -1,6 +1,6 @@
 // `npm run screenshots [-- --out docs/screenshots]`: regenerate the README's screenshots
 // from scratch. Removes the directory's old PNGs (a renamed step leaves none behind), runs the
-// end-to-end journeys (test/integration/journeys.test.ts) in Chromium with SCREENSHOTS set, so each
+// end-to-end journeys (test/integration/journeys/journeys.test.ts) in Chromium with SCREENSHOTS set, so each
 // step saves `<standard>-<n>-<step>.png`, and lists what it wrote. `npm run screenshots` runs it.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -17,7 +17,7 @@ mkdirSync(out, { recursive: true });
 for (const old of pngs()) rmSync(path.join(out, old));
 
 const jest = path.join(root, 'node_modules', 'jest', 'bin', 'jest.js');
-const run = spawnSync(process.execPath, [jest, 'test/integration/journeys.test.ts'], {
+const run = spawnSync(process.execPath, [jest, 'test/integration/journeys/journeys.test.ts'], {
   cwd: root,
   stdio: 'inherit',
   env: {

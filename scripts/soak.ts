@@ -110,7 +110,7 @@ async function main(): Promise<number> {
         signal: stop.signal,
         // One address plays every customer, developer and staff member, and the recipients are on
         // the Sandbox plan (60 calls a minute): the soak measures the platform, not its traffic
-        // limits (test/integration/traffic-limits.test.ts loads those).
+        // limits (test/integration/gateway/traffic-limits.test.ts loads those).
         env: { TRAFFIC_LIMITS: 'false' },
       });
       log(

@@ -2,7 +2,7 @@
 // Discovery Agent sends the registration to the real authorization server, which registers the
 // client, and then the process prints REGISTERED and waits to be killed before it can record the
 // answer. The test kills it with SIGKILL and lets a fresh worker carry on.
-// Run by test/integration/provisioning-crash.test.ts with `node --import tsx`; settings in env.
+// Run by test/integration/workflows/provisioning-crash.test.ts with `node --import tsx`; settings in env.
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createProvisioningActivities } from '../../activities/provisioning.js';
 import { connectDatabase } from '../../db/connection.js';

@@ -197,6 +197,40 @@ export async function startOfbStack(
 
 export type OfbStack = Awaited<ReturnType<typeof startOfbStack>>;
 
+/** What {@link authorisedConsent} asks for; by default what stack.lodge lodges, authorised by Ana. */
+export interface ConsentAsked {
+  /** The consent's fields over stack.lodge's defaults (permissions, a business entity). */
+  request?: Partial<OfbConsentRequest>;
+  /** Who logs in and authorises, the consent lodged for their CPF; Ana by default. */
+  customer?: DemoCustomer;
+  /** The scopes asked for besides `openid` and the consent's own; `accounts resources` by default. */
+  scopes?: string;
+  /** The accounts the customer picks on the consent page, null for none; Ana's checking by default. */
+  accountIds?: string | null;
+}
+
+/**
+ * An OFB consent through the whole journey: lodged, pushed (PAR with a signed request object),
+ * authorised by the customer in their browser, and the code exchanged for the recipient's access
+ * token. Also the consent page the customer saw.
+ */
+export async function authorisedConsent(stack: OfbStack, asked: ConsentAsked = {}) {
+  const customer = asked.customer ?? DEMO_CUSTOMERS[0]!;
+  const { consentId } = await stack.lodge({ loggedUserDocument: customer.cpf, ...asked.request });
+  const scope = asked.scopes ? { scope: `openid ${asked.scopes} consent:${consentId}` } : {};
+  const { url, checks } = await pushAuthorization(stack.rp, consentId, scope);
+  const accountIds = asked.accountIds === undefined ? 'acc-ana-checking' : asked.accountIds;
+  const { callback, consentPage, refusal } = await customerJourney(stack.as, stack.db, url, customer, () => ({
+    decision: 'authorise',
+    ...(accountIds === null ? {} : { accountIds }),
+  }));
+  // Say why when the bank answered the decision with a page instead of the redirect.
+  if (refusal)
+    throw new Error(`the consent decision was answered ${refusal.status}: ${refusal.text.slice(0, 500)}`);
+  const tokens = await oidc.authorizationCodeGrant(stack.rp.config, callback, checks);
+  return { consentId, token: tokens.access_token, consentPage };
+}
+
 /** An FDX recipient: tls_client_auth, signed request objects, JARM, fdx_v1.0 details. */
 export async function registerFdxRecipient(as: TestAuthServer, name: string, subject: string) {
   const cert = await issueCertificate(as.pki.ca, { subject, usage: 'client' });
@@ -260,10 +294,7 @@ export async function authorisedTokensOfBothStandards(
   customer: (typeof DEMO_CUSTOMERS)[number],
   permissions: string[],
 ): Promise<{ ofbToken: string; fdxToken: string }> {
-  const consent = await stack.lodge({ permissions });
-  const ofb = await pushAuthorization(stack.rp, consent.consentId);
-  const ofbCallback = (await customerJourney(stack.as, stack.db, ofb.url, customer)).callback;
-  const ofbToken = (await oidc.authorizationCodeGrant(stack.rp.config, ofbCallback, ofb.checks)).access_token;
+  const { token: ofbToken } = await authorisedConsent(stack, { customer, request: { permissions } });
   const consentRequest = {
     durationType: 'PERSISTENT',
     lookbackPeriod: 30,

@@ -1,4 +1,4 @@
-// A throwaway parent for test/integration/orphan-guard.test.ts: starts managed children as the
+// A throwaway parent for test/integration/platform/orphan-guard.test.ts: starts managed children as the
 // supervisor and the test harness do (a plain command, a Node child with an IPC channel, a real
 // FerretDB), and a Node child with only an IPC channel and no guard; prints their pids as one JSON
 // line, then waits to be killed, or exits at once without stopping them (argv: dir, `wait`|`exit`).

@@ -1,7 +1,7 @@
 // The guarded reader the gateway and the AS call in process: consent scope at source, a retry
 // budget for a failing core, a circuit breaker that opens on an unavailable core but not on
 // malformed requests, one deadline per read, and no partial answers. (A unit test: the connector
-// is a stand-in; test/integration/gateway-connector-faults.test.ts drives the same faults over HTTP.)
+// is a stand-in; test/integration/gateway/gateway-connector-faults.test.ts drives the same faults over HTTP.)
 import { describe, expect, it } from '@jest/globals';
 import { Registry } from 'prom-client';
 import {

@@ -1,6 +1,6 @@
 // The supervisor's policy on real (tiny) processes: a crash loop ends at the cap, a dependency's
 // outage is not blamed on its dependants, and stopping cuts a backoff short. The whole platform's
-// healing is in test/integration/platform.test.ts.
+// healing is in test/integration/platform/platform.test.ts.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 import { startProcess } from '../../runtime/process.js';

@@ -4,7 +4,7 @@
 // application, so the worker's registration request reaches the AS and waits there; once Temporal
 // shows the registerClient activity started, the worker running it (Temporal's worker identity is
 // `<pid>@<host>`) is killed, and the AS thawed. The AS then registers the client for a worker that
-// is gone (the answer is lost), as in test/integration/provisioning-crash.test.ts, and another
+// is gone (the answer is lost), as in test/integration/workflows/provisioning-crash.test.ts, and another
 // worker retries the step after its timeout. Onboarding: see killMidReview.
 import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
