@@ -27,6 +27,8 @@ export interface RedisKeyLockOptions {
   ttlMs?: number;
   /** Longest a task waits for a lock before it runs without one. */
   waitMs?: number;
+  /** Longest a Redis command may take before the task runs without the lock (250 ms). */
+  commandTimeoutMs?: number;
 }
 
 // Deletes the lock only while it is still the caller's (its expiry may have handed it on).
@@ -40,7 +42,7 @@ export function redisKeyLock(o: RedisKeyLockOptions): KeyLock {
     // Commands while disconnected fail at once (the task runs unlocked), never queue.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: 250,
+    commandTimeout: o.commandTimeoutMs ?? 250,
     connectTimeout: 2000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });

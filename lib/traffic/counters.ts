@@ -48,9 +48,10 @@ export interface CounterStoreOptions {
   logger: Logger;
   registry?: Registry;
   now?: () => number;
+  /** Longest a Redis command may take before the call is counted in memory instead (250 ms). */
+  commandTimeoutMs?: number;
 }
 
-/** Longest a Redis command may take before the call is counted in memory instead. */
 const REDIS_COMMAND_TIMEOUT_MS = 250;
 const SPAN_MS = { second: 1000, minute: 60_000, hour: 3_600_000 } as const;
 // OFB's months are Brasília's: UTC-3, without daylight saving since 2019.
@@ -91,7 +92,9 @@ class MemoryCounter extends RateLimiterMemory {
 
 export function counterStore(o: CounterStoreOptions): CounterStore {
   const now = o.now ?? Date.now;
-  const redis = o.redisUrl ? connectRedis(o.redisUrl, o.logger) : undefined;
+  const redis = o.redisUrl
+    ? connectRedis(o.redisUrl, o.logger, o.commandTimeoutMs ?? REDIS_COMMAND_TIMEOUT_MS)
+    : undefined;
   const fallbacks = new PromCounter({
     name: 'traffic_counter_fallbacks_total',
     help: 'Calls counted in this process because Redis, where the traffic counters are shared, was unavailable',
@@ -195,13 +198,13 @@ export function trafficCounters(cfg: Pick<Config, 'traffic'>, logger: Logger, re
 }
 
 /** A Redis connection that fails commands at once while it is away, and logs losing and regaining it. */
-function connectRedis(url: string, logger: Logger): Redis {
+function connectRedis(url: string, logger: Logger, commandTimeout: number): Redis {
   const redis = new Redis(url, {
     // Commands while disconnected fail at once (the in-memory fallback counts), never queue.
     enableOfflineQueue: false,
     enableAutoPipelining: true,
     maxRetriesPerRequest: 0,
-    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    commandTimeout,
     connectTimeout: 2000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });

@@ -16,7 +16,9 @@ afterAll(async () => {
 });
 
 async function replicaLock(keyPrefix: string, redisUrl = TEST_REDIS_URL) {
-  const lock = redisKeyLock({ redisUrl, keyPrefix, logger: silent });
+  // Generous waits: on a loaded machine the production ones (2 s, 250 ms) would let a task run
+  // unlocked, as designed; this file checks the exclusion, not that fallback.
+  const lock = redisKeyLock({ redisUrl, keyPrefix, logger: silent, waitMs: 60_000, commandTimeoutMs: 5_000 });
   opened.push(lock);
   return lock;
 }
