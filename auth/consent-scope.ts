@@ -4,17 +4,10 @@
 // authorised when tokens are issued from the resulting grant.
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Models } from '../db/models/index.js';
+import { CONSENT_SCOPE_PREFIX as PREFIX, consentIdsIn } from './consent-scope-ids.js';
 
-const PREFIX = 'consent:';
 /** Routes where the customer has not decided yet. */
 const BEFORE_DECISION = new Set(['pushed_authorization_request', 'authorization']);
-
-export function consentIdsIn(scope: unknown): string[] {
-  return String(scope ?? '')
-    .split(' ')
-    .filter((s) => s.startsWith(PREFIX))
-    .map((s) => s.slice(PREFIX.length));
-}
 
 function scopeOfRequest(ctx: KoaContextWithOIDC): unknown {
   if (BEFORE_DECISION.has(String(ctx.oidc.route))) return ctx.oidc.params?.scope;

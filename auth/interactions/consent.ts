@@ -16,7 +16,7 @@ import type {
   Revocation,
 } from '../../workflows/consent-types.js';
 import { secondsToExpiry } from '../../workflows/consent-rules.js';
-import { consentIdsIn } from '../consent-scope.js';
+import { consentIdsIn } from '../consent-scope-ids.js';
 import { unmetIdentityClaim } from '../identity-claims.js';
 import { pushedConsentKey } from '../provider.js';
 import type { Locale } from '../i18n.js';

@@ -2,7 +2,7 @@
 // in a cookie for the rest of the interaction), else the best match of Accept-Language, else the
 // journey's: Portuguese for Open Finance Brasil, English for FDX.
 import type { Request, Response } from 'express';
-import { consentIdsIn } from '../consent-scope.js';
+import { consentIdsIn } from '../consent-scope-ids.js';
 import { isLanguage, locale, negotiateLanguage, type Language, type Locale } from '../i18n.js';
 
 export type Journey = 'OFB' | 'FDX';
