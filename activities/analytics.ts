@@ -31,7 +31,7 @@ import {
 
 type RollupCollection = mongo.Collection<AnalyticsRollup>;
 
-export interface RollUpInput {
+interface RollUpInput {
   granularity: Granularity;
   /** ISO instants; widened to whole buckets of the granularity. */
   from: string;
@@ -48,7 +48,7 @@ export interface RollUpResult {
   documents: number;
 }
 
-export interface WatermarkInput {
+interface WatermarkInput {
   /** ISO instant on a whole minute: everything before it has been rolled up. */
   to: string;
 }
@@ -71,7 +71,7 @@ export interface RetentionResult {
 }
 
 /** The fields of a raw event the roll-ups read (organizationId when a writer records it). */
-export interface RawEvent {
+interface RawEvent {
   type: string;
   at: Date;
   standard?: string | null;
@@ -91,7 +91,7 @@ const EXPIRY_CODES = new Set(['CONSENT_EXPIRED', 'CONSENT_MAX_DATE_REACHED']);
 const REVOCATION_CODES = new Set(['CUSTOMER_MANUALLY_REVOKED', 'INTERNAL_SECURITY_REASON']);
 
 /** The histogram field of a latency: the first bucket whose bound it does not exceed. */
-export function latencyField(latencyMs: number): (typeof LATENCY_FIELDS)[number] {
+function latencyField(latencyMs: number): (typeof LATENCY_FIELDS)[number] {
   const i = LATENCY_BOUNDS_MS.findIndex((bound) => latencyMs <= bound);
   return LATENCY_FIELDS[i === -1 ? LATENCY_BOUNDS_MS.length : i]!;
 }
@@ -131,7 +131,7 @@ const AUTH_OUTCOMES: Record<string, { field: keyof Measures; error: boolean }> =
 const present = (v: string | null | undefined) => (v ? v : undefined);
 
 /** What a raw event adds to which dimensions; undefined for events the roll-ups do not count. */
-export function classify(e: RawEvent): { dims: RollupDimensions; measures: Measures } | undefined {
+function classify(e: RawEvent): { dims: RollupDimensions; measures: Measures } | undefined {
   const who = { clientId: present(e.clientId), organizationId: present(e.organizationId) };
   if (e.type === 'gateway.call') {
     const status = e.status ?? 0;

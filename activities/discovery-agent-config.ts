@@ -13,9 +13,9 @@ import type { Config } from '../lib/config.js';
 import { tlsFetch } from '../lib/http/tls-fetch.js';
 import type { DiscoveryAgentDeps } from './provisioning.js';
 
-export const MARKETPLACE_SECRETS_FILE = 'secrets-key';
+const MARKETPLACE_SECRETS_FILE = 'secrets-key';
 
-export function marketplaceSecretsKey(cfg: Config): Buffer {
+function marketplaceSecretsKey(cfg: Config): Buffer {
   return cfg.marketplace.secretsKey ?? devSecretKey(cfg.marketplace.secretsDir, MARKETPLACE_SECRETS_FILE);
 }
 

@@ -9,7 +9,7 @@ import type { Enrolment, OnboardingState, OnboardingStatusValue } from '../workf
 import { TEMPLATES, type TemplateId } from './notifications/templates.js';
 import { recordTransition } from './transition-events.js';
 
-export interface NotifyInput {
+interface NotifyInput {
   /** Deterministic id: the same notification is written once however often it is retried. */
   id: string;
   template: TemplateId;

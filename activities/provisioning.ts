@@ -34,7 +34,7 @@ export { clientIdFor };
 type AppRecord = Application & { _id: string };
 
 /** The OAuth client metadata an application's record stands for, per its standard's profile. */
-export function clientMetadata(app: AppRecord, scopes: string[], suspended: boolean, now = new Date()) {
+function clientMetadata(app: AppRecord, scopes: string[], suspended: boolean, now = new Date()) {
   const live = app.credentials.filter((c) => !c.retiresAt || c.retiresAt > now);
   const keys = live.filter((c) => c.jwk).map((c) => JSON.parse(c.jwk!) as Record<string, unknown>);
   const newest = [...live].reverse().find((c) => c.subjectDn);

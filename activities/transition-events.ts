@@ -6,9 +6,9 @@ import { activityInfo } from '@temporalio/activity';
 import { insertOnce } from '../db/insert-once.js';
 import type { Models } from '../db/models/index.js';
 
-export type TransitionEventType = 'onboarding.transition' | 'provisioning.transition';
+type TransitionEventType = 'onboarding.transition' | 'provisioning.transition';
 
-export interface TransitionEvent {
+interface TransitionEvent {
   type: TransitionEventType;
   at: Date;
   /** The status entered. */
@@ -25,7 +25,7 @@ export interface TransitionEvent {
  * id: an onboarding's names the organization's tax id.) Outside a workflow's activity (never in
  * production) every call is its own transition.
  */
-export function transitionKey(): string {
+function transitionKey(): string {
   try {
     const info = activityInfo();
     if (info.workflowExecution) return `${info.workflowExecution.runId}:${info.activityId}`;

@@ -18,7 +18,7 @@ import type { EventBuffer } from '../lib/analytics/event-buffer.js';
 import { authEventRecorder, recordTokenEvents, type AuthEvent } from './analytics.js';
 import { authTraffic, type AuthTrafficDeps } from './traffic.js';
 
-export interface AuthAppDeps {
+interface AuthAppDeps {
   provider: Provider & { csrfSecret: string };
   db: Database;
   decisions: ConsentDecisions;

@@ -6,7 +6,6 @@ import { ENDPOINTS } from './endpoints.js';
 import { FDX_RAR_TYPE, fdxTerms } from './fdx-authorization-details.js';
 import { CLAIMS } from './identity-claims.js';
 
-export { ENDPOINTS };
 import {
   normalizeDn,
   presentedCertificate,
@@ -22,14 +21,8 @@ import {
 } from './registration-policy.js';
 
 /** OFB API scopes (ofb.md §4) and FDX data-cluster scopes (fdx.md). */
-export const OFB_SCOPES = [
-  'consents',
-  'resources',
-  'accounts',
-  'credit-cards-accounts',
-  'customers',
-] as const;
-export const FDX_SCOPES = [
+const OFB_SCOPES = ['consents', 'resources', 'accounts', 'credit-cards-accounts', 'customers'] as const;
+const FDX_SCOPES = [
   'fdx:accountbasic:read',
   'fdx:accountdetailed:read',
   'fdx:transactions:read',
@@ -38,7 +31,7 @@ export const FDX_SCOPES = [
   'fdx:accountpayments:read',
 ] as const;
 
-export const SIGNING_ALGS = ['PS256'] as const satisfies readonly ['PS256'];
+const SIGNING_ALGS = ['PS256'] as const satisfies readonly ['PS256'];
 
 /** Token lifetimes in seconds. OFB wants access tokens of 300–900 s. */
 export const TTL = {
@@ -60,7 +53,7 @@ export const MAX_SIGNED_TOKEN_TTL = Math.max(
   TTL.Interaction,
 );
 
-export interface RuntimePieces {
+interface RuntimePieces {
   issuer: string;
   adapter: NonNullable<Configuration['adapter']>;
   jwks: NonNullable<Configuration['jwks']>;

@@ -18,7 +18,7 @@ import type { DISCOVERY_AGENT_POLICY } from './registration-policy.js';
 import { ENDPOINTS } from './endpoints.js';
 import { FAPI_CLIENT_POLICY, OFB_DCR_POLICY, type RegistrationRules } from './registration-policy.js';
 
-export interface AuthorizationServerOptions {
+interface AuthorizationServerOptions {
   issuer: string;
   models: Pick<Models, 'AuthKey' | 'OidcRecord' | 'Customer' | 'Consent'>;
   /** 32-byte key that encrypts the server's private keys at rest. */
@@ -169,7 +169,7 @@ async function openRegistration(provider: Provider): Promise<void> {
 }
 
 /** The id of the initial access token that stands for "no token" (see openRegistration). */
-export const OPEN_REGISTRATION_TOKEN = 'ofb-open-registration';
+const OPEN_REGISTRATION_TOKEN = 'ofb-open-registration';
 
 /** Where the consent of a pushed FDX request is found again, by the PAR's id. */
 export function pushedConsentKey(parJti: string): string {

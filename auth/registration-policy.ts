@@ -105,7 +105,7 @@ async function statementAndFapiRules(
   if (ssa !== undefined && claims) await statementUsedOnce(rc, ssa, claims);
 }
 
-export function fapiClientRules(_ctx: KoaContextWithOIDC, properties: Properties): void {
+function fapiClientRules(_ctx: KoaContextWithOIDC, properties: Properties): void {
   const redirectUris = (properties.redirect_uris as unknown[] | undefined) ?? [];
   for (const uri of redirectUris) {
     if (typeof uri !== 'string' || !uri.startsWith('https://')) {

@@ -10,7 +10,7 @@ import {
 } from './sdk/connector.js';
 import type { Page } from './sdk/model.js';
 
-export interface ConformanceFixtures {
+interface ConformanceFixtures {
   /** A customer with accounts, a credit card and plenty of transactions in `range`. */
   customerId: string;
   accountIds: string[];
@@ -34,12 +34,12 @@ export const DEMO_FIXTURES: ConformanceFixtures = {
   range: { from: '2026-08-01', to: '2026-10-31' },
 };
 
-export interface ConnectorUnderTest {
+interface ConnectorUnderTest {
   connector: BankConnector;
   close(): Promise<void>;
 }
 
-export interface ConformanceOptions {
+interface ConformanceOptions {
   fixtures?: ConformanceFixtures;
   /** The same connector with its backend down (a closed port, a stopped core). */
   makeUnavailable?: () => Promise<ConnectorUnderTest>;

@@ -14,7 +14,7 @@ export interface CustomerResource {
 }
 
 /** `consentId` and `clientId` say on whose behalf the core is read (the reader logs them). */
-export type CustomerResourcesRequest = Pick<FetchRequest, 'consentId' | 'clientId' | 'customerId'>;
+type CustomerResourcesRequest = Pick<FetchRequest, 'consentId' | 'clientId' | 'customerId'>;
 
 export async function customerResources(
   fetchData: DataFetcher,

@@ -6,7 +6,7 @@
 // every replica, not only in this process.
 import { replicaLock } from './replica-lock.js';
 
-export type OneAtATime = <T>(key: string, task: () => Promise<T>) => Promise<T>;
+type OneAtATime = <T>(key: string, task: () => Promise<T>) => Promise<T>;
 
 export function oneAtATime(name?: string): OneAtATime {
   const tails = new Map<string, Promise<unknown>>();

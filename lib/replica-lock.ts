@@ -18,7 +18,7 @@ export interface KeyLock {
   close(): Promise<void>;
 }
 
-export interface RedisKeyLockOptions {
+interface RedisKeyLockOptions {
   redisUrl: string;
   /** Prefix of every lock's key (one platform's locks apart from another's). */
   keyPrefix: string;

@@ -2,7 +2,7 @@
 // dependencies. Each attempt gets the time left (within bounds); waits between attempts double.
 import { StartupError } from './errors.js';
 
-export interface RetryOptions {
+interface RetryOptions {
   timeoutMs: number;
   /** Bounds of one attempt's own timeout, taken from the time left. */
   attemptMs: { min: number; max: number };

@@ -9,7 +9,7 @@ import type { Config } from './config.js';
 import { StartupError, errorMessage } from './errors.js';
 import type { Logger } from './logger.js';
 
-export interface TlsMaterial {
+interface TlsMaterial {
   cert: string;
   key: string;
   /** CAs whose client certificates are accepted (mTLS). */

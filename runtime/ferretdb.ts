@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import mongoose from 'mongoose';
 import { startProcess, waitUntilReady, type ManagedProcess } from './process.js';
 
-export interface FerretDbOptions {
+interface FerretDbOptions {
   binary: string;
   port: number;
   /** Directory of SQLite files, one per database; `undefined` keeps data in memory (tests). */

@@ -89,7 +89,7 @@ ssbzSibBsu/6iGtCOGEoXJf//////////wIBAg==
 -----END DH PARAMETERS-----
 `;
 
-export interface NginxFiles {
+interface NginxFiles {
   confPath: string;
   errorLog: string;
   accessLog: string;
@@ -317,7 +317,7 @@ function accepts(host: string, port: number): Promise<boolean> {
   });
 }
 
-export interface SpawnNginxOptions extends NginxOptions {
+interface SpawnNginxOptions extends NginxOptions {
   /** Default: locateNginx(). */
   binary?: string;
   /** nginx's stdout and stderr (startup messages before error_log opens). Default: runDir/nginx.out. */

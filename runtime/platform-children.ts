@@ -11,7 +11,7 @@ import { startProcess } from './process.js';
 import type { ChildSpec } from './supervisor.js';
 import { spawnTemporalDevServer } from './temporal-dev-server.js';
 
-export interface Dependency {
+interface Dependency {
   spec: ChildSpec;
   /** Where the components reach it. */
   address: string;

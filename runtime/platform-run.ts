@@ -7,7 +7,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Shutdown } from '../lib/main.js';
 import { Supervisor } from './supervisor.js';
 
-export interface PlatformRun {
+interface PlatformRun {
   cfg: Config;
   logger: Logger;
   /** Starts the children in order; runs after the stop function is handed to runMain. */

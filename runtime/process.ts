@@ -93,7 +93,7 @@ export interface ManagedProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-export interface StartOptions {
+interface StartOptions {
   name: string;
   command: string;
   args: string[];

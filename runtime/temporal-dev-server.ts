@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { startProcess, waitUntilReady, type ManagedProcess } from './process.js';
 
-export interface TemporalDevServerOptions {
+interface TemporalDevServerOptions {
   binary: string;
   port: number;
   /** Omit for a headless server (tests). */

@@ -43,7 +43,7 @@ export function temporalServerPorts(frontend = 7233): TemporalServerPorts {
   };
 }
 
-export interface TemporalServerOptions {
+interface TemporalServerOptions {
   /** The temporal-server binary (runtime/tools.ts TEMPORAL_SERVER). */
   binary: string;
   /** Where the server's YAML and dynamic config files are written. */
@@ -200,7 +200,7 @@ export function spawnTemporalServer(o: TemporalServerOptions): ManagedProcess {
   });
 }
 
-export interface TemporalNamespaceOptions {
+interface TemporalNamespaceOptions {
   namespace: string;
   /** How long closed workflows stay visible; default 3 days. */
   retentionDays?: number;
@@ -276,7 +276,7 @@ export async function temporalServerAnswers(
   }
 }
 
-export interface StartedTemporalServer extends ManagedProcess {
+interface StartedTemporalServer extends ManagedProcess {
   address: string;
 }
 

@@ -18,7 +18,7 @@ export const DEFAULT_TEMPORAL_DATABASES: TemporalDatabases = {
   visibility: 'temporal_visibility',
 };
 
-export interface PostgresEndpoint {
+interface PostgresEndpoint {
   host: string;
   port: number;
   user: string;
@@ -45,7 +45,7 @@ export function postgresEndpoint(url: string = DEFAULT_POSTGRES_URL): PostgresEn
   };
 }
 
-export interface TemporalSchemaOptions {
+interface TemporalSchemaOptions {
   /** The temporal-sql-tool binary (runtime/tools.ts TEMPORAL_SQL_TOOL). */
   sqlTool: string;
   postgresUrl?: string;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { startProcess, waitUntilReady, type ManagedProcess } from './process.js';
 
-export interface TemporalUiOptions {
+interface TemporalUiOptions {
   /** The temporal-ui-server binary (runtime/tools.ts TEMPORAL_UI_SERVER). */
   binary: string;
   /** The frontend's gRPC address, host:port. */

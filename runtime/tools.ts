@@ -129,7 +129,7 @@ export function cachedBinaryPath(spec: ToolSpec, env: NodeJS.ProcessEnv = proces
   return path.join(cacheRoot(env), `${spec.name}-${spec.version}`, 'bin', spec.name);
 }
 
-export type Resolution = { path: string; source: 'env' | 'path' | 'cache' | 'built' };
+type Resolution = { path: string; source: 'env' | 'path' | 'cache' | 'built' };
 
 function isExecutable(file: string): boolean {
   try {

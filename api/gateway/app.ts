@@ -35,7 +35,7 @@ import { ofbResourcesRouter, RESOURCES_BASE } from './ofb/resources/routes.js';
 import type { OfbDataDeps } from './ofb/data-api.js';
 import type { GatewayTraffic } from './traffic.js';
 
-export interface GatewayDeps {
+interface GatewayDeps {
   logger: Logger;
   client: Client;
   db: Database;

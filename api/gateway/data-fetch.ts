@@ -12,7 +12,7 @@ import {
 import { consentOf, type ConsentRecord } from './security/access-token.js';
 
 /** The fetch request for a consent: its customer and selected accounts bound the result. */
-export function fetchFor(consent: ConsentRecord, operation: FetchOperation): FetchRequest {
+function fetchFor(consent: ConsentRecord, operation: FetchOperation): FetchRequest {
   return {
     consentId: consent._id,
     clientId: consent.clientId,

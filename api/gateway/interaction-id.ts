@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-export const INTERACTION_ID = 'x-fapi-interaction-id';
+const INTERACTION_ID = 'x-fapi-interaction-id';
 
 export function interactionId(opts: {
   required: boolean;

@@ -29,7 +29,7 @@ import type { TokenInfo } from './security/introspection.js';
 /** The calls per minute of the plan an application's organization holds for a product, if any. */
 export type PlanLimit = (client: MarketplaceClient, productId: string) => Promise<number | undefined>;
 
-export interface GatewayTrafficDeps {
+interface GatewayTrafficDeps {
   store: CounterStore;
   limits: TrafficLimits;
   planLimit: PlanLimit;

@@ -58,7 +58,7 @@ export interface PortalOptions {
   devMailbox: boolean;
 }
 
-export interface MarketplaceDeps {
+interface MarketplaceDeps {
   logger: Logger;
   client: Client;
   db: Database;

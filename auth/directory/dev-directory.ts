@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
 
-export const DEV_DIRECTORY_ISSUER = 'Open Banking Platform dev directory';
+const DEV_DIRECTORY_ISSUER = 'Open Banking Platform dev directory';
 
 export interface DevDirectory {
   jwksPath: string;
@@ -41,7 +41,7 @@ export function ensureDevDirectory(dir: string): DevDirectory {
   };
 }
 
-export interface StatementInput {
+interface StatementInput {
   orgId: string;
   softwareId: string;
   clientName: string;

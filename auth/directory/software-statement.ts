@@ -14,7 +14,7 @@ export interface SoftwareStatementClaims extends JWTPayload {
 }
 
 /** Longest an SSA may have been issued before it is presented (OFB: 5 minutes). */
-export const SSA_MAX_AGE = '5m';
+const SSA_MAX_AGE = '5m';
 
 export async function verifySoftwareStatement(
   jwt: string,

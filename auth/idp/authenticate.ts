@@ -11,13 +11,13 @@ import { admitAttempt, clearAttempts, countFailure, type ThrottleWindow } from '
 export const ONE_TIME_CODE = { ttlMs: 5 * 60_000, maxAttempts: 5 } as const;
 
 type IdpModels = Pick<Models, 'Customer' | 'LoginChallenge' | 'Notification'>;
-export type CustomerRecord = Customer & { _id: string };
+type CustomerRecord = Customer & { _id: string };
 
 /**
  * `throttled`: refused unchecked, the customer is in a throttling window; callers answer it as
  * `invalid`. `window`: this attempt opened or lengthened one (for the bank's audit).
  */
-export type PasswordCheck =
+type PasswordCheck =
   | { ok: true; customer: CustomerRecord }
   | { ok: false; reason: 'invalid' | 'throttled'; window?: ThrottleWindow };
 
@@ -83,9 +83,9 @@ export async function sendOneTimeCode(
 }
 
 /** A new code on the customer's request: not sooner than 30 s after the last, at most 3 in a login. */
-export const RESEND = { minIntervalMs: 30_000, maxCodes: 3 } as const;
+const RESEND = { minIntervalMs: 30_000, maxCodes: 3 } as const;
 
-export type Resend =
+type Resend =
   | { ok: true }
   | { ok: false; reason: 'too_soon'; retryAfterSeconds: number }
   | { ok: false; reason: 'no_more' | 'expired' };
@@ -111,7 +111,7 @@ export function resendOneTimeCode(models: IdpModels, uid: string, now = new Date
   });
 }
 
-export type CodeCheck =
+type CodeCheck =
   { ok: true; customerId: string } | { ok: false; reason: 'invalid' | 'expired'; window?: ThrottleWindow };
 
 /**

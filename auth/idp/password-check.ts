@@ -14,8 +14,7 @@ interface ThrottledAccount {
  * `throttled`: refused unchecked, the account is in a throttling window; callers answer it as
  * `invalid`. `window`: this attempt opened or lengthened one (for the bank's audit).
  */
-export type AccountCheck =
-  { ok: true } | { ok: false; reason: 'invalid' | 'throttled'; window?: ThrottleWindow };
+type AccountCheck = { ok: true } | { ok: false; reason: 'invalid' | 'throttled'; window?: ThrottleWindow };
 
 /**
  * A password check with the customers' throttling (auth/idp/throttle.ts), for any account

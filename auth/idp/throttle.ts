@@ -44,7 +44,7 @@ export interface ThrottleWindow {
 }
 
 /** `window`: the account's window was opened or made longer by this attempt. */
-export type Admission = { admitted: boolean; window?: ThrottleWindow };
+type Admission = { admitted: boolean; window?: ThrottleWindow };
 
 const oneAccountAtATime = oneAtATime('throttle');
 const serially = <T>(accounts: ThrottledAccounts, accountId: string, task: () => Promise<T>) =>

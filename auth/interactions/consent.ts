@@ -34,7 +34,7 @@ export interface ConsentDecisions {
   reject(consentId: string, r: Revocation): Promise<void>;
 }
 
-export interface ConsentInteractionDeps {
+interface ConsentInteractionDeps {
   provider: Provider;
   models: Pick<Models, 'Consent' | 'Customer' | 'OidcRecord' | 'Application' | 'Organization'>;
   decisions: ConsentDecisions;

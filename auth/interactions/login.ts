@@ -17,9 +17,9 @@ import { journeyOf } from './language.js';
 import { CANCELLED } from './returning.js';
 import { codePage, loginPage } from './views.js';
 
-export const ACR_TWO_FACTORS = 'urn:brasil:openbanking:loa3';
+const ACR_TWO_FACTORS = 'urn:brasil:openbanking:loa3';
 
-export interface InteractionDeps {
+interface InteractionDeps {
   provider: Provider;
   models: Pick<Models, 'Customer' | 'LoginChallenge' | 'Notification'>;
   csrfSecret: string;

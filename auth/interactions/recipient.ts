@@ -6,7 +6,7 @@ import type { Models } from '../../db/models/index.js';
 import { applicationIdOfClient } from '../../db/models/application.js';
 import type { RecipientView } from './views.js';
 
-export type RecipientModels = Pick<Models, 'Application' | 'Organization'>;
+type RecipientModels = Pick<Models, 'Application' | 'Organization'>;
 
 export async function recipientOf(
   provider: Provider,

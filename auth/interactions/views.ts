@@ -135,7 +135,7 @@ export interface DataGroup {
   items: string[];
 }
 
-export interface ConsentView {
+interface ConsentView {
   action: string;
   csrf: string;
   recipient: RecipientView;
@@ -151,7 +151,7 @@ export interface ConsentView {
   error?: string;
 }
 
-export const formatCnpj = (digits: string) =>
+const formatCnpj = (digits: string) =>
   digits.replace(/^(\d{2})(\d{3})(\d{3})(\d{4})(\d{2})$/, '$1.$2.$3/$4-$5');
 
 function dataSection(o: ConsentView, c: PageContext): Html {

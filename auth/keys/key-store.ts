@@ -5,9 +5,9 @@ import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { open, seal } from '../../lib/crypto/secret-box.js';
 import type { Models } from '../../db/models/index.js';
 
-export type Jwk = Record<string, unknown> & { kid: string; kty: string };
+type Jwk = Record<string, unknown> & { kid: string; kty: string };
 
-export interface KeySet {
+interface KeySet {
   /** Private JWKs, the active signing key first (oidc-provider signs with the first that fits). */
   jwks: { keys: Jwk[] };
   /** Cookie signing secrets, newest first (older ones still verify). */

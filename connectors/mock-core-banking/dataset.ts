@@ -21,7 +21,7 @@ const DEFAULT_SEED = 20261101;
  */
 const DATASET_VERSION = 2;
 
-export interface DatasetOptions {
+interface DatasetOptions {
   /** The dataset's "now": history ends here; PENDING items are just before, FUTURE ones after. */
   asOf?: Date;
   seed?: number;

@@ -9,7 +9,7 @@ import { bucketId, CORE_LAYOUT, type CoreModels } from './models.js';
 
 const DATASET_MARKER = 'demo';
 
-export interface SeedCounts {
+interface SeedCounts {
   customers: number;
   accounts: number;
   transactions: number;

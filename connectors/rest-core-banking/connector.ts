@@ -42,7 +42,7 @@ import { inSpan, SpanKind, tracingOn, withTraceContext } from '../../lib/tracing
 const DEFAULT_CORE_BANKING_URL = 'http://127.0.0.1:8600';
 const DEFAULT_TIMEOUT_MS = 5000;
 
-export interface RestCoreBankingOptions {
+interface RestCoreBankingOptions {
   /** Base URL of the core banking service, e.g. http://core.bank.internal:8600. */
   url: string;
   /** Per request, connecting included. */

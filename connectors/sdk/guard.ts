@@ -39,7 +39,7 @@ export class ConnectorCircuitOpen extends Error {
   override name = 'ConnectorCircuitOpen';
 }
 
-export interface GuardOptions {
+interface GuardOptions {
   breaker?: Partial<BreakerOptions>;
   retry?: Partial<RetryBudget>;
   /** Where the call counts go (the component's /metrics). */
@@ -52,7 +52,7 @@ export interface GuardOptions {
  * circuit will not close a few ms later) or ConnectorUnavailable (attempts or time exhausted).
  * `operation` (the connector method, e.g. `listAccounts`) names the call's span when tracing is on.
  */
-export type Guard = <T>(call: () => Promise<T>, deadline: number, operation?: string) => Promise<T>;
+type Guard = <T>(call: () => Promise<T>, deadline: number, operation?: string) => Promise<T>;
 
 export function guardConnector(connector: BankConnector, o: GuardOptions = {}): Guard {
   const retry = { ...DEFAULT_RETRY, ...o.retry };

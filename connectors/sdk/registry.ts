@@ -2,7 +2,7 @@
 // conformance kit build any of them.
 import type { BankConnector } from './connector.js';
 
-export type ConnectorFactory = (options: Record<string, string | undefined>) => BankConnector;
+type ConnectorFactory = (options: Record<string, string | undefined>) => BankConnector;
 
 const factories = new Map<string, ConnectorFactory>();
 

@@ -21,7 +21,7 @@ export const LATENCY_FIELDS: readonly LatencyField[] = [
   ...LATENCY_BOUNDS_MS.map((b) => `latencyLe${b}` as const),
   'latencyOver',
 ];
-export type LatencyField = `latencyLe${(typeof LATENCY_BOUNDS_MS)[number]}` | 'latencyOver';
+type LatencyField = `latencyLe${(typeof LATENCY_BOUNDS_MS)[number]}` | 'latencyOver';
 
 /** Consent transitions by what they did: lodged, authorised, and ended by rejection, revocation or expiry. */
 export const CONSENT_FIELDS = [

@@ -7,7 +7,7 @@ import { Schema, type Connection } from 'mongoose';
 
 export const ROLLUP_WATERMARK_ID = 'rollup';
 
-export interface AnalyticsState {
+interface AnalyticsState {
   _id: string;
   /** The end (exclusive, a whole minute) of what has been rolled up. */
   rolledUpTo: Date;

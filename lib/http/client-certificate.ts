@@ -12,7 +12,7 @@ export interface ClientCertificateSource {
   trustedProxies: string[];
 }
 
-export interface PresentedCertificate {
+interface PresentedCertificate {
   certificate: X509Certificate;
   /** True when the chain was verified against the client CA (by Node, or by the trusted proxy). */
   authorized: boolean;

@@ -70,10 +70,7 @@ export function clientError(err: unknown): ClientError | undefined {
 }
 
 /** What a component answers to a request Node could not parse: its content type and body. */
-export type UnparsableAnswer = (
-  error: ClientError,
-  path: string | undefined,
-) => { type: string; body: string };
+type UnparsableAnswer = (error: ClientError, path: string | undefined) => { type: string; body: string };
 
 /**
  * Node answers a request it cannot parse (headers over `maxHeaderSize`, 16 kB by default; a broken

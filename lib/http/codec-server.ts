@@ -11,7 +11,7 @@ import { fieldErrors, sendProblem } from './problem.js';
 
 type CodecOperation = 'encode' | 'decode';
 
-export interface CodecServerOptions {
+interface CodecServerOptions {
   /** Applied as the SDK applies a data converter's codecs: in order to encode, in reverse to decode. */
   codecs: readonly PayloadCodec[];
   /** The one namespace whose payloads these codecs read. */

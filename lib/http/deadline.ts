@@ -115,7 +115,7 @@ const PAGE_TEXT = {
 } as const;
 
 /** The short human page for a 503 (a dependency is away) or a 504 (the budget ran out). */
-export function unavailablePage(status: 503 | 504): string {
+function unavailablePage(status: 503 | 504): string {
   const [title, why] = PAGE_TEXT[status];
   return page(
     title,

@@ -68,7 +68,7 @@ dl{grid-template-columns:1fr}dd{margin-bottom:.4rem}
 }
 `;
 
-export interface LayoutOptions {
+interface LayoutOptions {
   /** Shown after the title in the window title. */
   site?: string;
   /** A header (site name, navigation, log-out); pages that have one also get a skip link. */
@@ -86,7 +86,7 @@ export interface LayoutOptions {
  * buttons and links in the primary colour, the focus ring in the accent, text in the text colour.
  * The values are validated #rrggbb colours (lib/config.ts), safe inside a style element.
  */
-export function brandTheme(b: Branding): string {
+function brandTheme(b: Branding): string {
   const { primary, accent, text } = b.colors;
   return `
 :root{--brand:${primary};--accent:${accent};--text:${text}}

@@ -4,7 +4,7 @@ import { html, type Html } from './html.js';
 
 type Cell = string | number | Html;
 
-export interface TableOptions {
+interface TableOptions {
   className?: string;
   /** Said in one full-width cell when there are no rows. */
   empty?: string;

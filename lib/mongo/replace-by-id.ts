@@ -12,7 +12,7 @@ import type { mongo } from 'mongoose';
 /** Statements per `update` command: a command holds at most this many connections plus one. */
 const STATEMENTS_PER_COMMAND = 10;
 
-export interface Identified {
+interface Identified {
   _id: string;
 }
 

@@ -75,7 +75,7 @@ async function createCa(): Promise<Pem> {
   return { cert: cert.toString('pem'), key: await exportKey(keys.privateKey) };
 }
 
-export interface IssueOptions {
+interface IssueOptions {
   /** Distinguished name, e.g. `CN=tpp-app-1,O=Fintech Exemplo Ltda,C=BR`. */
   subject: string;
   /** DNS names and IP addresses for a server certificate. */

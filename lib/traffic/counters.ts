@@ -40,7 +40,7 @@ export interface CounterStore {
   close(): Promise<void>;
 }
 
-export interface CounterStoreOptions {
+interface CounterStoreOptions {
   /** redis://… or rediss://…; absent: counters in this process. */
   redisUrl?: string;
   /** Prefix of every Redis key (one platform's counters apart from another's). */

@@ -29,7 +29,7 @@ export interface RequestLimit {
 }
 
 /** Writes the component's 429; `retryAfterS` is already in the `Retry-After` header. */
-export type TooManyWriter = (req: Request, res: Response, retryAfterS: number) => void;
+type TooManyWriter = (req: Request, res: Response, retryAfterS: number) => void;
 
 /** Counts each matching request under `origin(req)` and answers 429 with `Retry-After` past a limit. */
 export function limitRequests(

@@ -2,7 +2,7 @@
 // or a tab or carriage return first) is prefixed with ' so it stays text.
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-export function csvCell(value: unknown): string {
+function csvCell(value: unknown): string {
   let text =
     value === undefined || value === null ? '' : value instanceof Date ? value.toISOString() : String(value);
   if (FORMULA_START.test(text)) text = `'${text}`;

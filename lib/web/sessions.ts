@@ -12,24 +12,24 @@ import { open, seal } from '../crypto/secret-box.js';
 import { clearCookie, randomToken, readCookie, setCookie, type CookieScope } from '../http/forms.js';
 
 /** However active, a session ends this long after log-in. */
-export const MAX_SESSION_MS = 12 * 3600_000;
+const MAX_SESSION_MS = 12 * 3600_000;
 /** The sliding expiry is written at most this often. */
 const TOUCH_EVERY_MS = 60_000;
 
-export interface SessionOptions {
+interface SessionOptions {
   model: WebSessionModel;
   cookie: CookieScope;
   /** Idle time after which the session ends. */
   idleTtlMs: number;
 }
 
-export interface Session {
+interface Session {
   subject: string;
   csrf: string;
 }
 
 /** Secrets kept for one view and not seen within this time are not shown any more. */
-export const SECRET_VIEW_MS = 10 * 60_000;
+const SECRET_VIEW_MS = 10 * 60_000;
 
 const digest = (token: string) => createHash('sha256').update(token).digest('base64url');
 /** The key of a session's one-view secrets: from the cookie's token, which only the browser keeps. */

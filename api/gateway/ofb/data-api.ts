@@ -58,7 +58,7 @@ export function requirePermission(...permissions: string[]) {
   };
 }
 
-export interface Paging {
+interface Paging {
   page: number;
   pageSize: number;
 }

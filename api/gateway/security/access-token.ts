@@ -37,13 +37,13 @@ export interface AccessDeps {
 export type ConsentRecord = Consent & { _id: string };
 
 /** What a route needs of the token: a scope, and whether it must act under a consent. */
-export interface AccessRule {
+interface AccessRule {
   /** Absent: any scope (FDX consent API: the recipient's client-credentials token). */
   scope?: string;
   grant: 'client_credentials' | 'consent' | 'either';
 }
 
-export type RefusalWriter = (req: Request, res: Response, refusal: Refusal) => void;
+type RefusalWriter = (req: Request, res: Response, refusal: Refusal) => void;
 
 /** What the check learned of the caller, refused or not (res.locals.caller): for the call's analytics. */
 export interface Caller {
@@ -65,7 +65,7 @@ export function thumbprint(raw: Buffer): string {
   return createHash('sha256').update(raw).digest('base64url');
 }
 
-export async function checkAccess(
+async function checkAccess(
   deps: AccessDeps,
   req: Request,
   rule: AccessRule,

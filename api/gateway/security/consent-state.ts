@@ -5,7 +5,7 @@ import type { Models } from '../../../db/models/index.js';
 import { stateCache } from './state-cache.js';
 import { journalReader, journalWatcher } from './state-journal.js';
 
-export function consentStateReader(models: Pick<Models, 'Consent'>) {
+function consentStateReader(models: Pick<Models, 'Consent'>) {
   return async (consentId: string) => (await models.Consent.findById(consentId).lean()) ?? undefined;
 }
 
@@ -57,4 +57,4 @@ export function gatewayStateCaches(
 }
 
 /** Longest a cached state is used without a change being reported: the journal's safety net. */
-export const STATE_MAX_AGE_MS = 60_000;
+const STATE_MAX_AGE_MS = 60_000;

@@ -18,7 +18,7 @@ export interface TokenInfo {
   audience: string[];
 }
 
-export interface IntrospectorOptions {
+interface IntrospectorOptions {
   endpoint: string;
   clientId: string;
   /** The gateway's client certificate and key, and the CA of the AS's server certificate. */

@@ -9,7 +9,7 @@
 // once. Concurrent calls for one key share one read; a failed read is not kept.
 import type { JournalWatcher } from './state-journal.js';
 
-export interface StateCacheOptions {
+interface StateCacheOptions {
   /** How long a read's answer is reused, from the start of the read; 0 reads on every call. */
   ttlMs: number;
   /** Bound on entries, so a flood of distinct ids cannot grow memory: the oldest goes first. */
@@ -26,7 +26,7 @@ export interface StateCacheOptions {
   };
 }
 
-export interface StateCache<V> {
+interface StateCache<V> {
   read(key: string): Promise<V>;
   /** Drop one key: the next read goes to the database. */
   forget(key: string): void;

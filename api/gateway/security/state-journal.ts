@@ -22,7 +22,7 @@ export interface JournalWatcher {
   subscribe(listener: ChangeListener): void;
 }
 
-export interface WatcherOptions {
+interface WatcherOptions {
   intervalMs: number;
   /** More changes than this since the last check: forget all rather than read each. */
   maxReads?: number;

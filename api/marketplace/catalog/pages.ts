@@ -8,7 +8,7 @@ import { baseUrl, links, trimSlash } from './links.js';
 import { PRODUCTS, type Product, type SupportContact } from '../../../lib/products.js';
 import { operationsOf, type OpenApiDocument, type Operation } from './specs.js';
 
-export const SITE = 'Developer marketplace';
+const SITE = 'Developer marketplace';
 
 /** Swagger UI's "Try it out": off, since browsers cannot present the app's certificate and token. */
 const TRY_IT_OUT = false;

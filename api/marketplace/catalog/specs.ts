@@ -26,14 +26,14 @@ export interface Operation {
   operationId?: string;
 }
 
-export interface SpecSources {
+interface SpecSources {
   /** The project root, holding specs/ofb; defaults to this checkout's. */
   projectRoot?: string;
   /** Where FDX's files are; without it FDX products have no specification. */
   fdxSpecsDir?: string;
 }
 
-export const PROJECT_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const PROJECT_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** Production's default FDX directory: `../shared/specs/fdx` next to the project, never inside it. */
 export const DEFAULT_FDX_SPECS_DIR = path.resolve(PROJECT_ROOT, '../shared/specs/fdx');
@@ -50,7 +50,7 @@ export function clearSpecCache(): void {
 }
 
 /** The absolute file of a product's spec and the directory it must stay in; undefined when FDX has none. */
-export function specLocation(
+function specLocation(
   product: Pick<Product, 'spec'>,
   sources: SpecSources = {},
 ): { file: string; root: string } | undefined {

@@ -30,7 +30,7 @@ export interface PostmanVariable {
   enabled?: boolean;
 }
 
-export interface PostmanUrl {
+interface PostmanUrl {
   raw: string;
   host: string[];
   path?: string[];
@@ -71,7 +71,7 @@ export interface PostmanCollection {
   variable: PostmanVariable[];
 }
 
-export interface PostmanEnvironment {
+interface PostmanEnvironment {
   name: string;
   values: PostmanVariable[];
   _postman_variable_scope: 'environment';

@@ -24,7 +24,7 @@ export interface OrganizationsDeps {
 }
 
 /** The view of the organization's own developers; contacts are personal data and stay out. */
-export function organizationView(o: Organization & { _id: string }) {
+function organizationView(o: Organization & { _id: string }) {
   return {
     organizationId: o._id,
     legalName: o.legalName,
@@ -42,7 +42,7 @@ export function organizationView(o: Organization & { _id: string }) {
 }
 
 /** Who enrols: a developer, with the organization they belong to now, if any. */
-export type Enroller = Pick<DeveloperIdentity, 'id' | 'organizationId' | 'role'>;
+type Enroller = Pick<DeveloperIdentity, 'id' | 'organizationId' | 'role'>;
 
 const mayLeave = (status: string) => status === 'REJECTED' || status === 'EXPIRED';
 

@@ -4,7 +4,7 @@ import type { Consent } from '../../../../db/models/consent.js';
 
 type ConsentRecord = Consent & { _id: string };
 
-export type FdxGrantStatus = 'ACTIVE' | 'EXPIRED' | 'REVOKED';
+type FdxGrantStatus = 'ACTIVE' | 'EXPIRED' | 'REVOKED';
 
 /** Undefined when the consent never became a grant. */
 export function grantStatus(

@@ -11,7 +11,7 @@ import { consentGrant, grantStatus, revocationList, type PartyInfo } from './map
 
 export const FDX_BASE = '/fdx/v6';
 
-export interface FdxConsentsDeps {
+interface FdxConsentsDeps {
   access: AccessDeps;
   models: Pick<Models, 'Consent' | 'OidcRecord'>;
   transitions: ConsentTransitions;

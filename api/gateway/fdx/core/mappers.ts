@@ -6,7 +6,7 @@ const ACCOUNT_TYPE = { CHECKING: 'CHECKING', SAVINGS: 'SAVINGS', PREPAID: 'OTHER
 const fdxTime = (d: string) => new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const money = (v: string) => Math.round(Number(v) * 100) / 100;
 
-export function accountDescriptor(a: Account) {
+function accountDescriptor(a: Account) {
   return {
     accountCategory: 'DEPOSIT_ACCOUNT',
     accountType: ACCOUNT_TYPE[a.type],

@@ -11,7 +11,7 @@ import { fdxRefusal, invalidInput, sendFdxError } from '../errors.js';
 import { accountContact, depositAccount, depositTransaction, paymentNetworks, statement } from './mappers.js';
 import { statementPdf } from './statement-pdf.js';
 
-export interface FdxCoreDeps {
+interface FdxCoreDeps {
   access: AccessDeps;
   fetchData: DataFetcher;
   baseUrl: string;

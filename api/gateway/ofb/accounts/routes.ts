@@ -25,7 +25,7 @@ import {
 } from './mappers.js';
 
 export const ACCOUNTS_BASE = '/open-banking/accounts/v2';
-export const ACCOUNTS_VERSION = '2.4.2';
+const ACCOUNTS_VERSION = '2.4.2';
 const BOOKING_DATES = { from: 'fromBookingDate', to: 'toBookingDate' };
 export function ofbAccountsRouter(deps: OfbDataDeps) {
   const router = ofbDataRouter(deps, ACCOUNTS_VERSION, 'accounts');

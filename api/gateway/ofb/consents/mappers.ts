@@ -4,7 +4,7 @@ import { ofbDateTime } from '../errors.js';
 
 type ConsentRecord = Consent & { _id: string };
 
-export function consentData(c: ConsentRecord) {
+function consentData(c: ConsentRecord) {
   return {
     consentId: c._id,
     creationDateTime: ofbDateTime(c.creationDateTime),

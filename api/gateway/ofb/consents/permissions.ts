@@ -1,7 +1,7 @@
 // OFB consent permissions: the data groups ("agrupamentos") of the consents 3.3.1 table, which a
 // request must send whole, and the products this bank serves. Requested permissions of products the
 // bank does not offer are dropped from the answer; nothing functional left is a 422.
-export const PERMISSION_GROUPS: Record<string, readonly string[]> = {
+const PERMISSION_GROUPS: Record<string, readonly string[]> = {
   'Dados Cadastrais PF': ['CUSTOMERS_PERSONAL_IDENTIFICATIONS_READ', 'RESOURCES_READ'],
   'Informações complementares PF': ['CUSTOMERS_PERSONAL_ADITTIONALINFO_READ', 'RESOURCES_READ'],
   'Dados Cadastrais PJ': ['CUSTOMERS_BUSINESS_IDENTIFICATIONS_READ', 'RESOURCES_READ'],
@@ -60,14 +60,14 @@ export const KNOWN_PERMISSIONS = new Set(Object.values(PERMISSION_GROUPS).flat()
 /** The products this bank serves: customers, accounts, credit cards (and resources). */
 const SUPPORTED_PREFIXES = ['CUSTOMERS_', 'ACCOUNTS_', 'CREDIT_CARDS_ACCOUNTS', 'RESOURCES_READ'];
 
-export type PermissionErrorCode =
+type PermissionErrorCode =
   | 'COMBINACAO_PERMISSOES_INCORRETA'
   | 'PERMISSAO_PF_PJ_EM_CONJUNTO'
   | 'INFORMACOES_PJ_NAO_INFORMADAS'
   | 'PERMISSOES_PJ_INCORRETAS'
   | 'SEM_PERMISSOES_FUNCIONAIS_RESTANTES';
 
-export type PermissionCheck =
+type PermissionCheck =
   { ok: true; permissions: string[] } | { ok: false; code: PermissionErrorCode; detail: string };
 
 /**

@@ -19,10 +19,10 @@ import { consentResponse, extensionItems } from './mappers.js';
 import { checkPermissions } from './permissions.js';
 import { createConsentBody, describeIssues, extendConsentBody } from './requests.js';
 
-export const CONSENTS_VERSION = '3.3.1';
+const CONSENTS_VERSION = '3.3.1';
 export const CONSENTS_BASE = '/open-banking/consents/v3';
 
-export interface OfbConsentsDeps {
+interface OfbConsentsDeps {
   access: AccessDeps;
   models: Pick<Models, 'Consent'>;
   lodge: (req: OfbConsentRequest) => Promise<ConsentState>;

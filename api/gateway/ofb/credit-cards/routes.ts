@@ -8,7 +8,7 @@ import { billTransactions, listBills } from './bills.js';
 import { cardTransactions } from './transactions.js';
 
 export const CREDIT_CARDS_BASE = '/open-banking/credit-cards-accounts/v2';
-export const CREDIT_CARDS_VERSION = '2.3.1';
+const CREDIT_CARDS_VERSION = '2.3.1';
 
 export function ofbCreditCardsRouter(deps: OfbDataDeps) {
   const router = ofbDataRouter(deps, CREDIT_CARDS_VERSION, 'credit-cards-accounts');

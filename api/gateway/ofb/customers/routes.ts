@@ -26,7 +26,7 @@ import {
 } from './mappers.js';
 
 export const CUSTOMERS_BASE = '/open-banking/customers/v2';
-export const CUSTOMERS_VERSION = '2.2.1';
+const CUSTOMERS_VERSION = '2.2.1';
 
 export function ofbCustomersRouter(deps: OfbDataDeps) {
   const router = ofbDataRouter(deps, CUSTOMERS_VERSION, 'customers');

@@ -11,7 +11,7 @@ import {
 } from '../data-api.js';
 
 export const RESOURCES_BASE = '/open-banking/resources/v3';
-export const RESOURCES_VERSION = '3.1.0';
+const RESOURCES_VERSION = '3.1.0';
 
 const TYPE = { ACCOUNT: 'ACCOUNT', CREDIT_CARD: 'CREDIT_CARD_ACCOUNT' } as const;
 
