@@ -102,7 +102,7 @@ export const appPage = (
           .map(([action, a]) =>
             // Deprovisioning cannot be undone: it asks first, on a page of its own.
             action === 'deprovision'
-              ? html`<a class="button" href="/apps/${app._id}/deprovision">${a.label}…</a>`
+              ? html`<a href="/apps/${app._id}/deprovision">${a.label}…</a>`
               : html`<form method="post" action="/apps/${app._id}/${action}">
                   ${csrfField(developer)}<button type="submit">${a.label}</button>
                 </form>`,
