@@ -103,11 +103,9 @@ describe('getting started', () => {
     expect(enrolled.status).toBe(303);
     expect(await checklist()).toMatchObject({ enrolled: 'done', approved: 'next', subscribed: 'to do' });
 
-    await stack.client.workflow
-      .getHandle(onboardingWorkflowId('CNPJ', taxId))
-      .executeUpdate(reviewUpdate, {
-        args: [{ decision: 'APPROVED', reviewer: 'staff:admin@bank.example' }],
-      });
+    await stack.client.workflow.getHandle(onboardingWorkflowId('CNPJ', taxId)).executeUpdate(reviewUpdate, {
+      args: [{ decision: 'APPROVED', reviewer: 'staff:admin@bank.example' }],
+    });
     expect(await checklist()).toMatchObject({ approved: 'done', subscribed: 'next', client: 'to do' });
 
     const subs = await web.request('/subscriptions');
