@@ -12,6 +12,7 @@ import { developerAccess, type DeveloperAccess } from './access.js';
 import { developerAccounts } from './accounts.js';
 import { developerApiRouter } from './api-routes.js';
 import { appRouter } from './app-routes.js';
+import { checklistBlock, gettingStarted } from './checklist.js';
 import { developerInsightsRouter } from './insights-routes.js';
 import { organizationRouter } from './organization-routes.js';
 import { portalPage } from './frame-pages.js';
@@ -54,8 +55,10 @@ export function portalRouter(deps: PortalDeps): { router: Router; access: Develo
       res.set('cache-control', 'no-store');
       next();
     });
+  // The home: what the portal is for; for a developer logged in, where their organization stands.
   router.get('/', async (req, res) => {
     const developer = await access.identify(req, res);
+    if (developer) res.set('cache-control', 'no-store');
     res.type('html').send(
       portalPage(
         'Welcome',
@@ -64,12 +67,18 @@ export function portalRouter(deps: PortalDeps): { router: Router; access: Develo
             Enrol your organization, subscribe to Open Finance Brasil and FDX APIs, and get OAuth clients
             registered at the bank's authorization server in minutes.
           </p>
-          <ol>
-            <li><a href="/signup">Create a developer account</a> and confirm your email.</li>
-            <li><a href="/organization">Enrol your organization</a>; the bank reviews it.</li>
-            <li><a href="/subscriptions">Subscribe</a> to <a href="/products">API products</a>.</li>
-            <li><a href="/apps/new">Create an application</a>: the Discovery Agent registers its client.</li>
-          </ol>`,
+          ${
+            developer
+              ? checklistBlock(await gettingStarted(deps.models, developer))
+              : html`<ol>
+                  <li><a href="/signup">Create a developer account</a> and confirm your email.</li>
+                  <li><a href="/organization">Enrol your organization</a>; the bank reviews it.</li>
+                  <li><a href="/subscriptions">Subscribe</a> to <a href="/products">API products</a>.</li>
+                  <li>
+                    <a href="/apps/new">Create an application</a>: the Discovery Agent registers its client.
+                  </li>
+                </ol>`
+          }`,
         developer,
       ),
     );

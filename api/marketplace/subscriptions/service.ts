@@ -1,6 +1,6 @@
 // Subscriptions: an organization asks for a product and plan; products that approve automatically
 // are active at once, the others wait for the bank. The bank approves, rejects, suspends and
-// resumes. Each change that alters what is active re-registers the scopes of the organization's
+// resumes; the organization may withdraw a request or end an active subscription. Each change that alters what is active re-registers the scopes of the organization's
 // clients through their provisioning workflows.
 import type { Client } from '@temporalio/client';
 import type { Models } from '../../../db/models/index.js';
@@ -120,6 +120,26 @@ export function subscriptionService(deps: SubscriptionDeps) {
       );
       if (sub.status === 'ACTIVE' || rule.to === 'ACTIVE') await syncScopes(sub.organizationId, input.by);
       return { ...sub, status: rule.to, decision };
+    },
+
+    /**
+     * The organization ends its subscription (ACTIVE) or withdraws its request (PENDING_APPROVAL):
+     * the record goes, so the product may be requested again. A suspended one stays: the bank's
+     * suspension is not the organization's to lift by subscribing afresh.
+     */
+    async cancel(input: { organizationId: string; productId: string; by: string }) {
+      const id = subscriptionId(input.organizationId, input.productId);
+      const sub = await Subscription.findById(id).lean();
+      const name = findProduct(input.productId)?.name ?? input.productId;
+      if (!sub)
+        throw new MarketplaceError(404, 'Subscription not found', `There is no subscription to ${name}.`);
+      if (sub.status !== 'ACTIVE' && sub.status !== 'PENDING_APPROVAL')
+        throw new MarketplaceError(409, 'Not possible now', `The subscription to ${name} is ${sub.status}.`);
+      const { deletedCount } = await Subscription.deleteOne({ _id: id, status: sub.status });
+      if (deletedCount === 0)
+        throw new MarketplaceError(409, 'Not possible now', `The subscription to ${name} changed meanwhile.`);
+      if (sub.status === 'ACTIVE') await syncScopes(input.organizationId, input.by);
+      return sub;
     },
   };
 }

@@ -89,7 +89,8 @@ export const appPage = (
       <p>
         <a href="/apps/${app._id}/postman/collection.json" download>Postman collection</a> ·
         <a href="/apps/${app._id}/postman/environment.json" download>Postman environment</a> ·
-        <a href="/apps/${app._id}/insights">Insights</a>
+        <a href="/apps/${app._id}/insights">Insights</a> ·
+        <a href="/apps/${app._id}/requests">Request log</a>
       </p>
       <h2>Lifecycle</h2>
       <div class="actions">
@@ -98,11 +99,13 @@ export const appPage = (
             ([action, a]) =>
               a.when.includes(app.client.status) && !(action === 'enable' && app.client.suspendedByBank),
           )
-          .map(
-            ([action, a]) =>
-              html`<form method="post" action="/apps/${app._id}/${action}">
-                ${csrfField(developer)}<button type="submit">${a.label}</button>
-              </form>`,
+          .map(([action, a]) =>
+            // Deprovisioning cannot be undone: it asks first, on a page of its own.
+            action === 'deprovision'
+              ? html`<a href="/apps/${app._id}/deprovision">${a.label}…</a>`
+              : html`<form method="post" action="/apps/${app._id}/${action}">
+                  ${csrfField(developer)}<button type="submit">${a.label}</button>
+                </form>`,
           )}
         ${
           app.client.status === 'ACTIVE'

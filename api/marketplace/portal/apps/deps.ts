@@ -8,7 +8,7 @@ import type { SubscriptionService } from '../../subscriptions/service.js';
 import type { DeveloperAccess, DeveloperIdentity } from '../access.js';
 
 export interface AppRouteDeps {
-  models: Pick<Models, 'Organization' | 'Subscription' | 'Application'>;
+  models: Pick<Models, 'Organization' | 'Subscription' | 'Application' | 'AnalyticsEvent'>;
   access: DeveloperAccess;
   subscriptions: SubscriptionService;
   applications: ApplicationService;
@@ -20,7 +20,7 @@ export type AppRecord = Application & { _id: string };
 
 /** The application of this developer's organization, or a 404 (another organization's app is not found). */
 export async function ownApplication(
-  models: AppRouteDeps['models'],
+  models: Pick<Models, 'Application'>,
   developer: DeveloperIdentity,
   id: string,
 ) {

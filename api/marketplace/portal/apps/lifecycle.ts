@@ -1,11 +1,13 @@
 // POST /apps/:id/:action: rotate the client's key (the new one shown once, the previous one kept for
-// the overlap), or suspend, enable, retry or deprovision its client; then back to its page.
+// the overlap), or suspend, enable, retry or deprovision its client; then back to its page. A
+// deprovision not confirmed on its page (deprovision.ts) goes there first.
 import type { RequestHandler } from 'express';
 import { sameToken } from '../../../../lib/http/forms.js';
 import { MarketplaceError } from '../../errors.js';
 import { developerOf, requireOrgAdmin } from '../access.js';
 import { sendAppNotFound } from '../frame-pages.js';
 import { ACTIONS, appPage } from './app-page.js';
+import { confirmed } from './confirm.js';
 import { ownApplication, type AppRecord, type AppRouteDeps } from './deps.js';
 import { keepSecrets } from './secrets.js';
 
@@ -35,7 +37,10 @@ export const actOnApp =
         return res.redirect(303, `/apps/${app._id}`);
       }
       if (!(action in ACTIONS)) return appPage(deps, res, 404, developer, app, { error: 'No such action.' });
-      if (action === 'deprovision') requireOrgAdmin(developer, 'deprovision a client');
+      if (action === 'deprovision') {
+        if (!confirmed(req.body)) return res.redirect(303, `/apps/${app._id}/deprovision`);
+        requireOrgAdmin(developer, 'deprovision a client');
+      }
       await deps.applications.act(app._id, action as 'suspend', actor);
       await deps.access.flash(req, `${ACTIONS[action]!.label}: done.`);
       res.redirect(303, `/apps/${app._id}`);

@@ -20,6 +20,11 @@ export const newAppPage = (
   o: FormState = {},
 ) => {
   const v = o.values ?? {};
+  // What the organization's standard needs: FDX recipients authenticate by their certificate, OFB
+  // ones (and organizations of both) sign with private_key_jwt; the developer may choose otherwise.
+  const method =
+    v.tokenEndpointAuthMethod ??
+    (standards.length > 0 && standards.every((s) => s === 'FDX') ? 'tls_client_auth' : 'private_key_jwt');
   // The application's id comes with the form: posting the same form again creates nothing more.
   const applicationId = FORM_ID.safeParse(v.applicationId).data ?? randomUUID();
   sendPage(
@@ -44,16 +49,10 @@ ${v.redirectUris ?? ''}</textarea>
         <input id="logoUri" name="logoUri" type="url" value="${v.logoUri ?? ''}" />
         <label for="tokenEndpointAuthMethod">Client authentication</label>
         <select id="tokenEndpointAuthMethod" name="tokenEndpointAuthMethod">
-          <option
-            value="private_key_jwt"
-            ${v.tokenEndpointAuthMethod === 'tls_client_auth' ? '' : html`selected`}
-          >
+          <option value="private_key_jwt" ${method === 'tls_client_auth' ? '' : html`selected`}>
             private_key_jwt (OFB)
           </option>
-          <option
-            value="tls_client_auth"
-            ${v.tokenEndpointAuthMethod === 'tls_client_auth' ? html`selected` : ''}
-          >
+          <option value="tls_client_auth" ${method === 'tls_client_auth' ? html`selected` : ''}>
             tls_client_auth (FDX)
           </option>
         </select>

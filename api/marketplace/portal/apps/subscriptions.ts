@@ -1,5 +1,5 @@
 // The organization's subscriptions: the products of its standards, each with its status and, while
-// it has none (or was refused), the form to request it.
+// it has none (or was refused), the form to request it; while active or pending, the way to end it.
 import type { RequestHandler, Response } from 'express';
 import { sameToken } from '../../../../lib/http/forms.js';
 import { html } from '../../../../lib/http/html.js';
@@ -51,7 +51,13 @@ async function subscriptionsPage(
                       </select>
                       <button type="submit" aria-label="Subscribe to ${p.name}">Subscribe</button>
                     </form>`
-                  : ''
+                  : sub.status === 'ACTIVE' || sub.status === 'PENDING_APPROVAL'
+                    ? html`<a
+                        href="/subscriptions/${p.id}/unsubscribe"
+                        aria-label="Unsubscribe from ${p.name}"
+                        >${sub.status === 'ACTIVE' ? 'Unsubscribe' : 'Withdraw'}</a
+                      >`
+                    : ''
               }
             </td>
           </tr>`;
