@@ -1,0 +1,22 @@
+// Tax ids and customer ids shown masked, the way Brazilian public bodies publish a CPF under the
+// LGPD: enough digits to tell two people apart on a page, too few to use. A CPF keeps its 4th to
+// 9th digits (***.456.789-**); a CNPJ hides its first two and its check digits alike.
+
+const digits = (s: string) => s.replace(/\D/g, '');
+
+/** 52998224725 → ***.982.247-** */
+export function maskCpf(cpf: string): string {
+  const d = digits(cpf);
+  return d.length === 11 ? `***.${d.slice(3, 6)}.${d.slice(6, 9)}-**` : maskId(cpf);
+}
+
+/** 11222333000181 → **.222.333/0001-** */
+export function maskCnpj(cnpj: string): string {
+  const d = digits(cnpj);
+  return d.length === 14 ? `**.${d.slice(2, 5)}.${d.slice(5, 8)}/${d.slice(8, 12)}-**` : maskId(cnpj);
+}
+
+/** Any other identifier (an FDX customer's id): only its last four characters. */
+export function maskId(id: string): string {
+  return id.length > 4 ? `***${id.slice(-4)}` : '***';
+}
