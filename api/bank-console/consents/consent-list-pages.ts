@@ -6,6 +6,8 @@ import { queryErrors, queryString } from '../../../lib/web/query.js';
 import { consolePage } from '../frame-pages.js';
 import type { Staff } from '../staff.js';
 import { displayStatus } from './display-status.js';
+import { customerCell, recipientCell } from './party-fragments.js';
+import type { Parties } from './parties.js';
 import { MAX_PAGE_SIZE, STATUS_FILTERS, type givenFilters } from './query.js';
 import type { ConsentRecord } from './search.js';
 
@@ -14,7 +16,7 @@ export interface ListView {
   filters: ReturnType<typeof givenFilters>;
   page: number;
   pageSize: number;
-  result?: { rows: ConsentRecord[]; total: number; pages: number };
+  result?: { rows: ConsentRecord[]; total: number; pages: number; parties: Map<string, Parties> };
   errors?: z.core.$ZodIssue[];
   notice?: string;
 }
@@ -52,6 +54,7 @@ function filterForm(v: ListView) {
         </select>
       </div>
       ${textField('clientId', 'Recipient (client id)', f.clientId)}
+      ${textField('organizationId', 'Recipient organization (id)', f.organizationId)}
       ${textField('customerId', 'Customer id', f.customerId)}
       ${textField('from', 'Created from (UTC)', f.from, 'date')}
       ${textField('to', 'Created to (UTC)', f.to, 'date')}
@@ -92,20 +95,20 @@ function resultTable(v: ListView, result: NonNullable<ListView['result']>) {
         </tr>
       </thead>
       <tbody>
-        ${result.rows.map(
-          (c) =>
-            html`<tr>
-              <th scope="row">
-                <a href="/admin/consents/${encodeURIComponent(c._id)}"><code>${c._id}</code></a>
-              </th>
-              <td>${c.standard}</td>
-              <td>${displayStatus(c)}</td>
-              <td>${c.onHold ? 'on hold' : ''}</td>
-              <td><code>${c.clientId}</code></td>
-              <td><code>${c.customerId ?? '—'}</code></td>
-              <td>${fmt(c.creationDateTime)}</td>
-            </tr>`,
-        )}
+        ${result.rows.map((c) => {
+          const parties = result.parties.get(c._id)!;
+          return html`<tr>
+            <th scope="row">
+              <a href="/admin/consents/${encodeURIComponent(c._id)}"><code>${c._id}</code></a>
+            </th>
+            <td>${c.standard}</td>
+            <td>${displayStatus(c)}</td>
+            <td>${c.onHold ? 'on hold' : ''}</td>
+            <td>${recipientCell(parties.recipient)}</td>
+            <td>${customerCell(parties.customer)}</td>
+            <td>${fmt(c.creationDateTime)}</td>
+          </tr>`;
+        })}
       </tbody>
     </table>
     <nav class="pages" aria-label="Pages">
