@@ -162,14 +162,17 @@ function recipientTerms(c: ConsentRecord, { recipient: r }: Parties) {
     ${marketplace}`;
 }
 
-/** Who acted, by name where the actor is this consent's recipient or customer. */
+/**
+ * Who acted, by name where the actor is this consent's recipient or its customer; any other actor
+ * (staff, the bank, a customer the bank has no record of) as recorded.
+ */
 function actorCell(actor: string, c: ConsentRecord, p: Parties): Html | string {
   const customer = c.customerId ? `customer:${c.customerId}` : undefined;
-  const who = p.customer.name ?? p.customer.documents[0] ?? 'the customer';
+  const who = p.customer.name;
   if (actor === c.clientId) return recipientCell(p.recipient);
-  if (customer && actor === customer) return html`${who} (customer)`;
-  if (customer && actor === `${c.clientId} for ${customer}`)
-    return html`${recipientCell(p.recipient)} for ${who}`;
+  if (!who || !customer) return actor;
+  if (actor === customer) return html`${who} (customer)`;
+  if (actor === `${c.clientId} for ${customer}`) return html`${recipientCell(p.recipient)} for ${who}`;
   return actor;
 }
 

@@ -6,7 +6,7 @@ import { queryErrors, queryString } from '../../../lib/web/query.js';
 import { consolePage } from '../frame-pages.js';
 import type { Staff } from '../staff.js';
 import { displayStatus } from './display-status.js';
-import { customerCell, recipientCell } from './party-fragments.js';
+import { customerCell, recipientName } from './party-fragments.js';
 import type { Parties } from './parties.js';
 import { MAX_PAGE_SIZE, STATUS_FILTERS, type givenFilters } from './query.js';
 import type { ConsentRecord } from './search.js';
@@ -19,6 +19,8 @@ export interface ListView {
   result?: { rows: ConsentRecord[]; total: number; pages: number; parties: Map<string, Parties> };
   errors?: z.core.$ZodIssue[];
   notice?: string;
+  /** Whose consents, by name, when the list is filtered to one recipient or organization. */
+  scope?: string;
 }
 
 const option = (value: string, label: string, selected: string | undefined) =>
@@ -104,7 +106,7 @@ function resultTable(v: ListView, result: NonNullable<ListView['result']>) {
             <td>${c.standard}</td>
             <td>${displayStatus(c)}</td>
             <td>${c.onHold ? 'on hold' : ''}</td>
-            <td>${recipientCell(parties.recipient)}</td>
+            <td>${recipientName(parties.recipient)}</td>
             <td>${customerCell(parties.customer)}</td>
             <td>${fmt(c.creationDateTime)}</td>
           </tr>`;
@@ -122,7 +124,8 @@ export function listPage(v: ListView): string {
   return consolePage(
     'Consents',
     html`<h1>Consents</h1>
-      ${banner({ notice: v.notice, error })} ${filterForm(v)} ${v.result ? resultTable(v, v.result) : ''}`,
+      ${banner({ notice: v.notice, error })} ${v.scope ? html`<p>Consents with ${v.scope}.</p>` : ''}
+      ${filterForm(v)} ${v.result ? resultTable(v, v.result) : ''}`,
     v.staff,
   );
 }

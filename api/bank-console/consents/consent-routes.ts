@@ -12,8 +12,8 @@ import { consentCsvLine, CSV_HEADER } from './csv.js';
 import { detailPage } from './consent-detail-pages.js';
 import { listPage } from './consent-list-pages.js';
 import { partiesOf } from './parties.js';
-import { givenFilters, parseConsentQuery } from './query.js';
-import { recipientDirectory } from './recipients.js';
+import { givenFilters, parseConsentQuery, type ConsentQuery } from './query.js';
+import { recipientDirectory, type RecipientDirectory } from './recipients.js';
 import { searchConsents, streamConsents, type ConsentRecord } from './search.js';
 
 /** Export rows named a batch at a time: one lookup per batch, not per row. */
@@ -21,7 +21,15 @@ const EXPORT_BATCH = 200;
 
 export function consentPagesRouter(deps: BankConsoleDeps, access: StaffAccess): Router {
   const router = Router();
-  const { Consent } = deps.models;
+  const { Consent, Organization } = deps.models;
+
+  /** Whose consents a list filtered to one organization or recipient shows, by name. */
+  const scopeName = async (q: ConsentQuery, recipients: RecipientDirectory) => {
+    if (q.organizationId)
+      return (await Organization.findById(q.organizationId, { legalName: 1 }).lean())?.legalName;
+    if (q.clientId) return (await recipients([q.clientId])).get(q.clientId)?.name;
+    return undefined;
+  };
 
   router.get('/admin', access.page, (_req, res) => res.redirect(303, '/admin/consents'));
 
@@ -36,8 +44,9 @@ export function consentPagesRouter(deps: BankConsoleDeps, access: StaffAccess): 
         .send(listPage({ staff, filters, page: 1, pageSize: 20, errors: parsed.error.issues }));
     }
     const q = parsed.data;
-    const found = await searchConsents(deps.models, q);
-    const parties = await partiesOf(deps.models, found.rows);
+    const recipients = recipientDirectory(deps.models);
+    const [found, scope] = await Promise.all([searchConsents(deps.models, q), scopeName(q, recipients)]);
+    const parties = await partiesOf(deps.models, found.rows, recipients);
     res.type('html').send(
       listPage({
         staff,
@@ -45,6 +54,7 @@ export function consentPagesRouter(deps: BankConsoleDeps, access: StaffAccess): 
         page: q.page,
         pageSize: q.pageSize,
         result: { ...found, parties },
+        scope,
         notice: await access.takeNotice(req),
       }),
     );

@@ -78,8 +78,10 @@ export async function recipientsOf(
   );
 }
 
+export type RecipientDirectory = (clientIds: string[]) => Promise<Map<string, Recipient>>;
+
 /** A lookup that remembers what it found: made per request, so a page asks each id once. */
-export function recipientDirectory(models: RecipientModels) {
+export function recipientDirectory(models: RecipientModels): RecipientDirectory {
   const known = new Map<string, Recipient>();
   return async (clientIds: string[]): Promise<Map<string, Recipient>> => {
     const missing = clientIds.filter((id) => !known.has(id));
