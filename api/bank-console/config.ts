@@ -7,7 +7,9 @@ import type { SubscriptionService } from '../marketplace/subscriptions/service.j
 export interface BankConsoleDeps {
   client: Client;
   models: Pick<Models, 'Consent' | 'StaffUser' | 'StaffSession' | 'OidcRecord' | 'AnalyticsRollup'> &
-    Pick<Models, 'Organization' | 'Subscription' | 'Application'>;
+    Pick<Models, 'Organization' | 'Subscription' | 'Application'> &
+    /** Read for customers' names, never their credentials. */
+    Pick<Models, 'Customer'>;
   /** Where `revokeCustomerConsents` runs (the consent task queue). */
   consentTaskQueue: string;
   /** Base URL of the Temporal UI, e.g. http://localhost:8233. */

@@ -8,7 +8,7 @@ import { NOTICES, temporalWorkflowUrl, type BankConsoleDeps } from '../config.js
 import { messagePage } from '../frame-pages.js';
 import { isStaffAction, reasonError, revokeAllConsentsOf, staffAction } from './actions.js';
 import { detailPage } from './consent-detail-pages.js';
-import { clientNames } from './recipients.js';
+import { partiesOf } from './parties.js';
 import type { ConsentRecord } from './search.js';
 
 export function consentActionsRouter(deps: BankConsoleDeps, access: StaffAccess): Router {
@@ -40,7 +40,7 @@ export function consentActionsRouter(deps: BankConsoleDeps, access: StaffAccess)
   /** The consent's page again, with the refusal in an error banner. */
   const refuse = async (res: Response, consent: ConsentRecord, status: number, error: string) => {
     const fresh = (await Consent.findById(consent._id).lean<ConsentRecord>()) ?? consent;
-    const names = await clientNames(deps.models, [fresh.clientId]);
+    const parties = await partiesOf(deps.models, [fresh]);
     res
       .status(status)
       .type('html')
@@ -48,7 +48,7 @@ export function consentActionsRouter(deps: BankConsoleDeps, access: StaffAccess)
         detailPage({
           staff: staffOf(res),
           consent: fresh,
-          clientName: names.get(fresh.clientId),
+          parties: parties.get(fresh._id)!,
           temporalUrl: temporalWorkflowUrl(deps, fresh._id),
           error: `Not done: ${error}.`,
         }),

@@ -8,6 +8,7 @@ import { queryErrors } from '../../../lib/web/query.js';
 import { actorOf, staffOf, type StaffAccess } from '../access.js';
 import { isStaffAction, reasonError, revokeAllConsentsOf, staffAction } from './actions.js';
 import { temporalWorkflowUrl, type BankConsoleDeps } from '../config.js';
+import { partiesOf } from './parties.js';
 import { parseConsentQuery } from './query.js';
 import { consentView, searchConsents, type ConsentRecord } from './search.js';
 
@@ -33,8 +34,9 @@ export function consentApiRouter(deps: BankConsoleDeps, access: StaffAccess): Ro
     }
     const q = parsed.data;
     const { rows, total, pages } = await searchConsents(deps.models, q);
+    const parties = await partiesOf(deps.models, rows);
     res.json({
-      data: rows.map((c) => consentView(c)),
+      data: rows.map((c) => consentView(c, parties.get(c._id)!)),
       meta: { page: q.page, pageSize: q.pageSize, totalRecords: total, totalPages: pages },
     });
   });
@@ -42,8 +44,9 @@ export function consentApiRouter(deps: BankConsoleDeps, access: StaffAccess): Ro
   router.get('/admin/api/consents/:id', access.api, async (req, res) => {
     const consent = await Consent.findById(req.params.id).lean<ConsentRecord>();
     if (!consent) return sendProblem(res, 404, 'Consent not found');
+    const parties = await partiesOf(deps.models, [consent]);
     res.json({
-      ...consentView(consent, { audit: true }),
+      ...consentView(consent, parties.get(consent._id)!, { audit: true }),
       links: { temporalUi: temporalWorkflowUrl(deps, consent._id) },
     });
   });
@@ -58,8 +61,9 @@ export function consentApiRouter(deps: BankConsoleDeps, access: StaffAccess): Ro
     const outcome = await staffAction(deps.client, action, id, actorOf(staffOf(res)), String(reason).trim());
     if (!outcome.ok) return sendProblem(res, outcome.status, 'Refused by the consent', outcome.message);
     req.log.info({ consentId: id, action, staff: staffOf(res).email }, 'consent action by staff');
-    const consent = await Consent.findById(id).lean<ConsentRecord>();
-    res.json(consentView(consent!, { audit: true }));
+    const consent = (await Consent.findById(id).lean<ConsentRecord>())!;
+    const parties = await partiesOf(deps.models, [consent]);
+    res.json(consentView(consent, parties.get(consent._id)!, { audit: true }));
   });
 
   router.post('/admin/api/customers/:customerId/revoke-consents', ...acting, async (req, res) => {

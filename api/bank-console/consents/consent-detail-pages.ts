@@ -7,13 +7,23 @@ import { html, type Html } from '../../../lib/http/html.js';
 import { banner, fmt } from '../../../lib/web/fragments.js';
 import { consolePage } from '../frame-pages.js';
 import type { Staff } from '../staff.js';
+import { customerText } from './customers.js';
 import { displayStatus } from './display-status.js';
+import {
+  applicationHref,
+  customerCell,
+  organizationHref,
+  recipientCell,
+  recipientName,
+  secondaryId,
+} from './party-fragments.js';
+import type { Parties } from './parties.js';
 import type { ConsentRecord } from './search.js';
 
 export interface DetailView {
   staff: Staff;
   consent: ConsentRecord;
-  clientName?: string;
+  parties: Parties;
   temporalUrl: string;
   notice?: string;
   error?: string;
@@ -83,7 +93,7 @@ function actions(v: DetailView) {
         id: 'customer-reason',
         title: 'Revoke every consent of this customer',
         button: 'Revoke all their consents',
-        hint: `Every authorised consent of customer ${c.customerId}, with every recipient.`,
+        hint: `Every authorised consent of ${customerText(v.parties.customer)}, with every recipient.`,
         extra: html`<input type="hidden" name="consentId" value="${c._id}" />`,
       }),
     );
@@ -124,6 +134,48 @@ function fdxTerms(t: FdxConsentTerms) {
     </table>`;
 }
 
+const enc = encodeURIComponent;
+
+/** The recipient, then where it comes from: its organization and application, or neither. */
+function recipientTerms(c: ConsentRecord, { recipient: r }: Parties) {
+  const marketplace =
+    r.organization && r.application
+      ? html`<dt>Recipient organization</dt>
+          <dd>
+            <a href="${organizationHref(r.organization.id)}">${r.organization.legalName}</a>
+            (<a href="/admin/consents?organizationId=${enc(r.organization.id)}">its consents</a>)
+          </dd>
+          <dt>Application</dt>
+          <dd>
+            <a href="${applicationHref(r.application.id)}">${r.application.name}</a>
+            (<a href="/admin/consents?clientId=${enc(c.clientId)}">its consents</a>)
+          </dd>`
+      : html`<dt>Registration</dt>
+          <dd>
+            Outside the marketplace (dynamic client registration) (<a
+              href="/admin/consents?clientId=${enc(c.clientId)}"
+              >this client's consents</a
+            >)
+          </dd>`;
+  return html`<dt>Recipient</dt>
+    <dd>${recipientName(r)}${secondaryId(r.name, r.clientId)}</dd>
+    ${marketplace}`;
+}
+
+/**
+ * Who acted, by name where the actor is this consent's recipient or its customer; any other actor
+ * (staff, the bank, a customer the bank has no record of) as recorded.
+ */
+function actorCell(actor: string, c: ConsentRecord, p: Parties): Html | string {
+  const customer = c.customerId ? `customer:${c.customerId}` : undefined;
+  const who = p.customer.name;
+  if (actor === c.clientId) return recipientCell(p.recipient);
+  if (!who || !customer) return actor;
+  if (actor === customer) return html`${who} (customer)`;
+  if (actor === `${c.clientId} for ${customer}`) return html`${recipientCell(p.recipient)} for ${who}`;
+  return actor;
+}
+
 export function detailPage(v: DetailView): string {
   const c = v.consent;
   const descriptions = describePermissions(c.permissions);
@@ -140,11 +192,14 @@ export function detailPage(v: DetailView): string {
         <dd>
           ${displayStatus(c)}${c.standard === 'FDX' ? ` (${c.status})` : ''}${c.onHold ? ', on hold' : ''}
         </dd>
-        <dt>Recipient</dt>
-        <dd>${v.clientName ? `${v.clientName} — ` : ''}<code>${c.clientId}</code></dd>
+        ${recipientTerms(c, v.parties)}
         <dt>Customer</dt>
         <dd>
-          ${c.customerId ? html`<a href="/admin/consents?customerId=${encodeURIComponent(c.customerId)}"><code>${c.customerId}</code></a>` : '—'}
+          ${customerCell(v.parties.customer)}${
+            c.customerId
+              ? html` (<a href="/admin/consents?customerId=${enc(c.customerId)}">their consents</a>)`
+              : ''
+          }
         </dd>
         <dt>Created</dt>
         <dd>${fmt(c.creationDateTime)}</dd>
@@ -216,7 +271,7 @@ export function detailPage(v: DetailView): string {
             (a) =>
               html`<tr>
                 <td>${fmt(a.at)}</td>
-                <td>${a.actor}</td>
+                <td>${actorCell(a.actor, c, v.parties)}</td>
                 <td>${a.action}</td>
                 <td>${a.from ? inStandard(a.from) : '—'}</td>
                 <td>${inStandard(a.to)}</td>

@@ -6,6 +6,8 @@ import { queryErrors, queryString } from '../../../lib/web/query.js';
 import { consolePage } from '../frame-pages.js';
 import type { Staff } from '../staff.js';
 import { displayStatus } from './display-status.js';
+import { customerCell, recipientName } from './party-fragments.js';
+import type { Parties } from './parties.js';
 import { MAX_PAGE_SIZE, STATUS_FILTERS, type givenFilters } from './query.js';
 import type { ConsentRecord } from './search.js';
 
@@ -14,9 +16,11 @@ export interface ListView {
   filters: ReturnType<typeof givenFilters>;
   page: number;
   pageSize: number;
-  result?: { rows: ConsentRecord[]; total: number; pages: number };
+  result?: { rows: ConsentRecord[]; total: number; pages: number; parties: Map<string, Parties> };
   errors?: z.core.$ZodIssue[];
   notice?: string;
+  /** Whose consents, by name, when the list is filtered to one recipient or organization. */
+  scope?: string;
 }
 
 const option = (value: string, label: string, selected: string | undefined) =>
@@ -52,6 +56,7 @@ function filterForm(v: ListView) {
         </select>
       </div>
       ${textField('clientId', 'Recipient (client id)', f.clientId)}
+      ${textField('organizationId', 'Recipient organization (id)', f.organizationId)}
       ${textField('customerId', 'Customer id', f.customerId)}
       ${textField('from', 'Created from (UTC)', f.from, 'date')}
       ${textField('to', 'Created to (UTC)', f.to, 'date')}
@@ -92,20 +97,20 @@ function resultTable(v: ListView, result: NonNullable<ListView['result']>) {
         </tr>
       </thead>
       <tbody>
-        ${result.rows.map(
-          (c) =>
-            html`<tr>
-              <th scope="row">
-                <a href="/admin/consents/${encodeURIComponent(c._id)}"><code>${c._id}</code></a>
-              </th>
-              <td>${c.standard}</td>
-              <td>${displayStatus(c)}</td>
-              <td>${c.onHold ? 'on hold' : ''}</td>
-              <td><code>${c.clientId}</code></td>
-              <td><code>${c.customerId ?? '—'}</code></td>
-              <td>${fmt(c.creationDateTime)}</td>
-            </tr>`,
-        )}
+        ${result.rows.map((c) => {
+          const parties = result.parties.get(c._id)!;
+          return html`<tr>
+            <th scope="row">
+              <a href="/admin/consents/${encodeURIComponent(c._id)}"><code>${c._id}</code></a>
+            </th>
+            <td>${c.standard}</td>
+            <td>${displayStatus(c)}</td>
+            <td>${c.onHold ? 'on hold' : ''}</td>
+            <td>${recipientName(parties.recipient)}</td>
+            <td>${customerCell(parties.customer)}</td>
+            <td>${fmt(c.creationDateTime)}</td>
+          </tr>`;
+        })}
       </tbody>
     </table>
     <nav class="pages" aria-label="Pages">
@@ -119,7 +124,8 @@ export function listPage(v: ListView): string {
   return consolePage(
     'Consents',
     html`<h1>Consents</h1>
-      ${banner({ notice: v.notice, error })} ${filterForm(v)} ${v.result ? resultTable(v, v.result) : ''}`,
+      ${banner({ notice: v.notice, error })} ${v.scope ? html`<p>Consents with ${v.scope}.</p>` : ''}
+      ${filterForm(v)} ${v.result ? resultTable(v, v.result) : ''}`,
     v.staff,
   );
 }

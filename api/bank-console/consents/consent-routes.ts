@@ -11,13 +11,25 @@ import { messagePage } from '../frame-pages.js';
 import { consentCsvLine, CSV_HEADER } from './csv.js';
 import { detailPage } from './consent-detail-pages.js';
 import { listPage } from './consent-list-pages.js';
-import { givenFilters, parseConsentQuery } from './query.js';
-import { clientNames } from './recipients.js';
+import { partiesOf } from './parties.js';
+import { givenFilters, parseConsentQuery, type ConsentQuery } from './query.js';
+import { recipientDirectory, type RecipientDirectory } from './recipients.js';
 import { searchConsents, streamConsents, type ConsentRecord } from './search.js';
+
+/** Export rows named a batch at a time: one lookup per batch, not per row. */
+const EXPORT_BATCH = 200;
 
 export function consentPagesRouter(deps: BankConsoleDeps, access: StaffAccess): Router {
   const router = Router();
-  const { Consent } = deps.models;
+  const { Consent, Organization } = deps.models;
+
+  /** Whose consents a list filtered to one organization or recipient shows, by name. */
+  const scopeName = async (q: ConsentQuery, recipients: RecipientDirectory) => {
+    if (q.organizationId)
+      return (await Organization.findById(q.organizationId, { legalName: 1 }).lean())?.legalName;
+    if (q.clientId) return (await recipients([q.clientId])).get(q.clientId)?.name;
+    return undefined;
+  };
 
   router.get('/admin', access.page, (_req, res) => res.redirect(303, '/admin/consents'));
 
@@ -32,14 +44,17 @@ export function consentPagesRouter(deps: BankConsoleDeps, access: StaffAccess): 
         .send(listPage({ staff, filters, page: 1, pageSize: 20, errors: parsed.error.issues }));
     }
     const q = parsed.data;
-    const result = await searchConsents(deps.models, q);
+    const recipients = recipientDirectory(deps.models);
+    const [found, scope] = await Promise.all([searchConsents(deps.models, q), scopeName(q, recipients)]);
+    const parties = await partiesOf(deps.models, found.rows, recipients);
     res.type('html').send(
       listPage({
         staff,
         filters,
         page: q.page,
         pageSize: q.pageSize,
-        result,
+        result: { ...found, parties },
+        scope,
         notice: await access.takeNotice(req),
       }),
     );
@@ -54,9 +69,19 @@ export function consentPagesRouter(deps: BankConsoleDeps, access: StaffAccess): 
     res.type('text/csv; charset=utf-8');
     res.attachment(`consents-${new Date().toISOString().slice(0, 10)}.csv`);
     res.write(csvLine(CSV_HEADER));
-    for await (const consent of streamConsents(deps.models, parsed.data)) {
-      if (!res.write(consentCsvLine(consent as ConsentRecord))) await once(res, 'drain');
+    const recipients = recipientDirectory(deps.models);
+    let batch: ConsentRecord[] = [];
+    const flush = async () => {
+      const parties = await partiesOf(deps.models, batch, recipients);
+      const lines = batch.map((c) => consentCsvLine(c, parties.get(c._id)!)).join('');
+      batch = [];
+      if (!res.write(lines)) await once(res, 'drain');
+    };
+    for await (const consent of await streamConsents(deps.models, parsed.data)) {
+      batch.push(consent as ConsentRecord);
+      if (batch.length === EXPORT_BATCH) await flush();
     }
+    if (batch.length) await flush();
     res.end();
   });
 
@@ -68,12 +93,12 @@ export function consentPagesRouter(deps: BankConsoleDeps, access: StaffAccess): 
         .status(404)
         .type('html')
         .send(messagePage('Consent not found', 'No consent has this id.', staff, '/admin/consents'));
-    const names = await clientNames(deps.models, [consent.clientId]);
+    const parties = await partiesOf(deps.models, [consent]);
     res.type('html').send(
       detailPage({
         staff,
         consent,
-        clientName: names.get(consent.clientId),
+        parties: parties.get(consent._id)!,
         temporalUrl: temporalWorkflowUrl(deps, consent._id),
         notice: await access.takeNotice(req),
       }),

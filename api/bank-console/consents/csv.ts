@@ -1,8 +1,10 @@
-// CSV export of consents, in lib/web/csv.ts's cells: client ids, customer ids and revocation
-// reasons come from outside the bank.
+// CSV export of consents, in lib/web/csv.ts's cells: client ids, customer ids, recipients' names
+// and revocation reasons come from outside the bank. The parties' names and masked documents come
+// after the original columns, so a sheet that reads those by position still does.
 import type { Consent } from '../../../db/models/consent.js';
 import { csvLine } from '../../../lib/web/csv.js';
 import { displayStatus } from './display-status.js';
+import type { Parties } from './parties.js';
 
 export const CSV_HEADER = [
   'consentId',
@@ -20,9 +22,14 @@ export const CSV_HEADER = [
   'rejectedBy',
   'rejectionCode',
   'rejectionInformation',
+  'recipientName',
+  'organizationId',
+  'applicationId',
+  'customerName',
+  'customerDocuments',
 ];
 
-export function consentCsvLine(c: Consent & { _id: string }): string {
+export function consentCsvLine(c: Consent & { _id: string }, { recipient, customer }: Parties): string {
   return csvLine([
     c._id,
     c.standard,
@@ -39,5 +46,10 @@ export function consentCsvLine(c: Consent & { _id: string }): string {
     c.rejection?.rejectedBy,
     c.rejection?.code,
     c.rejection?.additionalInformation,
+    recipient.name,
+    recipient.organization?.id,
+    recipient.application?.id,
+    customer.name,
+    customer.documents.join(' '),
   ]);
 }

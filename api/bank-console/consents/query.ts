@@ -45,6 +45,7 @@ export const consentQuerySchema = z
     status: z.enum(STATUS_FILTERS, { error: `one of ${STATUS_FILTERS.join(', ')}` }).optional(),
     standard: z.enum(['OFB', 'FDX'], { error: 'OFB or FDX' }).optional(),
     clientId: text('a client id').optional(),
+    organizationId: text('an organization id').optional(),
     customerId: text('a customer id').optional(),
     from: when(false).optional(),
     to: when(true).optional(),
@@ -84,8 +85,14 @@ function statusFilter(status: ConsentQuery['status']): Record<string, unknown> {
   }
 }
 
-/** The database filter: a whole consent id matches exactly, a part of one anywhere in the id. */
-export function consentFilter(q: ConsentQuery): Record<string, unknown> {
+/**
+ * The database filter: a whole consent id matches exactly, a part of one anywhere in the id. An
+ * organization is the client ids of its applications, which the caller reads (search.ts).
+ */
+export function consentFilter(
+  q: ConsentQuery,
+  organizationClientIds: string[] = [],
+): Record<string, unknown> {
   const and: Record<string, unknown>[] = [statusFilter(q.status)];
   if (q.consentId)
     and.push({
@@ -93,6 +100,7 @@ export function consentFilter(q: ConsentQuery): Record<string, unknown> {
     });
   if (q.standard) and.push({ standard: q.standard });
   if (q.clientId) and.push({ clientId: q.clientId });
+  if (q.organizationId) and.push({ clientId: { $in: organizationClientIds } });
   if (q.customerId) and.push({ customerId: q.customerId });
   if (q.from || q.to)
     and.push({ creationDateTime: { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lte: q.to } : {}) } });
@@ -108,6 +116,7 @@ export const FILTER_KEYS = [
   'status',
   'standard',
   'clientId',
+  'organizationId',
   'customerId',
   'from',
   'to',

@@ -7,13 +7,16 @@ import { html } from '../../../lib/http/html.js';
 import { queryErrors, queryString } from '../../../lib/web/query.js';
 import type { Staff } from '../staff.js';
 import { consolePage } from '../frame-pages.js';
+import { recipientCell } from '../consents/party-fragments.js';
+import type { Recipient } from '../consents/recipients.js';
 
 export interface InsightsPageView {
   staff: Staff;
   /** The form's values as given. */
   filters: Record<string, string>;
   report?: InsightsReport;
-  clientId?: string;
+  /** The one recipient asked for, by name. */
+  recipient?: Recipient;
   errors?: z.core.$ZodIssue[];
 }
 
@@ -21,7 +24,7 @@ export function insightsPage(v: InsightsPageView): string {
   const api = queryString(v.filters);
   const body = insightsBody({
     title: 'Business insights',
-    of: v.clientId ? html`recipient <code>${v.clientId}</code>` : 'every recipient',
+    of: v.recipient ? html`recipient ${recipientCell(v.recipient)}` : 'every recipient',
     action: '/admin/insights',
     filters: v.filters,
     scopeField: textField('clientId', 'Recipient (client id)', v.filters.clientId, 'Empty: every recipient'),

@@ -13,6 +13,7 @@ import { sendProblem } from '../../../lib/http/problem.js';
 import { queryErrors } from '../../../lib/web/query.js';
 import { staffOf, type StaffAccess } from '../access.js';
 import type { BankConsoleDeps } from '../config.js';
+import { recipientsOf } from '../consents/recipients.js';
 import { insightsPage } from './insights-pages.js';
 
 const rangeView = (q: InsightsQuery) => {
@@ -79,8 +80,12 @@ export function insightsRouter(
         .status(400)
         .type('html')
         .send(insightsPage({ staff, filters, errors: parsed.error.issues }));
-    const report = await queries.report(parsed.data.scope, parsed.data.range);
-    res.type('html').send(insightsPage({ staff, filters, report, clientId: parsed.data.clientId }));
+    const { clientId } = parsed.data;
+    const [report, recipients] = await Promise.all([
+      queries.report(parsed.data.scope, parsed.data.range),
+      clientId ? recipientsOf(deps.models, [clientId]) : undefined,
+    ]);
+    res.type('html').send(insightsPage({ staff, filters, report, recipient: recipients?.get(clientId!) }));
   });
 
   return router;

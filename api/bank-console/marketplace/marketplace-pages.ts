@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import { ONBOARDING_STATUSES } from '../../../db/models/organization.js';
 import { SUBSCRIPTION_STATUSES } from '../../../db/models/subscription.js';
-import { CLIENT_STATUSES } from '../../../db/models/application.js';
+import { CLIENT_STATUSES, clientIdFor } from '../../../db/models/application.js';
 import { html, type Html } from '../../../lib/http/html.js';
 import { row, table } from '../../../lib/http/table.js';
 import { banner, fmt } from '../../../lib/web/fragments.js';
@@ -260,7 +260,8 @@ export function organizationDetailPage(v: OrganizationDetailView): string {
         <dt>Marketplace</dt>
         <dd>
           <a href="/admin/subscriptions?status=ALL&amp;organizationId=${id}">Its subscriptions</a>,
-          <a href="/admin/applications?organizationId=${id}">its applications</a>
+          <a href="/admin/applications?organizationId=${id}">its applications</a>,
+          <a href="/admin/consents?organizationId=${id}">its applications' consents</a>
         </dd>
       </dl>
       ${table(
@@ -518,6 +519,12 @@ export function applicationDetailPage(v: ApplicationDetailView): string {
         <dd>${a.standard}</dd>
         <dt>Client id</dt>
         <dd>${c.clientId ? html`<code>${c.clientId}</code>` : '—'}</dd>
+        <dt>Consents</dt>
+        <dd>
+          <a href="/admin/consents?clientId=${enc(c.clientId ?? clientIdFor(a._id))}"
+            >Its customers' consents</a
+          >
+        </dd>
         <dt>Client status</dt>
         <dd>${statusLabel(c.status)}</dd>
         <dt>Scopes</dt>

@@ -367,7 +367,7 @@ async function walk(j: Journey) {
       expect(await facts('Status')).toBe(j.endedStatus.console);
       expect(await facts('Rejected by')).toBe('USER');
       expect(await facts('Code')).toBe('CUSTOMER_MANUALLY_REVOKED');
-      expect(await facts('Recipient')).toBe(`${j.appName} — ${clientId}`);
+      expect(await facts('Recipient')).toBe(`${j.organization} ${clientId}`);
       const audit = (await rows(bank, 'Audit trail')).map(([, actor, action, from, to]) => ({
         actor,
         action,
@@ -375,15 +375,15 @@ async function walk(j: Journey) {
         to,
       }));
       expect(audit).toEqual([
-        { actor: clientId, action: 'lodge', from: '—', to: 'AWAITING_AUTHORISATION' },
+        { actor: `${j.organization} ${clientId}`, action: 'lodge', from: '—', to: 'AWAITING_AUTHORISATION' },
         {
-          actor: `customer:${ana._id}`,
+          actor: `${ana.name} (customer)`,
           action: 'authorise',
           from: 'AWAITING_AUTHORISATION',
           to: j.auditStatus.authorised,
         },
         {
-          actor: `customer:${ana._id}`,
+          actor: `${ana.name} (customer)`,
           action: 'reject',
           from: j.auditStatus.authorised,
           to: j.auditStatus.ended,
