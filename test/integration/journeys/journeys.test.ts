@@ -346,6 +346,8 @@ async function walk(j: Journey) {
     await me.getByRole('button', { name: 'Yes, stop sharing' }).click();
     await me.getByText('Done: this app no longer receives your data.').waitFor();
     expect(await fact(me, 'Status')).toMatch(/^Ended by you on \d{4}-\d{2}-\d{2}$/);
+    // The reason's code is folded away, for customer service.
+    await me.getByText('For customer service').click();
     expect(await fact(me, 'Reason code')).toBe('CUSTOMER_MANUALLY_REVOKED');
   });
   await step(customer, '6-app-401', async () => {
