@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { isTimeZone } from './i18n/local-time.js';
 import {
   DEFAULT_TRAFFIC_LIMITS,
   OFB_ORIGIN_FLOORS,
@@ -306,6 +307,10 @@ const envSchema = z
     BANK_CUSTOMER_SUPPORT_URL: z.url({ error: 'an http(s) URL' }).default('https://bank.example/atendimento'),
     BANK_PRIVACY_URL: z.url({ error: 'an http(s) URL' }).default('https://bank.example/privacidade'),
     BANK_TERMS_URL: z.url({ error: 'an http(s) URL' }).default('https://bank.example/termos'),
+    BANK_TIME_ZONE: z
+      .string()
+      .refine(isTimeZone, { error: 'an IANA time zone such as America/Sao_Paulo' })
+      .default('America/Sao_Paulo'),
     DISCOVERY_AGENT_TOKEN: z
       .string()
       .min(20, { error: "the AS's initial access token for the Discovery Agent" })
@@ -456,6 +461,8 @@ export interface Branding {
   colors: { primary: string; accent: string; text: string };
   support: { phone: string; email: string; url: string };
   legal: { privacyUrl: string; termsUrl: string };
+  /** The customers' local time (an IANA zone): times on their pages are shown in it. */
+  timeZone: string;
 }
 
 export interface Config {
@@ -600,6 +607,7 @@ function brandingFrom(e: Env): Branding {
       url: e.BANK_CUSTOMER_SUPPORT_URL,
     },
     legal: { privacyUrl: e.BANK_PRIVACY_URL, termsUrl: e.BANK_TERMS_URL },
+    timeZone: e.BANK_TIME_ZONE,
   };
 }
 

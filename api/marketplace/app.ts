@@ -15,6 +15,7 @@ import { problemErrorHandler, sendProblem } from '../../lib/http/problem.js';
 import { createMetrics, type Metrics } from '../../lib/http/metrics.js';
 import { createComponentApp } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/logger.js';
+import type { Branding } from '../../lib/config.js';
 import { insightsAssetsRouter } from '../../lib/analytics/insights-view.js';
 import { bankConsoleRouter } from '../bank-console/index.js';
 import { selfServiceRouter } from '../self-service/index.js';
@@ -40,6 +41,8 @@ export interface ConsolesOptions {
   secureCookies: boolean;
   adminSessionTtlMs: number;
   selfServiceSessionTtlMs: number;
+  /** The bank's brand and time zone on the customers' pages; the defaults without it. */
+  branding?: Branding;
 }
 
 /** The developer portal, the product catalog and the Discovery Agent's settings. */
@@ -184,6 +187,7 @@ export function createMarketplaceApp(deps: MarketplaceDeps): Express {
           readBankData: consoles.readBankData,
           secureCookies: consoles.secureCookies,
           sessionTtlMs: consoles.selfServiceSessionTtlMs,
+          ...(consoles.branding ? { branding: consoles.branding } : {}),
         }),
       );
   }

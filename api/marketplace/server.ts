@@ -42,7 +42,12 @@ runMain('marketplace', async () => {
     metrics,
     taskQueues: TASK_QUEUES,
     onboarding: cfg.onboarding,
-    consoles: { consentTaskQueue: TASK_QUEUES.consent, readBankData, ...cfg.consoles },
+    consoles: {
+      consentTaskQueue: TASK_QUEUES.consent,
+      readBankData,
+      ...cfg.consoles,
+      branding: cfg.branding,
+    },
     portal: {
       marketplaceUrl: cfg.marketplace.url,
       authIssuer: cfg.auth.issuer,

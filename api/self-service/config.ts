@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { DataFetcher } from '../../connectors/reads.js';
 import type { Models } from '../../db/models/index.js';
+import type { Branding } from '../../lib/config.js';
 
 export interface SelfServiceDeps {
   client: Client;
@@ -14,4 +15,6 @@ export interface SelfServiceDeps {
   secureCookies: boolean;
   /** Idle time after which a customer's session ends. */
   sessionTtlMs: number;
+  /** The bank's brand and time zone; the defaults without it. */
+  branding?: Branding;
 }

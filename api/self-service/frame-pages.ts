@@ -1,6 +1,10 @@
-// The customers' pages' frame: the bank's plain layout, a header with log-out once logged in, and
-// the message pages.
-import { html, logoutForm, page, type Html } from '../../lib/http/html.js';
+// The customers' pages' frame, in the page's language and the bank's brand: the bank's logo and
+// name, the language switch, the customer's name and log-out once logged in, the footer with the
+// bank's customer service and legal links; and the message pages.
+import { monogram } from '../../auth/interactions/frame.js';
+import { html, page, type Html } from '../../lib/http/html.js';
+import { languageSwitch } from '../../lib/i18n/switch.js';
+import { myLocale, type MyContext } from './i18n.js';
 
 export interface Me {
   customerId: string;
@@ -8,26 +12,61 @@ export interface Me {
   csrf: string;
 }
 
-export function myPage(title: string, body: Html, me?: Me): string {
-  const header = html`<header>
-    <p><strong>Your bank — connected apps</strong></p>
+const logoutForm = (c: MyContext, csrf: string): Html =>
+  html`<form method="post" action="/my/logout">
+    <input type="hidden" name="csrf" value="${csrf}" />
+    <button type="submit" class="secondary">${c.t('frame.logout')}</button>
+  </form>`;
+
+export function myPage(c: MyContext, title: string, body: Html, me?: Me): string {
+  const b = c.branding;
+  const header = html`<header class="brand">
+    <img src="${b.logoUrl ?? monogram(b)}" alt="" />
+    <p><strong>${b.name}</strong> — ${c.t('frame.site')}</p>
     ${
       me
-        ? html`<nav aria-label="Self-service"><a href="/my/consents">Your consents</a></nav>
+        ? html`<nav aria-label="${c.t('frame.nav')}"><a href="/my/consents">${c.t('frame.consents')}</a></nav>
             <p>${me.name}</p>
-            ${logoutForm('/my/logout', me.csrf)}`
+            ${logoutForm(c, me.csrf)}`
+        : ''
+    }
+    ${
+      c.here
+        ? languageSwitch({
+            lang: c.lang,
+            here: c.here,
+            label: c.t('language.switch'),
+            nameOf: (l) => myLocale(l).t('language.self'),
+          })
         : ''
     }
   </header>`;
-  return page(title, body, { site: 'Bank', header, wide: true });
+  return page(
+    title,
+    html`${body}
+      <footer>
+        <p>
+          ${c.t('frame.support')}:
+          <a href="tel:${b.support.phone.replace(/[^\d+]/g, '')}">${b.support.phone}</a> ·
+          <a href="mailto:${b.support.email}">${b.support.email}</a>
+        </p>
+        <ul>
+          <li><a href="${b.support.url}">${c.t('frame.support')}</a></li>
+          <li><a href="${b.legal.privacyUrl}">${c.t('frame.privacy')}</a></li>
+          <li><a href="${b.legal.termsUrl}">${c.t('frame.terms')}</a></li>
+        </ul>
+      </footer>`,
+    { site: b.name, header, wide: true, lang: c.lang, theme: b, skipLabel: c.t('frame.skip') },
+  );
 }
 
-export function messagePage(title: string, message: string, me?: Me, back?: string): string {
+export function messagePage(c: MyContext, title: string, message: string, me?: Me, back?: string): string {
   return myPage(
+    c,
     title,
     html`<h1>${title}</h1>
       <p role="alert">${message}</p>
-      ${back ? html`<p><a href="${back}">Back</a></p>` : ''}`,
+      ${back ? html`<p><a href="${back}">${c.t('errors.back')}</a></p>` : ''}`,
     me,
   );
 }

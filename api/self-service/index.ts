@@ -1,5 +1,6 @@
 // Customers' self-service at /my: log in with the bank's two factors, see every consent given
-// through the platform, grouped by recipient, and stop any of them. Not cached anywhere.
+// through the platform, grouped by recipient, and stop any of them — in pt-BR or en, in the bank's
+// brand and time zone. Not cached anywhere.
 import { Router } from 'express';
 import { sessionStore } from '../../lib/web/sessions.js';
 import { myAccess } from './access.js';

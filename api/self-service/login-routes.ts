@@ -22,41 +22,51 @@ import type { SessionStore } from '../../lib/web/sessions.js';
 import type { SelfServiceDeps } from './config.js';
 import type { MyAccess } from './access.js';
 import { messagePage } from './frame-pages.js';
+import { contextFor } from './i18n.js';
 import { myCodePage, myLoginPage } from './login-pages.js';
-
-const NOT_CORRECT =
-  'The CPF or password is not correct. After several failed attempts, wait a few minutes before trying again.';
 
 export function myLoginRouter(deps: SelfServiceDeps, sessions: SessionStore, access: MyAccess): Router {
   const router = Router();
   const csrf = doubleSubmitCsrf({ name: 'obp_my_login_csrf', path: '/my', secure: deps.secureCookies });
   const pending = { name: 'obp_my_login', path: '/my', secure: deps.secureCookies };
+  const contextOf = contextFor(deps);
 
-  const login = (req: Request, res: Response, status = 200, error?: string, notice?: string) =>
+  // `error` and `notice` are keys of the catalogue, said in the page's language.
+  const login = (req: Request, res: Response, status = 200, error?: string, notice?: string) => {
+    const c = contextOf(req, res);
     res
       .status(status)
       .type('html')
-      .send(myLoginPage({ csrf: csrf.issue(req, res), error, notice }));
-  const code = (req: Request, res: Response, status = 200, error?: string) =>
+      .send(
+        myLoginPage(c, {
+          csrf: csrf.issue(req, res),
+          ...(error ? { error: c.t(error) } : {}),
+          ...(notice ? { notice: c.t(notice) } : {}),
+        }),
+      );
+  };
+  const code = (req: Request, res: Response, status = 200, error?: string) => {
+    const c = contextOf(req, res);
     res
       .status(status)
       .type('html')
-      .send(myCodePage({ csrf: csrf.issue(req, res), error }));
+      .send(myCodePage(c, { csrf: csrf.issue(req, res), ...(error ? { error: c.t(error) } : {}) }));
+  };
 
   router.get('/my/login', async (req, res) => {
     if (await access.identify(req, res)) return res.redirect(303, '/my/consents');
-    login(req, res, 200, undefined, req.query.done === 'out' ? 'You are logged out.' : undefined);
+    login(req, res, 200, undefined, req.query.done === 'out' ? 'login.loggedOut' : undefined);
   });
 
   router.post('/my/login', formBody, async (req, res) => {
-    if (!csrf.valid(req)) return login(req, res, 403, 'The form expired. Try again.');
+    if (!csrf.valid(req)) return login(req, res, 403, 'login.formExpired');
     const { username = '', password = '' } = req.body as Record<string, string>;
     const result = await checkPassword(deps.models, String(username).replace(/\D/g, ''), String(password));
     if (!result.ok) {
       req.log.info({ reason: result.reason }, 'self-service log-in refused');
       if (result.window) auditWindow(req.log, 'customer', result.window);
       // Throttled or wrong, known or unknown: one answer, so none of them can be told apart.
-      return login(req, res, 401, NOT_CORRECT);
+      return login(req, res, 401, 'login.notCorrect');
     }
     const uid = `self-service:${randomToken()}`;
     await sendOneTimeCode(deps.models, uid, result.customer);
@@ -71,8 +81,8 @@ export function myLoginRouter(deps: SelfServiceDeps, sessions: SessionStore, acc
 
   router.post('/my/login/code', formBody, async (req, res) => {
     const uid = readCookie(req, pending.name);
-    if (!uid) return login(req, res, 401, 'The code expired or was used up. Log in again to get a new one.');
-    if (!csrf.valid(req)) return code(req, res, 403, 'The form expired. Try again.');
+    if (!uid) return login(req, res, 401, 'login.codeExpired');
+    if (!csrf.valid(req)) return code(req, res, 403, 'login.formExpired');
     const result = await checkOneTimeCode(
       deps.models,
       uid,
@@ -86,18 +96,20 @@ export function myLoginRouter(deps: SelfServiceDeps, sessions: SessionStore, acc
     }
     req.log.info({ reason: result.reason }, 'self-service one-time code refused');
     if (result.window) auditWindow(req.log, 'customer', result.window);
-    if (result.reason === 'invalid') return code(req, res, 401, 'That code is not correct.');
+    if (result.reason === 'invalid') return code(req, res, 401, 'login.codeWrong');
     clearCookie(req, res, pending);
-    login(req, res, 401, 'The code expired or was used up. Log in again to get a new one.');
+    login(req, res, 401, 'login.codeExpired');
   });
 
   router.post('/my/logout', formBody, async (req, res) => {
     const me = await access.identify(req, res);
-    if (me && !sameToken((req.body as Record<string, unknown>)?.csrf, me.csrf))
+    if (me && !sameToken((req.body as Record<string, unknown>)?.csrf, me.csrf)) {
+      const c = contextOf(req, res);
       return res
         .status(403)
         .type('html')
-        .send(messagePage('Request refused', 'This form is no longer valid.', me));
+        .send(messagePage(c, c.t('errors.refusedTitle'), c.t('errors.formInvalid'), me));
+    }
     await sessions.destroy(req, res);
     res.redirect(303, '/my/login?done=out');
   });

@@ -4,7 +4,8 @@
 import { DEFAULT_BRANDING, type Branding } from '../../lib/config.js';
 import { html, page, type Html } from '../../lib/http/html.js';
 import type { Request, Response } from 'express';
-import { LANGUAGES, locale, type Locale } from '../i18n.js';
+import { languageSwitch as switchTo } from '../../lib/i18n/switch.js';
+import { locale, type Locale } from '../i18n.js';
 import { pageLanguage, type Journey } from './language.js';
 
 /** What every page is drawn with: its language, the bank's brand, and where the switch leads. */
@@ -37,7 +38,7 @@ export function pageContext(
 }
 
 /** A monogram of the bank's initials, when it has no logo: an inline image, nothing fetched. */
-function monogram(b: Branding): string {
+export function monogram(b: Branding): string {
   const initials = b.name
     .split(/\s+/)
     .filter((w) => /^\p{Lu}/u.test(w))
@@ -50,16 +51,12 @@ function monogram(b: Branding): string {
 
 function languageSwitch(c: PageContext): Html | string {
   if (!c.here) return '';
-  const here = c.here;
-  const others = LANGUAGES.filter((l) => l !== c.lang);
-  return html`<nav class="languages" aria-label="${c.t('language.switch')}">
-    ${others.map((l) => {
-      const sep = here.includes('?') ? '&' : '?';
-      return html`<a href="${here}${sep}lang=${l}" hreflang="${l}" lang="${l}"
-        >${locale(l).t('language.self')}</a
-      >`;
-    })}
-  </nav>`;
+  return switchTo({
+    lang: c.lang,
+    here: c.here,
+    label: c.t('language.switch'),
+    nameOf: (l) => locale(l).t('language.self'),
+  });
 }
 
 export function customerPage(c: PageContext, title: string, body: Html): string {

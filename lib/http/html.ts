@@ -79,6 +79,8 @@ interface LayoutOptions {
   lang?: string;
   /** The bank's brand: its colours over the plain style (brandTheme). */
   theme?: Branding;
+  /** The skip link's words, in the page's language. */
+  skipLabel?: string;
 }
 
 /**
@@ -120,7 +122,7 @@ export function page(title: string, body: Html, o: LayoutOptions = {}): string {
         </style>
       </head>
       <body>
-        ${o.header ? html`<a class="skip" href="#main">Skip to main content</a>${o.header}` : ''}
+        ${o.header ? html`<a class="skip" href="#main">${o.skipLabel ?? 'Skip to main content'}</a>${o.header}` : ''}
         <main${o.header ? html` id="main" tabindex="-1"` : ''}>${body}</main>
       </body>
     </html>`.__html

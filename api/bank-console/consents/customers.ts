@@ -5,7 +5,7 @@
 // names nobody but the CPF its recipient lodged. Read here, never from the consent workflow.
 import type { Models } from '../../../db/models/index.js';
 import { maskCnpj, maskCpf, maskId } from '../../../lib/web/mask.js';
-import type { ConsentRecord } from './search.js';
+import type { ConsentRecord } from './record.js';
 
 export interface CustomerLabel {
   customerId?: string;

@@ -3,7 +3,7 @@
 import type { Models } from '../../../db/models/index.js';
 import { customerLabel, customerRecords, type CustomerLabel } from './customers.js';
 import { recipientDirectory, type Recipient, type RecipientModels } from './recipients.js';
-import type { ConsentRecord } from './search.js';
+import type { ConsentRecord } from './record.js';
 
 export interface Parties {
   recipient: Recipient;

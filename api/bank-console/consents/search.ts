@@ -1,12 +1,12 @@
 // One page of consents for a query, newest first, with the total for pagination.
 import { clientIdFor } from '../../../db/models/application.js';
-import type { Consent } from '../../../db/models/consent.js';
 import type { Models } from '../../../db/models/index.js';
 import { displayStatus } from './display-status.js';
 import type { Parties } from './parties.js';
 import { CONSENT_SORT, consentFilter, type ConsentQuery } from './query.js';
+import type { ConsentRecord } from './record.js';
 
-export type ConsentRecord = Consent & { _id: string };
+export type { ConsentRecord };
 type SearchModels = Pick<Models, 'Consent' | 'Application'>;
 
 /** The client ids of an organization's applications: the one the Discovery Agent gives, and any recorded. */

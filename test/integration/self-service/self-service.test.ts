@@ -1,13 +1,15 @@
 // Customers' self-service against the real Temporal dev server and database: log-in with password
 // and one-time code, the customer's own consents grouped by recipient, revoking one through its
-// workflow, another customer's consent out of reach, the pages on a phone's screen (Chromium), and
-// the market switch SELF_SERVICE_ENABLED.
+// workflow after a confirmation, another customer's consent out of reach, the pages on a phone's
+// screen (Chromium), in pt-BR and en with plain statuses and local times, and the market switch
+// SELF_SERVICE_ENABLED.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
 import type { Browser, Page } from 'playwright-core';
 import { lodgeOfbConsent } from '../../../workflows/consent-client.js';
 import { DEMO_CUSTOMERS, seedDemoCustomers } from '../../../auth/idp/demo-customers.js';
 import { loadConfig } from '../../../lib/config.js';
+import { localDate, localDateTime } from '../../../lib/i18n/local-time.js';
 import { consentWorker } from '../../../workers/consent.js';
 import { authoriseUpdate, stateQuery, type ConsentState } from '../../../workflows/consent-types.js';
 import { launchBrowser } from '../../helpers/browser.js';
@@ -66,8 +68,15 @@ async function codeStep(session: HttpSession, code: string) {
   return session.request('/my/login/code', { form: { csrf: hiddenField(form.text, 'csrf'), code } });
 }
 
-async function logIn(customer: typeof ana): Promise<HttpSession> {
+/** A visitor who chose English with the language switch (without a choice, pt-BR or Accept-Language). */
+function englishSession(): HttpSession {
   const session = new HttpSession(marketplace.baseUrl);
+  session.cookies.set('lang', 'en');
+  return session;
+}
+
+async function logIn(customer: typeof ana): Promise<HttpSession> {
+  const session = englishSession();
   expect((await passwordStep(session, customer)).status).toBe(303);
   const done = await codeStep(session, await latestCode(customer));
   expect(done.status).toBe(303);
@@ -76,6 +85,10 @@ async function logIn(customer: typeof ana): Promise<HttpSession> {
 }
 
 const path = (c: ConsentState) => `/my/consents/${encodeURIComponent(c.consentId)}`;
+
+/** The bank's time zone by default (BANK_TIME_ZONE), where the customers' times are shown. */
+const BANK_TIME_ZONE = 'America/Sao_Paulo';
+const authorisedAt = (c: ConsentState) => new Date(c.audit.find((a) => a.action === 'authorise')!.at);
 
 beforeAll(async () => {
   db = await testDatabase(names.database);
@@ -106,7 +119,7 @@ afterAll(async () => {
 
 describe('self-service log-in', () => {
   it('sends a visitor without a session to the log-in page', async () => {
-    const visitor = new HttpSession(marketplace.baseUrl);
+    const visitor = englishSession();
     for (const p of ['/my/consents', path(consents.anaA1!)]) {
       const res = await visitor.request(p);
       expect(res.status).toBe(303);
@@ -118,8 +131,25 @@ describe('self-service log-in', () => {
     expect(login.text).toMatch(/<label for="password">Password<\/label>\s*<input id="password"/);
   });
 
+  it("speaks Accept-Language's language, Portuguese without one, and remembers the switch's choice", async () => {
+    const visitor = new HttpSession(marketplace.baseUrl);
+    const english = await visitor.request('/my/login', { headers: { 'accept-language': 'en-US,en;q=0.9' } });
+    expect(english.text).toContain('<html lang="en">');
+    expect(english.text).toMatch(/<label for="password">Password<\/label>/);
+    const portuguese = await visitor.request('/my/login', { headers: { 'accept-language': 'pt-BR' } });
+    expect(portuguese.text).toContain('<html lang="pt-BR">');
+    expect(portuguese.text).toMatch(/<label for="password">Senha<\/label>/);
+    expect(pageText(portuguese.text)).toContain('Veja e gerencie os aplicativos');
+    expect((await visitor.request('/my/login')).text).toContain('<html lang="pt-BR">');
+    // The switch links to the same page in the other language; the choice outlasts the header.
+    expect(portuguese.text).toContain('<a href="/my/login?lang=en" hreflang="en" lang="en">English</a>');
+    await visitor.request('/my/login?lang=en', { headers: { 'accept-language': 'pt-BR' } });
+    const chosen = await visitor.request('/my/login', { headers: { 'accept-language': 'pt-BR' } });
+    expect(chosen.text).toContain('<html lang="en">');
+  });
+
   it('needs the password and then the one-time code; neither alone opens a session', async () => {
-    const session = new HttpSession(marketplace.baseUrl);
+    const session = englishSession();
     const wrong = await passwordStep(session, ana, 'not-her-password');
     expect(wrong.status).toBe(401);
     expect(pageText(wrong.text)).toContain('The CPF or password is not correct.');
@@ -140,7 +170,7 @@ describe('self-service log-in', () => {
     expect(ok.status).toBe(303);
     expect((await session.request('/my/consents')).status).toBe(200);
     // The code works once: replayed with the same pending log-in, it opens nothing.
-    const replay = new HttpSession(marketplace.baseUrl);
+    const replay = englishSession();
     replay.cookies.set('obp_my_login', pending);
     expect((await codeStep(replay, code)).status).toBe(401);
     expect(replay.cookies.has('obp_my_session')).toBe(false);
@@ -178,7 +208,10 @@ describe("the customer's consents", () => {
     expect(text).toContain('Your account balances');
     expect(text).toContain('Checking 0001 / ****-1234');
     expect(text).toContain('Savings 0001 / ****-5678');
-    expect(text).toContain('AUTHORISED Sharing');
+    expect(text).toContain('Active');
+    // A short reference, never the consent's URN, in view.
+    expect(text).not.toContain('urn:');
+    expect(text).toContain(`consent ${consents.anaA1!.consentId.slice(-8)}`);
   });
 
   it('revokes one of her consents: REJECTED, CUSTOMER_MANUALLY_REVOKED, by the USER', async () => {
@@ -186,13 +219,20 @@ describe("the customer's consents", () => {
     const detail = await session.request(path(consent));
     expect(detail.status).toBe(200);
     expect(pageText(detail.text)).toContain('What Fintech <A> sees');
+    // Stopping asks first: the consent's button leads to a confirmation, which changes nothing.
+    expect(detail.text).toContain(`<form method="get" action="${path(consent)}/stop">`);
+    const confirm = await session.request(`${path(consent)}/stop`);
+    expect(confirm.status).toBe(200);
+    expect(pageText(confirm.text)).toContain('Stop sharing with Fintech <A>?');
+    expect(pageText(confirm.text)).toContain('No, keep sharing');
+    expect((await client.workflow.getHandle(consent.consentId).query(stateQuery)).status).toBe('AUTHORISED');
 
     const forged = await session.request(`${path(consent)}/revoke`, { form: { csrf: 'forged' } });
     expect(forged.status).toBe(403);
     expect((await client.workflow.getHandle(consent.consentId).query(stateQuery)).status).toBe('AUTHORISED');
 
     const revoked = await session.request(`${path(consent)}/revoke`, {
-      form: { csrf: hiddenField(detail.text, 'csrf') },
+      form: { csrf: hiddenField(confirm.text, 'csrf') },
     });
     expect(revoked.status).toBe(303);
     expect(revoked.location).toBe(path(consent));
@@ -202,11 +242,16 @@ describe("the customer's consents", () => {
     expect(pageText((await session.request(path(consent))).text)).not.toContain('Done:');
     const forgedNotice = await session.request(`${path(consents.anaA1!)}?done=revoked`);
     expect(pageText(forgedNotice.text)).not.toContain('no longer receives your data');
-    expect(after).toContain('REJECTED — Ended by you');
+    // The reason's code only for customer service, folded away.
     expect(after).toContain('CUSTOMER_MANUALLY_REVOKED');
     expect(after).not.toContain('Stop sharing with');
+    // An ended consent has nothing to confirm: its page.
+    expect((await session.request(`${path(consent)}/stop`)).location).toBe(path(consent));
 
     const state = (await client.workflow.getHandle(consent.consentId).result()) as ConsentState;
+    expect(after).toContain(
+      `Ended by you on ${localDate('en', new Date(state.audit.at(-1)!.at), BANK_TIME_ZONE)}`,
+    );
     expect(state.rejection).toEqual({ rejectedBy: 'USER', code: 'CUSTOMER_MANUALLY_REVOKED' });
     expect(state.audit.at(-1)).toMatchObject({
       actor: `customer:${ana._id}`,
@@ -248,7 +293,7 @@ describe('on a phone', () => {
 
   /** A phone-sized page with her session. */
   async function phone(width: number): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: 800 } });
+    const context = await browser.newContext({ viewport: { width, height: 800 }, locale: 'en-US' });
     const { hostname } = new URL(marketplace.baseUrl);
     await context.addCookies([
       {
@@ -298,6 +343,86 @@ describe('on a phone', () => {
       await fitsTheScreen(page, width, page.getByRole('button', { name: /^Stop sharing with/ }));
       await page.context().close();
     });
+});
+
+describe("in the customer's language, with a confirmation before stopping (Chromium)", () => {
+  let browser: Browser;
+  let session: HttpSession;
+  let consent: ConsentState;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    session = await logIn(ana);
+    consent = await consentOf(ana, namedClient, ['acc-ana-savings']);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** A browser in `locale` (its Accept-Language) with her session. */
+  async function browse(locale: string): Promise<Page> {
+    const context = await browser.newContext({ locale, viewport: { width: 390, height: 800 } });
+    const { hostname } = new URL(marketplace.baseUrl);
+    await context.addCookies([
+      {
+        name: 'obp_my_session',
+        value: session.cookies.get('obp_my_session')!,
+        domain: hostname,
+        path: '/my',
+      },
+    ]);
+    return context.newPage();
+  }
+
+  it('speaks Portuguese to a pt-BR browser with plain statuses and local times; cancel keeps, confirm ends', async () => {
+    const page = await browse('pt-BR');
+    await page.goto(`${marketplace.baseUrl}/my/consents`);
+    await page.getByRole('heading', { name: 'Aplicativos com os quais você compartilha dados' }).waitFor();
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('pt-BR');
+    const row = page.locator('tbody tr', { has: page.locator(`a[href="${path(consent)}"]`) });
+    await expect(row.locator('td[data-label="Situação"]').innerText()).resolves.toBe('Ativo');
+    const given = localDateTime('pt-BR', authorisedAt(consent), BANK_TIME_ZONE);
+    expect(given).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    await expect(row.locator('td[data-label="Dado em"]').innerText()).resolves.toBe(given);
+    await expect(page.locator('main').innerText()).resolves.not.toContain('urn:');
+
+    const handle = client.workflow.getHandle(consent.consentId);
+    await row.getByRole('link', { name: /^Ver ou encerrar/ }).click();
+    await page.getByRole('heading', { name: 'Seu consentimento para Fintech <A>', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Parar de compartilhar com Fintech <A>', exact: true }).click();
+    await page
+      .getByRole('heading', { name: 'Parar de compartilhar com Fintech <A>?', exact: true })
+      .waitFor();
+    // Cancel: back to the consent, still shared.
+    await page.getByRole('button', { name: 'Não, continuar compartilhando' }).click();
+    await page.getByRole('heading', { name: 'Seu consentimento para Fintech <A>', exact: true }).waitFor();
+    expect((await handle.query(stateQuery)).status).toBe('AUTHORISED');
+
+    // Confirm: ended, by her, today.
+    await page.getByRole('button', { name: 'Parar de compartilhar com Fintech <A>', exact: true }).click();
+    await page.getByRole('button', { name: 'Sim, parar de compartilhar' }).click();
+    await page.getByText('Pronto: este aplicativo não recebe mais os seus dados.').waitFor();
+    const state = (await handle.result()) as ConsentState;
+    expect(state.rejection).toEqual({ rejectedBy: 'USER', code: 'CUSTOMER_MANUALLY_REVOKED' });
+    const endedOn = localDate('pt-BR', new Date(state.audit.at(-1)!.at), BANK_TIME_ZONE);
+    await expect(page.locator('main').innerText()).resolves.toContain(`Encerrado por você em ${endedOn}`);
+    await expect(page.getByRole('button', { name: /^Parar de compartilhar/ }).count()).resolves.toBe(0);
+    await page.context().close();
+  });
+
+  it('speaks English to an en browser, and the switch turns the pages to Portuguese', async () => {
+    const page = await browse('en-US');
+    await page.goto(`${marketplace.baseUrl}${path(consents.anaA1!)}`);
+    await page.getByRole('heading', { name: 'Your consent for Fintech <A>', exact: true }).waitFor();
+    const main = await page.locator('main').innerText();
+    expect(main).toContain('Active');
+    expect(main).toContain(localDateTime('en', authorisedAt(consents.anaA1!), BANK_TIME_ZONE));
+    expect(main).not.toContain('urn:');
+    await page.getByRole('link', { name: 'Português' }).click();
+    await page.getByRole('heading', { name: 'Seu consentimento para Fintech <A>', exact: true }).waitFor();
+    await page.goto(`${marketplace.baseUrl}/my/consents`);
+    await page.getByRole('heading', { name: 'Aplicativos com os quais você compartilha dados' }).waitFor();
+    await page.context().close();
+  });
 });
 
 describe('SELF_SERVICE_ENABLED', () => {
