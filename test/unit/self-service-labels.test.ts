@@ -61,8 +61,13 @@ const models = {
     findOne: (filter: { _id: string }) => query(filter._id === consent._id ? consent : null),
   },
   OidcRecord: {
-    findById: () =>
-      query({ payload: JSON.stringify({ client_id: consent.clientId, client_name: 'Fintech A' }) }),
+    find: () =>
+      query([
+        {
+          _id: `Client:${consent.clientId}`,
+          payload: JSON.stringify({ client_id: consent.clientId, client_name: 'Fintech A' }),
+        },
+      ]),
   },
 } as unknown as SelfServiceDeps['models'];
 
