@@ -1,9 +1,9 @@
 // The customers' pages' frame, in the page's language and the bank's brand: the bank's logo and
 // name, the language switch, the customer's name and log-out once logged in, the footer with the
 // bank's customer service and legal links; and the message pages.
-import { monogram } from '../../auth/interactions/frame.js';
 import { html, page, type Html } from '../../lib/http/html.js';
 import { languageSwitch } from '../../lib/i18n/switch.js';
+import { brandFooter, footerWords, logoOf } from '../../lib/web/brand.js';
 import { myLocale, type MyContext } from './i18n.js';
 
 export interface Me {
@@ -21,7 +21,7 @@ const logoutForm = (c: MyContext, csrf: string): Html =>
 export function myPage(c: MyContext, title: string, body: Html, me?: Me): string {
   const b = c.branding;
   const header = html`<header class="brand">
-    <img src="${b.logoUrl ?? monogram(b)}" alt="" />
+    <img src="${logoOf(b)}" alt="" />
     <p><strong>${b.name}</strong> — ${c.t('frame.site')}</p>
     ${
       me
@@ -41,23 +41,14 @@ export function myPage(c: MyContext, title: string, body: Html, me?: Me): string
         : ''
     }
   </header>`;
-  return page(
-    title,
-    html`${body}
-      <footer>
-        <p>
-          ${c.t('frame.support')}:
-          <a href="tel:${b.support.phone.replace(/[^\d+]/g, '')}">${b.support.phone}</a> ·
-          <a href="mailto:${b.support.email}">${b.support.email}</a>
-        </p>
-        <ul>
-          <li><a href="${b.support.url}">${c.t('frame.support')}</a></li>
-          <li><a href="${b.legal.privacyUrl}">${c.t('frame.privacy')}</a></li>
-          <li><a href="${b.legal.termsUrl}">${c.t('frame.terms')}</a></li>
-        </ul>
-      </footer>`,
-    { site: b.name, header, wide: true, lang: c.lang, theme: b, skipLabel: c.t('frame.skip') },
-  );
+  return page(title, html`${body} ${brandFooter(b, footerWords(c.t))}`, {
+    site: b.name,
+    header,
+    wide: true,
+    lang: c.lang,
+    theme: b,
+    skipLabel: c.t('frame.skip'),
+  });
 }
 
 export function messagePage(c: MyContext, title: string, message: string, me?: Me, back?: string): string {

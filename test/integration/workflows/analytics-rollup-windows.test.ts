@@ -2,15 +2,13 @@
 // which minutes, hours and days a run rolls up, from the catch-up window or the watermark (never
 // from before the raw events' retention), in bounded chunks with the watermark advanced after
 // each, a run cut short at maxChunksPerRun continued by the next, and retention at the hour's end.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { Client } from '@temporalio/client';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { AnalyticsActivities } from '../../../activities/analytics.js';
 import { housekeepingWorkflowsPath } from '../../../workers/housekeeping.js';
 import { ANALYTICS_ROLLUP_DEFAULTS, type AnalyticsRollupInput } from '../../../workflows/analytics-types.js';
 import { analyticsRollup } from '../../../workflows/analytics.js';
 import { uniqueNames } from '../../helpers/env.js';
-import { recordedActivities } from '../../helpers/mocked-activities.js';
-import { startTestWorker, testClient } from '../../helpers/platform.js';
+import { workerWithMockedActivities } from '../../helpers/mocked-activities.js';
 
 const names = uniqueNames(import.meta.url);
 const DAY = 86_400_000;
@@ -27,34 +25,20 @@ const mocked: AnalyticsActivities = {
   },
   applyRetention: async () => ({ raw: 0, minute: 0, hour: 0, day: 0 }),
 };
-const { activities, calls } = recordedActivities(mocked);
-let temporal: Awaited<ReturnType<typeof testClient>>;
-let client: Client;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
+const worker = workerWithMockedActivities({
+  taskQueue: names.taskQueue,
+  workflowsPath: housekeepingWorkflowsPath,
+  activities: mocked,
+});
+const { calls } = worker;
 let runs = 0;
 
-beforeAll(async () => {
-  temporal = await testClient();
-  client = temporal.client;
-  worker = await startTestWorker({
-    taskQueue: names.taskQueue,
-    workflowsPath: housekeepingWorkflowsPath,
-    activities,
-  });
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await temporal?.close();
-});
-
 beforeEach(() => {
-  calls.length = 0;
   stored = null;
 });
 
 const run = (over: Partial<AnalyticsRollupInput>) =>
-  client.workflow.execute(analyticsRollup, {
+  worker.temporal().workflow.execute(analyticsRollup, {
     taskQueue: names.taskQueue,
     workflowId: `${names.prefix}-rollup-${++runs}`,
     args: [

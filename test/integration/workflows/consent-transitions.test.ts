@@ -3,8 +3,7 @@
 // authorisation, the transitions refused, the grant's tokens revoked whatever ended it, and the
 // bank's revocation of all of a customer's consents. Every duration is an input of a few seconds.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { Client } from '@temporalio/client';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { ConsentActivities } from '../../../activities/consent.js';
 import { consentWorkflowsPath } from '../../../workers/consent.js';
 import {
@@ -19,8 +18,7 @@ import {
 import { consent } from '../../../workflows/consent.js';
 import { revokeCustomerConsents } from '../../../workflows/customer-consents.js';
 import { uniqueNames } from '../../helpers/env.js';
-import { callNames, recordedActivities } from '../../helpers/mocked-activities.js';
-import { startTestWorker, testClient } from '../../helpers/platform.js';
+import { callNames, workerWithMockedActivities } from '../../helpers/mocked-activities.js';
 
 const names = uniqueNames(import.meta.url);
 /** The consents the projection lists as the customer's authorised ones. */
@@ -30,28 +28,14 @@ const mocked: ConsentActivities = {
   listAuthorisedConsents: async () => authorisedOfCustomer,
   revokeGrantTokens: async () => 1,
 };
-const { activities, calls } = recordedActivities(mocked);
-let temporal: Awaited<ReturnType<typeof testClient>>;
-let client: Client;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
-
-beforeAll(async () => {
-  temporal = await testClient();
-  client = temporal.client;
-  worker = await startTestWorker({
-    taskQueue: names.taskQueue,
-    workflowsPath: consentWorkflowsPath,
-    activities,
-  });
+const worker = workerWithMockedActivities({
+  taskQueue: names.taskQueue,
+  workflowsPath: consentWorkflowsPath,
+  activities: mocked,
 });
-
-afterAll(async () => {
-  await worker?.stop();
-  await temporal?.close();
-});
+const { calls } = worker;
 
 beforeEach(() => {
-  calls.length = 0;
   authorisedOfCustomer = [];
 });
 
@@ -75,7 +59,7 @@ async function lodge(over: { authorisationWindowMs?: number; expirationDateTime?
     audit: [],
     revision: 0,
   };
-  const handle = await client.workflow.start(consent, {
+  const handle = await worker.temporal().workflow.start(consent, {
     taskQueue: names.taskQueue,
     workflowId: consentId,
     args: [{ state, authorisationWindowMs: over.authorisationWindowMs ?? 60_000 }],
@@ -210,7 +194,7 @@ describe("revoking all of a customer's consents", () => {
     const consents = [await lodge(), await lodge()];
     for (const handle of consents) await handle.executeUpdate(authoriseUpdate, { args: [ANA] });
     authorisedOfCustomer = consents.map((h) => h.workflowId);
-    const result = await client.workflow.execute(revokeCustomerConsents, {
+    const result = await worker.temporal().workflow.execute(revokeCustomerConsents, {
       taskQueue: names.taskQueue,
       workflowId: `${names.prefix}-revoke-all-${randomUUID()}`,
       args: [

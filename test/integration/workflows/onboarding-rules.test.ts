@@ -2,8 +2,7 @@
 // review update and signal (who may decide, and when), the reminders at fixed marks, and the
 // expiry when nobody decides; each run's durations are inputs of a few seconds.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { Client } from '@temporalio/client';
+import { describe, expect, it } from '@jest/globals';
 import type { OnboardingActivities } from '../../../activities/onboarding.js';
 import { onboardingWorkflowsPath } from '../../../workers/onboarding.js';
 import {
@@ -16,8 +15,7 @@ import {
 import { onboarding } from '../../../workflows/onboarding.js';
 import { uniqueNames } from '../../helpers/env.js';
 import { eventually } from '../../helpers/eventually.js';
-import { callNames, recordedActivities } from '../../helpers/mocked-activities.js';
-import { startTestWorker, testClient } from '../../helpers/platform.js';
+import { callNames, workerWithMockedActivities } from '../../helpers/mocked-activities.js';
 
 const names = uniqueNames(import.meta.url);
 const mocked: OnboardingActivities = {
@@ -25,29 +23,12 @@ const mocked: OnboardingActivities = {
   recordOutcome: async () => undefined,
   notify: async () => undefined,
 };
-const { activities, calls } = recordedActivities(mocked);
-let temporal: Awaited<ReturnType<typeof testClient>>;
-let client: Client;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
-
-beforeAll(async () => {
-  temporal = await testClient();
-  client = temporal.client;
-  worker = await startTestWorker({
-    taskQueue: names.taskQueue,
-    workflowsPath: onboardingWorkflowsPath,
-    activities,
-  });
+const worker = workerWithMockedActivities({
+  taskQueue: names.taskQueue,
+  workflowsPath: onboardingWorkflowsPath,
+  activities: mocked,
 });
-
-afterAll(async () => {
-  await worker?.stop();
-  await temporal?.close();
-});
-
-beforeEach(() => {
-  calls.length = 0;
-});
+const { calls } = worker;
 
 /** An update the workflow refused, with its reason. */
 const refused = (message: string) => ({ cause: expect.objectContaining({ message }) });
@@ -69,7 +50,7 @@ function start(over: Partial<OnboardingInput> = {}) {
     reviewTimeoutMs: 120_000,
     ...over,
   };
-  return client.workflow.start(onboarding, {
+  return worker.temporal().workflow.start(onboarding, {
     taskQueue: names.taskQueue,
     workflowId: `${names.prefix}-onboarding-${organizationId}`,
     args: [input],

@@ -3,9 +3,8 @@
 // retried, the retry that registers after a failure, a rotation's overlap ending on its timer, the
 // bank's suspension, and the expiry. Durations and attempts are inputs: each run takes seconds.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
 import type { ProvisioningActivities } from '../../../activities/provisioning.js';
 import { provisioningWorkflowsPath } from '../../../workers/provisioning.js';
 import {
@@ -21,8 +20,7 @@ import {
 import { provisioning } from '../../../workflows/provisioning.js';
 import { uniqueNames } from '../../helpers/env.js';
 import { eventually } from '../../helpers/eventually.js';
-import { callNames, recordedActivities } from '../../helpers/mocked-activities.js';
-import { startTestWorker, testClient } from '../../helpers/platform.js';
+import { callNames, workerWithMockedActivities } from '../../helpers/mocked-activities.js';
 
 const names = uniqueNames(import.meta.url);
 
@@ -46,28 +44,14 @@ const mocked: ProvisioningActivities = {
   reportFailure: async () => undefined,
   notifyDeveloper: async () => undefined,
 };
-const { activities, calls } = recordedActivities(mocked);
-let temporal: Awaited<ReturnType<typeof testClient>>;
-let client: Client;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
-
-beforeAll(async () => {
-  temporal = await testClient();
-  client = temporal.client;
-  worker = await startTestWorker({
-    taskQueue: names.taskQueue,
-    workflowsPath: provisioningWorkflowsPath,
-    activities,
-  });
+const worker = workerWithMockedActivities({
+  taskQueue: names.taskQueue,
+  workflowsPath: provisioningWorkflowsPath,
+  activities: mocked,
 });
-
-afterAll(async () => {
-  await worker?.stop();
-  await temporal?.close();
-});
+const { calls } = worker;
 
 beforeEach(() => {
-  calls.length = 0;
   server.failing.clear();
   server.refuseRegistration = false;
 });
@@ -77,7 +61,7 @@ const DEVELOPER = { by: 'dev@recipient.example' };
 
 function start(over: Partial<ProvisioningInput> = {}) {
   const applicationId = `${names.prefix}-${randomUUID()}`;
-  return client.workflow.start(provisioning, {
+  return worker.temporal().workflow.start(provisioning, {
     taskQueue: names.taskQueue,
     workflowId: `provisioning-${applicationId}`,
     args: [
