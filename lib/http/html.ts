@@ -33,7 +33,8 @@ const STYLE = `
 body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.5}
 h1{font-size:1.4rem}label{display:block;margin-top:1rem;font-weight:600}
 input{width:100%;padding:.6rem;font-size:1rem;box-sizing:border-box;border:1px solid #555;border-radius:4px}
-input[type=checkbox]{width:auto;margin-right:.5rem}
+input[type=checkbox],input[type=radio]{width:auto;margin-right:.5rem}
+textarea,img{max-width:100%;box-sizing:border-box}fieldset{min-width:0}
 button{margin-top:1.5rem;padding:.7rem 1.2rem;font-size:1rem;border-radius:4px;border:0;background:#0b5394;color:#fff;cursor:pointer}
 button.secondary{background:#eee;color:#1b1b1b;border:1px solid #555}
 :focus-visible{outline:3px solid #f1a208;outline-offset:2px}
@@ -41,7 +42,8 @@ button.secondary{background:#eee;color:#1b1b1b;border:1px solid #555}
 `;
 
 // Consoles: wider pages with tables, a header and a skip link. On a phone's screen a table of
-// class "stack" becomes one card per row, each cell led by its column's name (`data-label`).
+// class "stack" becomes one card per row, each cell led by its column's name (`data-label`);
+// any other table scrolls sideways by itself, so the page does not.
 const WIDE_STYLE = `
 body{max-width:75rem;margin:1rem auto}
 select{width:100%;padding:.55rem;font-size:1rem;border:1px solid #555;border-radius:4px;background:#fff}
@@ -59,6 +61,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{font-wei
 .actions form{border:1px solid #bbb;border-radius:4px;padding:0 1rem 1rem}
 nav.pages a{margin-right:1rem}
 @media (max-width:40rem){
+table:not(.stack){display:block;overflow-x:auto}
 table.stack thead{position:absolute;left:-10000px}
 table.stack tr{display:block;border:1px solid #bbb;border-radius:4px;margin:0 0 1rem;padding:.3rem .6rem}
 table.stack td{display:block;position:relative;border:0;padding:.3rem 0 .3rem 8rem;overflow-wrap:anywhere}

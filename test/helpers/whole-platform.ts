@@ -40,6 +40,9 @@ export async function startWholePlatform(names: ReturnType<typeof uniqueNames>) 
       db: core.db,
       as: core.as,
       client: core.client,
+      /** The probe recipient registered at the AS, and lodging an OFB consent for it (Ana's by default). */
+      rp: core.rp,
+      lodge: core.lodge,
       gateway,
       /** Portal, bank console (/admin) and self-service (/my). */
       marketplaceUrl: marketplace.baseUrl,
