@@ -3,7 +3,7 @@
 // from Accept-Language and the i18next set-up are lib/i18n's, shared with self-service.
 import { catalogue } from '../lib/i18n/catalogue.js';
 
-export { LANGUAGES, isLanguage, negotiateLanguage, type Language } from '../lib/i18n/languages.js';
+export { LANGUAGES, negotiateLanguage, type Language } from '../lib/i18n/languages.js';
 export type { Locale } from '../lib/i18n/catalogue.js';
 
 export const locale = catalogue(new URL('./locales/', import.meta.url));

@@ -3,7 +3,7 @@
 import { html, logoutForm, page, type Html } from '../../lib/http/html.js';
 import type { Staff } from './staff.js';
 
-export const SITE = 'Bank consent console';
+const SITE = 'Bank consent console';
 
 export function consolePage(title: string, body: Html, staff?: Staff): string {
   const header = html`<header>

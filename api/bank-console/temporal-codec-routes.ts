@@ -7,10 +7,10 @@ import { codecServerRouter } from '../../lib/http/codec-server.js';
 import { staffOf, type StaffAccess } from './access.js';
 import type { BankConsoleDeps } from './config.js';
 
-export const TEMPORAL_CODEC_PATH = '/admin/temporal-codec';
+const TEMPORAL_CODEC_PATH = '/admin/temporal-codec';
 
 /** The UI's origin; on loopback under both names, as the browser shows whichever was typed. */
-export function temporalUiOrigins(temporalUiUrl: string): string[] {
+function temporalUiOrigins(temporalUiUrl: string): string[] {
   const url = new URL(temporalUiUrl);
   const twins: Record<string, string> = { localhost: '127.0.0.1', '127.0.0.1': 'localhost' };
   const twin = twins[url.hostname];

@@ -45,7 +45,7 @@ interface Owner {
  * The client each certificate belongs to, as the tokens bound to it say (RFC 8705 `cnf.x5t#S256`,
  * set by the authorization server): learned from the calls of this process, at most `max` of them.
  */
-export function certificateOwners(max = 10_000) {
+function certificateOwners(max = 10_000) {
   const owners = new Map<string, Owner>();
   /** `owner` adds nothing to `known`: the same client, and no other application or organization. */
   const adds = (known: Owner | undefined, owner: Owner) =>

@@ -5,7 +5,6 @@ import type { Request, Response } from 'express';
 import { chooseLanguage as choose, type Language } from '../../lib/i18n/languages.js';
 import { pageLanguage as negotiatedPageLanguage } from '../../lib/i18n/page-language.js';
 import { consentIdsIn } from '../consent-scope-ids.js';
-import { locale, type Locale } from '../i18n.js';
 
 export type Journey = 'OFB' | 'FDX';
 
@@ -37,6 +36,3 @@ export function pageLanguage(req: Request, res: Response, journey?: Journey): La
   // The cookie is for the whole site: the last page is oidc-provider's (/auth/…, ./returning.ts).
   return negotiatedPageLanguage(req, res, { fallback: journeyLanguage(journey), secureCookie: true });
 }
-
-export const pageLocale = (req: Request, res: Response, journey?: Journey): Locale =>
-  locale(pageLanguage(req, res, journey));

@@ -4,8 +4,7 @@
 import { html, type Html } from '../../lib/http/html.js';
 import { customerPage, plainContext, type PageContext } from './frame.js';
 
-export { html, page, type Html } from '../../lib/http/html.js';
-export { plainContext, type PageContext } from './frame.js';
+export { html } from '../../lib/http/html.js';
 
 const alert = (error: string | undefined) =>
   error ? html`<p class="error" role="alert" id="error">${error}</p>` : '';

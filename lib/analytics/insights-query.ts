@@ -7,7 +7,7 @@ import { floorTo, GRANULARITIES, GRANULARITY_MS, type Granularity } from './buck
 import { MAX_BUCKETS, type AnalyticsRange, type AnalyticsScope } from './queries.js';
 
 /** How many buckets a range spans when `from` is not given. */
-export const DEFAULT_BUCKETS: Record<Granularity, number> = { minute: 60, hour: 24, day: 30 };
+const DEFAULT_BUCKETS: Record<Granularity, number> = { minute: 60, hour: 24, day: 30 };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/;

@@ -4,7 +4,7 @@ import type { Branding } from '../config.js';
 import { html, type Html } from '../http/html.js';
 
 /** A monogram of the bank's initials, when it has no logo: an inline image, nothing fetched. */
-export function monogram(b: Branding): string {
+function monogram(b: Branding): string {
   const initials = b.name
     .split(/\s+/)
     .filter((w) => /^\p{Lu}/u.test(w))

@@ -13,7 +13,7 @@ import type {
   RevokeCustomerConsentsInput,
 } from '../../../workflows/consent-types.js';
 
-export const STAFF_ACTIONS = ['hold', 'resume', 'revoke'] as const;
+const STAFF_ACTIONS = ['hold', 'resume', 'revoke'] as const;
 export type StaffAction = (typeof STAFF_ACTIONS)[number];
 export const isStaffAction = (a: unknown): a is StaffAction => STAFF_ACTIONS.includes(a as StaffAction);
 
@@ -28,7 +28,7 @@ async function refusalOf<T>(run: () => Promise<T>): Promise<Outcome<T>> {
   }
 }
 
-export function holdConsent(
+function holdConsent(
   client: Client,
   consentId: string,
   hold: { onHold: boolean; actor: string; reason: string },

@@ -42,7 +42,7 @@ export const MARKETPLACE_NOTICES: Record<string, string> = {
 const enc = encodeURIComponent;
 
 /** 12345678000195 → 12.345.678/0001-95; 123456789 → 12-3456789. */
-export function formatTaxId(type: string, taxId: string): string {
+function formatTaxId(type: string, taxId: string): string {
   if (type === 'CNPJ' && /^\d{14}$/.test(taxId))
     return taxId.replace(/^(\d{2})(\d{3})(\d{3})(\d{4})(\d{2})$/, '$1.$2.$3/$4-$5');
   if (type === 'EIN' && /^\d{9}$/.test(taxId)) return `${taxId.slice(0, 2)}-${taxId.slice(2)}`;

@@ -35,7 +35,7 @@ const credentialSchema = z.discriminatedUnion('source', [
   z.object({ source: z.literal('certificate'), certificate: z.string().min(20).max(20_000) }),
 ]);
 
-export const applicationSchema = z
+const applicationSchema = z
   .object({
     name: z.string().trim().min(2, { error: 'must be 2 to 80 characters' }).max(80),
     standard: z.enum(['OFB', 'FDX'], { error: 'must be OFB or FDX' }),

@@ -44,11 +44,6 @@ type Json = Record<string, unknown>;
 
 const cache = new Map<string, OpenApiDocument>();
 
-/** Forget every parsed document (tests; or after the FDX files were replaced). */
-export function clearSpecCache(): void {
-  cache.clear();
-}
-
 /** The absolute file of a product's spec and the directory it must stay in; undefined when FDX has none. */
 function specLocation(
   product: Pick<Product, 'spec'>,

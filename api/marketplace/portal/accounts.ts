@@ -15,7 +15,7 @@ export const MIN_DEVELOPER_PASSWORD = 12;
 const VERIFICATION_TTL_MS = 24 * 3600_000;
 const digest = (token: string) => createHash('sha256').update(token).digest('base64url');
 
-export const signUpSchema = z
+const signUpSchema = z
   .object({
     name: z.string().trim().min(1, { error: 'is required' }).max(200),
     email: z.email({ error: 'must be an email address' }).max(254),

@@ -13,7 +13,7 @@ import { postmanFor } from './apps/postman.js';
 
 type AppRecord = Application & { _id: string };
 
-export function applicationView(app: AppRecord) {
+function applicationView(app: AppRecord) {
   return {
     applicationId: app._id,
     name: app.name,

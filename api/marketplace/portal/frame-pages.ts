@@ -8,7 +8,7 @@ import { banner } from '../../../lib/web/fragments.js';
 import { MarketplaceError } from '../errors.js';
 import type { DeveloperIdentity } from './access.js';
 
-export const PORTAL = 'Developer marketplace';
+const PORTAL = 'Developer marketplace';
 
 export function portalPage(title: string, body: Html, developer?: DeveloperIdentity): string {
   const header = html`<header>

@@ -59,7 +59,7 @@ export interface DeveloperInsightsQuery {
  * The query string of a developer's insights route: the period, and `applicationId` where
  * `withApplication`. Unknown parameters are refused, so no scope can be asked for by name.
  */
-export function parseDeveloperInsightsQuery(
+function parseDeveloperInsightsQuery(
   query: unknown,
   now: number,
   withApplication: boolean,
@@ -94,7 +94,7 @@ export function parseDeveloperInsightsQuery(
 }
 
 /** The clients of these applications; none (not everyone) when no application has a client yet. */
-export const scopeOf = (apps: AppRef[]): AnalyticsScope => ({
+const scopeOf = (apps: AppRef[]): AnalyticsScope => ({
   clientIds: apps.map((a) => a.client.clientId).filter((id): id is string => typeof id === 'string' && !!id),
 });
 

@@ -12,8 +12,8 @@ import { developerOf } from '../access.js';
 import { sendAppNotFound, sendPage } from '../frame-pages.js';
 import { ownApplication, type AppRecord, type AppRouteDeps } from './deps.js';
 
-export const LOG_LIMIT = 1000;
-export const LOG_PAGE_SIZE = 50;
+const LOG_LIMIT = 1000;
+const LOG_PAGE_SIZE = 50;
 const LAST_PAGE = LOG_LIMIT / LOG_PAGE_SIZE;
 
 interface LoggedCall {
