@@ -10,6 +10,7 @@ import { DEMO_CUSTOMERS, seedDemoCustomers } from '../../auth/idp/demo-customers
 import { issueCertificate } from '../../lib/pki/dev-pki.js';
 import { consentWorker } from '../../workers/consent.js';
 import { startTestAuthServer, type TestAuthServer } from './auth-server.js';
+import { latestOneTimeCode } from './mailbox.js';
 import { hiddenField, UserAgent } from './browser-agent.js';
 import { uniqueNames } from './env.js';
 import { startTestWorker, testClient, testDatabase } from './platform.js';
@@ -106,10 +107,7 @@ export async function customerJourney(
   await agent.request(`${loginUrl}/login`, {
     form: { csrf, username: customer.username, password: customer.password },
   });
-  const note = await db.models.Notification.findOne({ to: customer.email, template: 'one-time-code' })
-    .sort({ sentAt: -1 })
-    .lean();
-  const code = /is (\d{6})/.exec(note!.body)![1]!;
+  const code = await latestOneTimeCode(db.models, customer.email);
   let next = (await agent.request(`${loginUrl}/code`, { form: { csrf, code } })).location!;
   let consentPage = '';
   for (let i = 0; i < 6 && !next.startsWith(REDIRECT); i++) {

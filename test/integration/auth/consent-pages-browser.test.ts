@@ -20,6 +20,7 @@ import {
   type Recipient,
 } from '../../helpers/ofb-journey.js';
 import { ps256KeyPair, tlsFetch } from '../../helpers/tls-client.js';
+import { latestOneTimeCode } from '../../helpers/mailbox.js';
 
 const [ana] = DEMO_CUSTOMERS;
 const BANK = DEFAULT_BRANDING.name;
@@ -113,12 +114,7 @@ async function customerBrowser(locale: string) {
   return { context, page: await context.newPage() };
 }
 
-async function latestCode(): Promise<string> {
-  const note = await stack.db.models.Notification.findOne({ to: ana!.email, template: 'one-time-code' })
-    .sort({ sentAt: -1 })
-    .lean();
-  return /is (\d{6})/.exec(note!.body)![1]!;
-}
+const latestCode = () => latestOneTimeCode(stack.db.models, ana!.email);
 
 const htmlLang = (page: Page) => page.locator('html').getAttribute('lang');
 

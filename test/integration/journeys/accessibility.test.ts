@@ -19,6 +19,7 @@ import {
 } from '../../helpers/ofb-journey.js';
 import { validCnpj } from '../../helpers/tax-ids.js';
 import { startWholePlatform, type WholePlatform } from '../../helpers/whole-platform.js';
+import { latestOneTimeCode } from '../../helpers/mailbox.js';
 
 const names = uniqueNames(import.meta.url);
 const [ana] = DEMO_CUSTOMERS as [(typeof DEMO_CUSTOMERS)[0]];
@@ -67,17 +68,7 @@ function checker() {
 }
 
 /** The newest one-time code the bank sent Ana (the development mailbox). */
-async function latestCode(since: Date): Promise<string> {
-  const note = await platform.db.models.Notification.findOne({
-    to: ana.email,
-    template: 'one-time-code',
-    sentAt: { $gte: since },
-  })
-    .sort({ sentAt: -1 })
-    .lean();
-  if (!note) throw new Error(`no one-time code sent to ${ana.email} since ${since.toISOString()}`);
-  return /is (\d{6})/.exec(note.body)![1]!;
-}
+const latestCode = (since: Date) => latestOneTimeCode(platform.db.models, ana.email, since);
 
 /**
  * The bank's log-in and one-time code pages (by field names: the pages may be in Portuguese),

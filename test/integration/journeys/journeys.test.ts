@@ -25,6 +25,7 @@ import { launchBrowser, stepShot, withScreenshot } from '../../helpers/browser.j
 import { uniqueNames } from '../../helpers/env.js';
 import { validCnpj } from '../../helpers/tax-ids.js';
 import { startWholePlatform, type WholePlatform } from '../../helpers/whole-platform.js';
+import { latestOneTimeCode } from '../../helpers/mailbox.js';
 
 const names = uniqueNames(import.meta.url);
 const [ana] = DEMO_CUSTOMERS as [(typeof DEMO_CUSTOMERS)[0]];
@@ -80,17 +81,7 @@ async function reloadUntil(page: Page, locator: Locator, expected: string | RegE
 }
 
 /** The newest one-time code the bank sent the customer (the development mailbox). */
-async function latestCode(since: Date): Promise<string> {
-  const note = await platform.db.models.Notification.findOne({
-    to: ana.email,
-    template: 'one-time-code',
-    sentAt: { $gte: since },
-  })
-    .sort({ sentAt: -1 })
-    .lean();
-  if (!note) throw new Error(`no one-time code sent to ${ana.email} since ${since.toISOString()}`);
-  return /is (\d{6})/.exec(note.body)![1]!;
-}
+const latestCode = (since: Date) => latestOneTimeCode(platform.db.models, ana.email, since);
 
 /** The text of a description list's entry named `term`. */
 const fact = async (page: Page, term: string) =>

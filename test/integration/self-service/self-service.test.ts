@@ -16,6 +16,7 @@ import { launchBrowser } from '../../helpers/browser.js';
 import { HttpSession, hiddenField, pageText, startConsoles } from '../../helpers/consoles.js';
 import { uniqueNames } from '../../helpers/env.js';
 import { startTestWorker, testClient, testDatabase } from '../../helpers/platform.js';
+import { latestOneTimeCode } from '../../helpers/mailbox.js';
 
 const names = uniqueNames(import.meta.url);
 let db: Awaited<ReturnType<typeof testDatabase>>;
@@ -49,12 +50,7 @@ async function consentOf(
 }
 
 /** The latest one-time code sent to the customer (the development mailbox). */
-async function latestCode(customer: typeof ana): Promise<string> {
-  const note = await db.models.Notification.findOne({ to: customer.email, template: 'one-time-code' })
-    .sort({ sentAt: -1 })
-    .lean();
-  return /is (\d{6})/.exec(note!.body)![1]!;
-}
+const latestCode = (customer: typeof ana) => latestOneTimeCode(db.models, customer.email);
 
 async function passwordStep(session: HttpSession, customer: typeof ana, password = customer.password) {
   const form = await session.request('/my/login');
