@@ -19,6 +19,7 @@ import {
 } from '../../helpers/ofb-journey.js';
 import { validCnpj } from '../../helpers/tax-ids.js';
 import { startWholePlatform, type WholePlatform } from '../../helpers/whole-platform.js';
+import { eventually } from '../../helpers/eventually.js';
 import { latestOneTimeCode } from '../../helpers/mailbox.js';
 
 const names = uniqueNames(import.meta.url);
@@ -223,7 +224,7 @@ describe('accessibility and layout of every kind of page', () => {
     await check(bank, 'console', 'organization');
     await bank.getByRole('button', { name: 'Approve this organization' }).click();
     await bank.getByText('The organization is approved').waitFor();
-    for (let i = 0; i < 60 && (await orgStatus(dev)) !== 'APPROVED'; i++) await dev.waitForTimeout(500);
+    await eventually(async () => expect(await orgStatus(dev)).toBe('APPROVED'), 60_000);
 
     await nav.getByRole('link', { name: 'Subscriptions' }).click();
     for (const product of ['OFB Consents', 'OFB Resources']) {
